@@ -1,0 +1,59 @@
+// swift-tools-version: 6.2
+//
+// Backprop: one example at a time, or all m at once.
+//
+// No package dependencies: only the Swift toolchain (stdlib, Foundation, Glibc, Dispatch, Swift Testing).
+//
+// Code generation. Swift on x86-64 Linux compiles for baseline x86-64 (SSE2, no FMA) unless it is told a CPU,
+// and then every fused multiply-add becomes a call into libm. The kernels are written with explicit FMA, so we
+// compile for the machine that builds the package (`-target-cpu native`, like `-march=native`): AVX2 and FMA on
+// a machine that has them, correct (slower) code on one that does not. Results are the same either way, because
+// an FMA is correctly rounded whether the hardware or libm computes it. Set BACKPROP_TARGET_CPU to choose another
+// CPU (e.g. `x86-64` to try the baseline path, or `haswell` to build for other machines); `none` passes no flag.
+// swift-tools-version 6.2 lets a package carry such `unsafeFlags` without blocking packages that depend on it.
+import PackageDescription
+
+let targetCPU = Context.environment["BACKPROP_TARGET_CPU"] ?? "native"
+// The choice is also compiled in (BACKPROP_TARGET_CPU_NATIVE, …) so that `backprop bench` can print it.
+let targetCPUName = String(targetCPU.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
+let codeGeneration: [SwiftSetting] = targetCPU == "none"
+    ? [.define("BACKPROP_TARGET_CPU_NONE")]
+    : [.unsafeFlags(["-target-cpu", targetCPU]), .define("BACKPROP_TARGET_CPU_\(targetCPUName)")]
+
+let package = Package(
+    name: "Backprop",
+    products: [
+        .library(name: "Backprop", targets: ["Backprop"]),
+        .executable(name: "backprop", targets: ["BackpropTool"]),
+    ],
+    targets: [
+        // The network description, the two engines, the kernels, the oracle, the file formats.
+        .target(name: "Backprop", swiftSettings: codeGeneration),
+        // The benchmark harness: cases as data, honest timing, tables, CSV/JSON, SVG, the NumPy bridge.
+        .target(
+            name: "BackpropBenchmarks",
+            dependencies: ["Backprop"],
+            path: "Benchmarks/BackpropBenchmarks",
+            swiftSettings: codeGeneration),
+        // Every `backprop` subcommand as library code, so tests can run them in-process.
+        .target(
+            name: "BackpropCommands",
+            dependencies: ["Backprop", "BackpropBenchmarks"],
+            swiftSettings: codeGeneration),
+        // The `backprop` executable: parses nothing itself, hands the arguments to BackpropCommands.
+        .executableTarget(
+            name: "BackpropTool",
+            dependencies: ["BackpropCommands"],
+            swiftSettings: codeGeneration),
+
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], swiftSettings: codeGeneration),
+        .testTarget(
+            name: "BackpropBenchmarksTests",
+            dependencies: ["BackpropBenchmarks"],
+            swiftSettings: codeGeneration),
+        .testTarget(
+            name: "BackpropCommandsTests",
+            dependencies: ["BackpropCommands", "BackpropTool"],
+            swiftSettings: codeGeneration),
+    ]
+)

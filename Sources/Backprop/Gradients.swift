@@ -1,0 +1,38 @@
+/// What an engine returns for one batch: the MEAN loss L = (1/m) Σᵢ ℓᵢ and its gradient with respect to every
+/// parameter, ∂L/∂Wˡ `[h_{l−1}, h_l]` and ∂L/∂bˡ (h_l), for l = 1…L.
+public struct Gradients<Scalar: BackpropScalar>: Equatable, Sendable {
+    /// L, the mean loss over the batch.
+    public var loss: Scalar
+    /// `layers[l − 1]` holds ∂L/∂Wˡ and ∂L/∂bˡ, shaped like Wˡ and bˡ.
+    public var layers: [LayerParameters<Scalar>]
+
+    public init(loss: Scalar, layers: [LayerParameters<Scalar>]) {
+        self.loss = loss
+        self.layers = layers
+    }
+
+    /// Zero gradients shaped like `network`'s parameters.
+    public init(zeroFor network: Network<Scalar>) {
+        self.init(loss: 0, layers: network.layers.map { LayerParameters(inputs: $0.inputCount, outputs: $0.outputCount) })
+    }
+
+    /// Whether every ∂W and ∂b has the shape of the corresponding parameter of `network`.
+    public func hasShapes(of network: Network<Scalar>) -> Bool {
+        layers.count == network.layers.count
+            && zip(layers, network.layers).allSatisfy {
+                $0.weights.rows == $1.weights.rows && $0.weights.columns == $1.weights.columns
+                    && $0.biases.count == $1.biases.count
+            }
+    }
+
+    /// Makes the shapes fit `network`, reallocating only if they do not already (engines call this first, so a
+    /// caller that reuses one `Gradients` across batches allocates once).
+    public mutating func prepare(for network: Network<Scalar>) {
+        if !hasShapes(of: network) { self = Gradients(zeroFor: network) }
+    }
+
+    /// Every gradient element, layer by layer (∂W¹ row-major, ∂b¹, ∂W², …), for norms and checksums.
+    public var flattened: [Scalar] {
+        layers.flatMap { $0.weights.elements + $0.biases }
+    }
+}

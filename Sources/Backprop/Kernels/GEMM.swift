@@ -1,0 +1,342 @@
+// The matrix product the batch engine is made of: C = op(A) · op(B), packed and cache-blocked as in BLIS
+// (Van Zee and van de Geijn, 2015), with a register-blocked SIMD micro-kernel, for Float and Double.
+//
+//     op(A) [M, K] · op(B) [K, N] → C [M, N]
+//
+// The three products of backpropagation are the three ways of reading the operands in place:
+//
+//     forward          Zˡ  = Aˡ⁻¹ · Wˡ + bˡ      op(A) = Aˡ⁻¹            op(B) = Wˡ
+//     hidden errors    Δˡ  = (Δˡ⁺¹ · Wˡ⁺¹ᵀ) ∘ σ′   op(A) = Δˡ⁺¹            op(B) = (Wˡ⁺¹)ᵀ, read transposed
+//     weight gradient  ∂Wˡ = (1/m) Aˡ⁻¹ᵀ · Δˡ     op(A) = (Aˡ⁻¹)ᵀ, read transposed   op(B) = Δˡ
+//
+// THE BITWISE CONTRACT (docs/bitwise-identity.md). For every element C[i, j] the kernel performs exactly
+//
+//     c ← start;   for k = 0, 1, …, K−1 in order:  c ← fma(op(A)[i, k], op(B)[k, j], c);   c ← epilogue(c)
+//
+// where `start` is +0, the bias bⱼ, or the value already in C. Blocking over K stores c and loads it back
+// between blocks (exact); packing only copies; threads split C's rows or columns, never K. So the result does not
+// depend on the block sizes, the vector width, the tile an element falls in, or the number of threads, and it is
+// the same chain of operations the loop engine performs one example at a time.
+
+/// A matrix operand read in place, as stored or transposed:
+/// op(X)[i, j] = `transposed` ? base[j · stride + i] : base[i · stride + j].
+@usableFromInline
+struct Operand<Scalar: BackpropScalar> {
+    @usableFromInline let base: UnsafePointer<Scalar>
+    /// The row stride of the stored matrix.
+    @usableFromInline let stride: Int
+    @usableFromInline let transposed: Bool
+
+    @inlinable
+    init(_ base: UnsafePointer<Scalar>, stride: Int, transposed: Bool = false) {
+        self.base = base
+        self.stride = stride
+        self.transposed = transposed
+    }
+
+    /// op(X) without its first `row` rows and `column` columns.
+    @inlinable
+    func offset(row: Int, column: Int) -> Operand {
+        Operand(base + (transposed ? column * stride + row : row * stride + column), stride: stride,
+                transposed: transposed)
+    }
+}
+
+/// What each accumulator starts from.
+@usableFromInline
+enum GEMMStart<Scalar: BackpropScalar> {
+    /// +0: C = op(A) op(B).
+    case zero
+    /// The value already in C: C += op(A) op(B).
+    case accumulate
+    /// bⱼ for every row: C = op(A) op(B) + b, with `bias` holding N scalars.
+    case bias(UnsafePointer<Scalar>)
+}
+
+/// Work applied to a tile of C once its last K-block is done, while the tile is still in L1.
+@usableFromInline
+protocol TileEpilogue {
+    associatedtype Scalar: BackpropScalar
+    /// Finishes the `rows × columns` outputs at C[row, column], which `c` points to (row stride `ldc`).
+    func finish(_ c: UnsafeMutablePointer<Scalar>, _ ldc: Int, row: Int, column: Int, rows: Int, columns: Int)
+}
+
+/// Leaves C as the product.
+@usableFromInline
+struct NoEpilogue<Scalar: BackpropScalar>: TileEpilogue {
+    @inlinable init() {}
+    @inlinable @inline(__always)
+    func finish(_ c: UnsafeMutablePointer<Scalar>, _ ldc: Int, row: Int, column: Int, rows: Int, columns: Int) {}
+}
+
+/// The register and cache blocking of the GEMM for one scalar type.
+///
+/// - MR × NR: the register tile, 6 rows × 2 vectors (6 × 8 Doubles, 6 × 16 Floats): 12 accumulators, two
+///   vectors of B and one broadcast of A, 15 of the 16 AVX2 registers.
+/// - KC: the depth of a packed block: a 6 × KC sliver of A and a KC × NR sliver of B stay in L1.
+/// - MC: the rows of A packed at once: an MC × KC block stays in L2.
+/// - NC: the columns of B packed at once (an L3-sized panel).
+@usableFromInline
+enum GEMMBlocking<Scalar: BackpropScalar> {
+    @inlinable static var mr: Int { 6 }
+    @inlinable static var nr: Int { 2 * Scalar.Vector.scalarCount }
+    @inlinable static var kc: Int { 256 }
+    @inlinable static var mc: Int { MemoryLayout<Scalar>.size == 8 ? 72 : 144 }
+    @inlinable static var nc: Int { 3072 }
+}
+
+/// The packing buffers and the edge tile of one thread, reused across calls.
+@usableFromInline
+final class GEMMWorkspace<Scalar: BackpropScalar> {
+    @usableFromInline let packedA = AlignedBuffer<Scalar>()
+    @usableFromInline let packedB = AlignedBuffer<Scalar>()
+    @usableFromInline let edgeTile = AlignedBuffer<Scalar>(
+        capacity: GEMMBlocking<Scalar>.mr * GEMMBlocking<Scalar>.nr)
+    @usableFromInline init() {}
+}
+
+/// Copies op(A)[0..<mc, 0..<kc] into MR-row slivers: sliver p holds, for each k in order, the MR values
+/// op(A)[p·MR + r, k], r = 0…MR−1. Rows past mc are zero.
+@inlinable
+func packA<T: BackpropScalar>(_ a: Operand<T>, mc: Int, kc: Int, into packed: UnsafeMutablePointer<T>) {
+    let mr = GEMMBlocking<T>.mr
+    var sliver = 0
+    var dst = packed
+    while sliver < mc {
+        let rows = min(mr, mc - sliver)
+        if a.transposed {
+            // op(A)[i, k] = base[k · stride + i]: MR consecutive scalars per k.
+            for k in 0..<kc {
+                let src = a.base + k * a.stride + sliver
+                for r in 0..<rows { dst[k * mr + r] = src[r] }
+                for r in rows..<mr { dst[k * mr + r] = 0 }
+            }
+        } else {
+            // op(A)[i, k] = base[i · stride + k]: read each row along k, write every MR-th slot.
+            for r in 0..<rows {
+                let src = a.base + (sliver + r) * a.stride
+                for k in 0..<kc { dst[k * mr + r] = src[k] }
+            }
+            if rows < mr {
+                for k in 0..<kc { for r in rows..<mr { dst[k * mr + r] = 0 } }
+            }
+        }
+        sliver += mr
+        dst += mr * kc
+    }
+}
+
+/// Copies op(B)[0..<kc, 0..<nc] into NR-column slivers: sliver q holds, for each k in order, the NR values
+/// op(B)[k, q·NR + c], c = 0…NR−1. Columns past nc are zero.
+@inlinable
+func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: UnsafeMutablePointer<T>) {
+    let nr = GEMMBlocking<T>.nr
+    let width = T.Vector.scalarCount
+    var sliver = 0
+    var dst = packed
+    while sliver < nc {
+        let columns = min(nr, nc - sliver)
+        if b.transposed {
+            // op(B)[k, j] = base[j · stride + k]: read each stored row along k, write every NR-th slot.
+            for c in 0..<columns {
+                let src = b.base + (sliver + c) * b.stride
+                for k in 0..<kc { dst[k * nr + c] = src[k] }
+            }
+            if columns < nr {
+                for k in 0..<kc { for c in columns..<nr { dst[k * nr + c] = 0 } }
+            }
+        } else if columns == nr {
+            // op(B)[k, j] = base[k · stride + j]: two vectors per k.
+            for k in 0..<kc {
+                let src = b.base + k * b.stride + sliver
+                storeVector(loadVector(src), dst + k * nr)
+                storeVector(loadVector(src + width), dst + k * nr + width)
+            }
+        } else {
+            for k in 0..<kc {
+                let src = b.base + k * b.stride + sliver
+                for c in 0..<columns { dst[k * nr + c] = src[c] }
+                for c in columns..<nr { dst[k * nr + c] = 0 }
+            }
+        }
+        sliver += nr
+        dst += nr * kc
+    }
+}
+
+/// The micro-kernel: a 6 × 2-vector tile of C, c ← fma(a[k], b[k], c) for k = 0…kc−1 in order.
+///
+/// `a` is a packed MR sliver, `b` a packed NR sliver (aligned). The accumulators start from C (`loadC`) or +0.
+@inlinable @inline(__always)
+func microKernel<T: BackpropScalar>(
+    _ kc: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
+    loadC: Bool
+) {
+    typealias V = T.Vector
+    let w = V.scalarCount
+    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
+    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    if loadC {
+        c00 = loadVector(c); c01 = loadVector(c + w)
+        c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w)
+        c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w)
+        c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w)
+        c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w)
+        c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w)
+    }
+    var pa = a
+    var pb = UnsafeRawPointer(b)
+    for _ in 0..<kc {
+        let b0 = pb.load(as: V.self)
+        let b1 = pb.load(fromByteOffset: MemoryLayout<V>.size, as: V.self)
+        var x = V(repeating: pa[0])
+        c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
+        x = V(repeating: pa[1])
+        c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        x = V(repeating: pa[2])
+        c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+        x = V(repeating: pa[3])
+        c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+        x = V(repeating: pa[4])
+        c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+        x = V(repeating: pa[5])
+        c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+        pa += 6
+        pb += 2 * MemoryLayout<V>.size
+    }
+    storeVector(c00, c); storeVector(c01, c + w)
+    storeVector(c10, c + ldc); storeVector(c11, c + ldc + w)
+    storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w)
+    storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w)
+    storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w)
+    storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w)
+}
+
+/// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, on one thread.
+@inlinable
+func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
+    m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
+    start: GEMMStart<T>, epilogue: E, rowOffset: Int, columnOffset: Int, workspace: GEMMWorkspace<T>
+) where E.Scalar == T {
+    let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+    let kcMax = GEMMBlocking<T>.kc, mcMax = GEMMBlocking<T>.mc, ncMax = GEMMBlocking<T>.nc
+    guard m > 0, n > 0 else { return }
+    if k == 0 {
+        // No products: C is its start value.
+        for i in 0..<m {
+            let row = c + i * ldc
+            switch start {
+            case .zero: row.update(repeating: 0, count: n)
+            case .accumulate: break
+            case .bias(let bias): row.update(from: bias, count: n)
+            }
+        }
+        epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n)
+        return
+    }
+    let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
+    let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
+    workspace.packedB.reserve(min(kcMax, k) * ncBlock)
+    workspace.packedA.reserve(min(kcMax, k) * mcBlock)
+    let packedA = workspace.packedA.pointer, packedB = workspace.packedB.pointer
+    let edge = workspace.edgeTile.pointer
+
+    var jc = 0
+    while jc < n {
+        let nc = min(ncMax, n - jc)
+        var pc = 0
+        while pc < k {
+            let kc = min(kcMax, k - pc)
+            let first = pc == 0, last = pc + kc == k
+            packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
+            var ic = 0
+            while ic < m {
+                let mc = min(mcMax, m - ic)
+                packA(a.offset(row: ic, column: pc), mc: mc, kc: kc, into: packedA)
+                var jr = 0
+                while jr < nc {
+                    let columns = min(nr, nc - jr)
+                    let bSliver = packedB + jr * kc
+                    var ir = 0
+                    while ir < mc {
+                        let rows = min(mr, mc - ir)
+                        let aSliver = packedA + ir * kc
+                        let tile = c + (ic + ir) * ldc + jc + jr
+                        // Full tiles work on C itself; edge tiles on a padded copy of their valid part.
+                        let full = rows == mr && columns == nr
+                        let target = full ? tile : edge
+                        let targetStride = full ? ldc : nr
+                        // Where the accumulators start: +0, the bias, or what C already holds.
+                        var loadC = true
+                        switch (first, start) {
+                        case (true, .zero):
+                            loadC = false
+                        case (true, .bias(let bias)):
+                            for r in 0..<rows {
+                                (target + r * targetStride).update(from: bias + jc + jr, count: columns)
+                            }
+                        default:
+                            if !full {
+                                for r in 0..<rows { (edge + r * nr).update(from: tile + r * ldc, count: columns) }
+                            }
+                        }
+                        microKernel(kc, aSliver, bSliver, target, targetStride, loadC: loadC)
+                        if !full {
+                            for r in 0..<rows { (tile + r * ldc).update(from: edge + r * nr, count: columns) }
+                        }
+                        if last {
+                            epilogue.finish(tile, ldc, row: rowOffset + ic + ir, column: columnOffset + jc + jr,
+                                            rows: rows, columns: columns)
+                        }
+                        ir += mr
+                    }
+                    jr += nr
+                }
+                ic += mc
+            }
+            pc += kc
+        }
+        jc += nc
+    }
+}
+
+/// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, split over the pool's threads by rows or by
+/// columns of C (whole register tiles), never along K, so the result is bitwise the same for any thread count.
+///
+/// - Precondition: `workspaces.count ≥ pool.threadCount` when a pool is given.
+/// - Complexity: 2·M·N·K flops.
+@inlinable
+func gemm<T: BackpropScalar, E: TileEpilogue>(
+    m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
+    start: GEMMStart<T>, epilogue: E, workspaces: [GEMMWorkspace<T>], pool: WorkerPool?
+) where E.Scalar == T {
+    let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+    let threads = pool?.threadCount ?? 1
+    let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
+    // Too little work to share: 2·M·N·K below ~1 MFLOP costs less than waking a thread.
+    guard let pool, threads > 1, max(rowTiles, columnTiles) >= 2, m * n * k >= 1 << 19 else {
+        gemmSingleThread(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue,
+                         rowOffset: 0, columnOffset: 0, workspace: workspaces[0])
+        return
+    }
+    // Split the dimension with more tiles; on a tie, the one whose other operand is cheaper to pack twice.
+    let splitColumns = columnTiles > rowTiles || (columnTiles == rowTiles && m <= n)
+    let tiles = splitColumns ? columnTiles : rowTiles
+    let parts = min(threads, tiles)
+    pool.run(parts: parts) { part in
+        let firstTile = tiles * part / parts, endTile = tiles * (part + 1) / parts
+        if splitColumns {
+            let j0 = firstTile * nr, j1 = min(n, endTile * nr)
+            var partStart = start
+            if case .bias(let bias) = start { partStart = .bias(bias + j0) }
+            gemmSingleThread(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0), c: c + j0, ldc: ldc,
+                             start: partStart, epilogue: epilogue, rowOffset: 0, columnOffset: j0,
+                             workspace: workspaces[part])
+        } else {
+            let i0 = firstTile * mr, i1 = min(m, endTile * mr)
+            gemmSingleThread(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b, c: c + i0 * ldc,
+                             ldc: ldc, start: start, epilogue: epilogue, rowOffset: i0, columnOffset: 0,
+                             workspace: workspaces[part])
+        }
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+
+/// The JSON file format of a network: its description and its parameters (docs/file-formats.md).
+///
+///     {
+///       "format": "backprop-network", "version": 1, "precision": "double",
+///       "sizes": [2, 3, 2], "hidden": "sigmoid", "output": "softmax", "loss": "cross-entropy",
+///       "layers": [
+///         {"weights": [[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]], "biases": [0.1, 0.2, 0.3]},
+///         {"weights": [[0.7, 0.8], [0.9, 1.0], [1.1, 1.2]], "biases": [0.4, 0.5]}
+///       ]
+///     }
+///
+/// `layers[l − 1].weights` is Wˡ as a list of h_{l−1} rows of h_l numbers, so `np.array(layer["weights"])` has
+/// NumPy's shape (h_{l−1}, h_l) and `x @ W + b` is the note's forward pass. Numbers are written in the network's
+/// precision with the shortest text that reads back to the same bits, so a file round-trips exactly.
+/// Reading is strict: unknown or duplicate keys, missing keys, wrong shapes and out-of-range values are errors
+/// that name the place (a JSON path such as `layers[1].weights[0][2]`).
+public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Sendable {
+    public static var formatName: String { "backprop-network" }
+    public static var currentVersion: Int { 1 }
+
+    public var format: String
+    public var version: Int
+    public var precision: String
+    public var sizes: [Int]
+    public var hidden: String
+    public var output: String
+    public var loss: String
+    public var layers: [Layer]
+
+    public struct Layer: Codable, Equatable, Sendable {
+        public var weights: [[Scalar]]
+        public var biases: [Scalar]
+
+        enum CodingKeys: String, CodingKey, CaseIterable { case weights, biases }
+
+        public init(weights: [[Scalar]], biases: [Scalar]) {
+            self.weights = weights
+            self.biases = biases
+        }
+
+        public init(from decoder: any Decoder) throws {
+            try rejectUnknownKeys(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            weights = try container.decode([[Scalar]].self, forKey: .weights)
+            biases = try container.decode([Scalar].self, forKey: .biases)
+        }
+    }
+
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case format, version, precision, sizes, hidden, output, loss, layers
+    }
+
+    /// The document of `network`.
+    public init(_ network: Network<Scalar>) {
+        format = Self.formatName
+        version = Self.currentVersion
+        precision = Scalar.precisionName
+        sizes = network.sizes
+        hidden = network.hidden.rawValue
+        output = network.output.activation.rawValue
+        loss = network.output.loss.rawValue
+        layers = network.layers.map { Layer(weights: $0.weights.rowArrays, biases: $0.biases) }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        try rejectUnknownKeys(decoder, allowed: CodingKeys.allCases.map(\.rawValue))
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        format = try container.decode(String.self, forKey: .format)
+        version = try container.decode(Int.self, forKey: .version)
+        precision = try container.decode(String.self, forKey: .precision)
+        sizes = try container.decode([Int].self, forKey: .sizes)
+        hidden = try container.decode(String.self, forKey: .hidden)
+        output = try container.decode(String.self, forKey: .output)
+        loss = try container.decode(String.self, forKey: .loss)
+        layers = try container.decode([Layer].self, forKey: .layers)
+    }
+
+    /// The network this document describes.
+    /// - Throws: `BackpropError` naming the first inconsistency (unknown names, ragged or mis-shaped matrices).
+    public func network() throws -> Network<Scalar> {
+        guard format == Self.formatName else {
+            throw BackpropError("\"format\" is \"\(format)\"; expected \"\(Self.formatName)\"")
+        }
+        guard version == Self.currentVersion else {
+            throw BackpropError("\"version\" is \(version); this program reads version \(Self.currentVersion)")
+        }
+        guard let hiddenActivation = Activation(rawValue: hidden) else {
+            throw BackpropError("\"hidden\" is \"\(hidden)\"; expected one of \(Activation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let outputActivation = OutputActivation(rawValue: output) else {
+            throw BackpropError("\"output\" is \"\(output)\"; expected one of \(OutputActivation.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let lossFunction = Loss(rawValue: loss) else {
+            throw BackpropError("\"loss\" is \"\(loss)\"; expected one of \(Loss.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let outputLayer = try OutputLayer(activation: outputActivation, loss: lossFunction)
+        try Network<Scalar>.validate(sizes: sizes, output: outputLayer)
+        guard layers.count == sizes.count - 1 else {
+            throw BackpropError("\"layers\" has \(layers.count) entries but \"sizes\" \(Network<Scalar>.describe(sizes)) needs \(sizes.count - 1)")
+        }
+        var parameters: [LayerParameters<Scalar>] = []
+        for (index, layer) in layers.enumerated() {
+            let (rows, columns) = (sizes[index], sizes[index + 1])
+            guard layer.weights.count == rows else {
+                throw BackpropError("layers[\(index)].weights has \(layer.weights.count) rows; W\(index + 1) needs h_\(index) = \(rows)")
+            }
+            if let bad = layer.weights.firstIndex(where: { $0.count != columns }) {
+                throw BackpropError("layers[\(index)].weights[\(bad)] has \(layer.weights[bad].count) numbers; W\(index + 1) needs h_\(index + 1) = \(columns) per row")
+            }
+            guard layer.biases.count == columns else {
+                throw BackpropError("layers[\(index)].biases has \(layer.biases.count) numbers; b\(index + 1) needs h_\(index + 1) = \(columns)")
+            }
+            parameters.append(LayerParameters(weights: Matrix(layer.weights), biases: layer.biases))
+        }
+        return try Network(sizes: sizes, hidden: hiddenActivation, output: outputLayer, layers: parameters)
+    }
+}
+
+/// A network read from a file, in the precision the file names.
+public enum AnyNetwork: Sendable {
+    case float(Network<Float>)
+    case double(Network<Double>)
+
+    /// "float" or "double".
+    public var precisionName: String {
+        switch self {
+        case .float: Float.precisionName
+        case .double: Double.precisionName
+        }
+    }
+}
+
+extension Network {
+    /// The network as a JSON document (pretty-printed, keys in a fixed order).
+    public func jsonData() throws -> Data {
+        try JSONCoding.encode(NetworkDocument(self))
+    }
+
+    /// Reads a network written by `jsonData()` (or by hand, or by NumPy) in this precision.
+    /// - Throws: `BackpropError` if the JSON is malformed, the document is inconsistent, or it names the other
+    ///   precision.
+    public init(jsonData data: Data) throws {
+        switch try AnyNetwork(jsonData: data) {
+        case .double(let network as Network<Scalar>): self = network
+        case .float(let network as Network<Scalar>): self = network
+        case let other:
+            throw BackpropError("the file holds a \(other.precisionName) network; expected \(Scalar.precisionName)")
+        }
+    }
+}
+
+extension AnyNetwork {
+    /// Reads a network in whichever precision its `"precision"` names.
+    public init(jsonData data: Data) throws {
+        try JSONSyntax.validate(Array(data))
+        // Every number is read as a Double first, so that a value out of Float's range is reported as such.
+        let wide = try JSONCoding.decode(NetworkDocument<Double>.self, from: data)
+        switch wide.precision {
+        case "double":
+            self = .double(try wide.network())
+        case "float":
+            try checkFloatRange(wide)
+            self = .float(try JSONCoding.decode(NetworkDocument<Float>.self, from: data).network())
+        default:
+            throw BackpropError("\"precision\" is \"\(wide.precision)\"; expected \"double\" or \"float\"")
+        }
+    }
+}
+
+private func checkFloatRange(_ document: NetworkDocument<Double>) throws {
+    for (l, layer) in document.layers.enumerated() {
+        for (i, row) in layer.weights.enumerated() {
+            if let j = row.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+                throw BackpropError("layers[\(l)].weights[\(i)][\(j)] = \(row[j]) is out of range for float")
+            }
+        }
+        if let j = layer.biases.firstIndex(where: { abs($0) > Double(Float.greatestFiniteMagnitude) }) {
+            throw BackpropError("layers[\(l)].biases[\(j)] = \(layer.biases[j]) is out of range for float")
+        }
+    }
+}

@@ -1,0 +1,98 @@
+import Testing
+@testable import Backprop
+
+/// The design contract: LoopEngine and BatchEngine perform the same floating-point operations in the same order
+/// for every gradient element, so their gradients and losses are equal to the last bit (docs/bitwise-identity.md).
+@Suite("Loop and batch engines are bitwise identical")
+struct EngineEquivalenceTests {
+    /// Every hidden activation with every output pairing.
+    static let pairings: [NetworkCase] = Activation.allCases.flatMap { hidden in
+        OutputLayer.all.map { NetworkCase(sizes: [7, 33, 3], hidden: hidden, output: $0, examples: 33) }
+    }
+
+    /// Depths 1 to 4 with awkward widths.
+    static let depths: [NetworkCase] = [
+        NetworkCase(sizes: [5, 3], hidden: .sigmoid, output: .softmaxCrossEntropy, examples: 7),
+        NetworkCase(sizes: [1, 1], hidden: .tanh, output: .identitySquaredError, examples: 1),
+        NetworkCase(sizes: [3, 7, 2], hidden: .tanh, output: .sigmoidCrossEntropy, examples: 3),
+        NetworkCase(sizes: [7, 3, 33, 4], hidden: .relu, output: .softmaxCrossEntropy, examples: 7),
+        NetworkCase(sizes: [1, 7, 3, 7, 3], hidden: .sigmoid, output: .sigmoidSquaredError, examples: 33),
+        NetworkCase(sizes: [33, 1, 7, 1, 2], hidden: .identity, output: .identitySquaredError, examples: 3),
+    ]
+
+    /// Hidden widths × batch sizes 1, 3, 7, 33, 257 (none a multiple of a SIMD width), and wide inputs.
+    static let widths: [NetworkCase] = [1, 3, 7, 33, 257].flatMap { width in
+        [1, 3, 7, 33, 257].map { m in
+            NetworkCase(sizes: [7, width, 3], hidden: .sigmoid, output: .softmaxCrossEntropy, examples: m)
+        }
+    } + [NetworkCase(sizes: [257, 7, 33], hidden: .tanh, output: .sigmoidCrossEntropy, examples: 33)]
+
+    /// Random shapes, activations, pairings and batch sizes, from seeds.
+    static let random: [NetworkCase] = (UInt64(1)...12).map { seed in
+        var g = SplitMix64(seed: seed)
+        let depth = 1 + g.nextInt(below: 4)
+        let sizes = (0...depth).map { _ in 1 + g.nextInt(below: 40) }
+        let output = OutputLayer.all[g.nextInt(below: 4)]
+        let fixed = output.activation == .softmax ? sizes.dropLast() + [max(2, sizes.last!)] : sizes
+        return NetworkCase(sizes: Array(fixed), hidden: Activation.allCases[g.nextInt(below: 4)], output: output,
+                           examples: 1 + g.nextInt(below: 60), seed: seed)
+    }
+
+    @Test("every activation and output pairing", arguments: pairings, Precision.allCases)
+    func pairing(_ testCase: NetworkCase, _ precision: Precision) throws {
+        try compare(testCase, precision)
+    }
+
+    @Test("depths 1 to 4", arguments: depths, Precision.allCases)
+    func depth(_ testCase: NetworkCase, _ precision: Precision) throws {
+        try compare(testCase, precision)
+    }
+
+    @Test("awkward widths and batch sizes", arguments: widths, Precision.allCases)
+    func width(_ testCase: NetworkCase, _ precision: Precision) throws {
+        try compare(testCase, precision)
+    }
+
+    @Test("random networks from seeds", arguments: random, Precision.allCases)
+    func seeded(_ testCase: NetworkCase, _ precision: Precision) throws {
+        try compare(testCase, precision)
+    }
+
+    @Test("two threads give the same bits as one", arguments: widths.filter { $0.examples >= 33 }, Precision.allCases)
+    func threads(_ testCase: NetworkCase, _ precision: Precision) throws {
+        try compare(testCase, precision, threads: 2)
+    }
+
+    @Test("a reused engine and gradients give the same bits as fresh ones")
+    func reuse() throws {
+        let engine = BatchEngine<Double>(), loop = LoopEngine<Double>()
+        var reused = Gradients<Double>(loss: 0, layers: [])
+        for testCase in Self.widths.prefix(6) + Self.depths {
+            let network = try testCase.network(Double.self)
+            let batch = testCase.batch(for: network)
+            let fresh = try BatchEngine<Double>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+            try engine.computeGradients(of: network, inputs: batch.inputs, targets: batch.targets, into: &reused)
+            expectIdentical(reused, fresh, "reused batch engine, \(testCase.testDescription)")
+            try loop.computeGradients(of: network, inputs: batch.inputs, targets: batch.targets, into: &reused)
+            expectIdentical(reused, fresh, "reused loop engine, \(testCase.testDescription)")
+        }
+    }
+
+    func compare(_ testCase: NetworkCase, _ precision: Precision, threads: Int = 1) throws {
+        switch precision {
+        case .float: try compare(testCase, Float.self, threads: threads)
+        case .double: try compare(testCase, Double.self, threads: threads)
+        }
+    }
+
+    func compare<T: BackpropScalar>(_ testCase: NetworkCase, _: T.Type, threads: Int) throws {
+        let network = try testCase.network(T.self)
+        let batch = testCase.batch(for: network)
+        let loop = try LoopEngine<T>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+        let matrix = try BatchEngine<T>(threads: threads)
+            .gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+        #expect(loop.loss.isFinite)
+        #expect(loop.flattened.allSatisfy { $0.isFinite })
+        expectIdentical(loop, matrix, "loop vs batch(\(threads) threads)")
+    }
+}

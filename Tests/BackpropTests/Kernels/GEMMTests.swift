@@ -1,0 +1,144 @@
+import Testing
+@testable import Backprop
+
+/// The packed GEMM against the contract written as the simplest possible code: for each C[i, j], one scalar
+/// chain c ← fma(a, b, c) over k in order from the start value. Equality is bitwise.
+@Suite("Packed GEMM keeps the per-element FMA chain")
+struct GEMMTests {
+    struct Shape: Sendable, CustomTestStringConvertible {
+        var m: Int, n: Int, k: Int, aTransposed: Bool, bTransposed: Bool
+        var testDescription: String {
+            "[\(m), \(k)]\(aTransposed ? "ᵀ" : "") · [\(k), \(n)]\(bTransposed ? "ᵀ" : "")"
+        }
+    }
+
+    /// Edge sizes around the register tile (6 × 8 / 6 × 16) and the cache blocks (KC = 256, MC = 72 / 144), with
+    /// every transposition: the three products of backpropagation are among them.
+    static let shapes: [Shape] = {
+        let sizes = [(1, 1, 1), (1, 30, 784), (5, 7, 3), (6, 8, 256), (7, 17, 257), (13, 10, 30), (33, 33, 33),
+                     (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257)]
+        return sizes.flatMap { m, n, k in
+            [(false, false), (true, false), (false, true), (true, true)].map {
+                Shape(m: m, n: n, k: k, aTransposed: $0.0, bTransposed: $0.1)
+            }
+        }
+    }()
+
+    static func operands<T: BackpropScalar>(_ shape: Shape, _: T.Type, seed: UInt64) -> (Matrix<T>, Matrix<T>) {
+        var g = SplitMix64(seed: seed)
+        func random(_ rows: Int, _ columns: Int) -> Matrix<T> {
+            Matrix(rows: rows, columns: columns, elements: (0..<rows * columns).map { _ in T(g.nextUniform(in: -1, 1)) })
+        }
+        let a = shape.aTransposed ? random(shape.k, shape.m) : random(shape.m, shape.k)
+        let b = shape.bTransposed ? random(shape.n, shape.k) : random(shape.k, shape.n)
+        return (a, b)
+    }
+
+    /// The contract, literally.
+    static func reference<T: BackpropScalar>(_ shape: Shape, _ a: Matrix<T>, _ b: Matrix<T>, start: (Int, Int) -> T) -> [T] {
+        var c = [T](repeating: 0, count: shape.m * shape.n)
+        for i in 0..<shape.m {
+            for j in 0..<shape.n {
+                var sum = start(i, j)
+                for p in 0..<shape.k {
+                    let x = shape.aTransposed ? a[p, i] : a[i, p]
+                    let y = shape.bTransposed ? b[j, p] : b[p, j]
+                    sum = sum.addingProduct(x, y)
+                }
+                c[i * shape.n + j] = sum
+            }
+        }
+        return c
+    }
+
+    @Test("every variant equals the reference chain", arguments: shapes, Precision.allCases)
+    func variants(_ shape: Shape, _ precision: Precision) {
+        switch precision {
+        case .float: variants(shape, Float.self)
+        case .double: variants(shape, Double.self)
+        }
+    }
+
+    func variants<T: BackpropScalar>(_ shape: Shape, _: T.Type) {
+        let (a, b) = Self.operands(shape, T.self, seed: UInt64(shape.m * 1000 + shape.k))
+        let expected = Self.reference(shape, a, b) { _, _ in 0 }
+        for threads in [1, 2] {
+            let multiplier = MatrixMultiplier<T>(threads: threads)
+            for variant in MatrixMultiplier<T>.Variant.allCases where threads == 1 || variant == .packed {
+                let c = multiplier.product(a, transposed: shape.aTransposed, b, transposed: shape.bTransposed,
+                                           variant: variant)
+                let difference = ElementwiseDifference(c.elements, expected)
+                #expect(difference.isIdentical,
+                        "\(variant), \(threads) threads: \(difference.differing) elements differ, up to \(difference.maximumULPs) ULP")
+            }
+        }
+    }
+
+    @Test("bias and accumulate starts, and the epilogue, on ragged tiles", arguments: shapes.filter { !$0.aTransposed }, Precision.allCases)
+    func starts(_ shape: Shape, _ precision: Precision) {
+        switch precision {
+        case .float: starts(shape, Float.self)
+        case .double: starts(shape, Double.self)
+        }
+    }
+
+    func starts<T: BackpropScalar>(_ shape: Shape, _: T.Type) {
+        let (a, b) = Self.operands(shape, T.self, seed: 7)
+        var g = SplitMix64(seed: 8)
+        let bias = (0..<shape.n).map { _ in T(g.nextUniform(in: -1, 1)) }
+        let initial = (0..<shape.m * shape.n).map { _ in T(g.nextUniform(in: -1, 1)) }
+        let withBias = Self.reference(shape, a, b) { _, j in bias[j] }
+        let accumulated = Self.reference(shape, a, b) { i, j in initial[i * shape.n + j] }
+        for threads in [1, 2] {
+            let workspaces = (0..<threads).map { _ in GEMMWorkspace<T>() }
+            let pool = threads > 1 ? WorkerPool(threadCount: threads) : nil
+            var c = [T](repeating: .nan, count: shape.m * shape.n)
+            a.elements.withUnsafeBufferPointer { ap in
+                b.elements.withUnsafeBufferPointer { bp in
+                    bias.withUnsafeBufferPointer { biasp in
+                        c.withUnsafeMutableBufferPointer { cp in
+                            gemm(m: shape.m, n: shape.n, k: shape.k, a: Operand(ap.baseAddress!, stride: a.columns),
+                                 b: Operand(bp.baseAddress!, stride: b.columns, transposed: shape.bTransposed),
+                                 c: cp.baseAddress!, ldc: shape.n, start: .bias(biasp.baseAddress!),
+                                 epilogue: ScaleEpilogue(T(0.5)), workspaces: workspaces, pool: pool)
+                        }
+                    }
+                }
+            }
+            #expect(ElementwiseDifference(c, withBias.map { $0 * 0.5 }).isIdentical, "bias start, \(threads) threads")
+            c = initial
+            a.elements.withUnsafeBufferPointer { ap in
+                b.elements.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        gemm(m: shape.m, n: shape.n, k: shape.k, a: Operand(ap.baseAddress!, stride: a.columns),
+                             b: Operand(bp.baseAddress!, stride: b.columns, transposed: shape.bTransposed),
+                             c: cp.baseAddress!, ldc: shape.n, start: .accumulate, epilogue: NoEpilogue<T>(),
+                             workspaces: workspaces, pool: pool)
+                    }
+                }
+            }
+            #expect(ElementwiseDifference(c, accumulated).isIdentical, "accumulate start, \(threads) threads")
+        }
+    }
+
+    @Test("a product written into a wider matrix leaves the other columns alone")
+    func leadingDimension() {
+        let shape = Shape(m: 9, n: 10, k: 5, aTransposed: false, bTransposed: false)
+        let (a, b) = Self.operands(shape, Double.self, seed: 3)
+        let expected = Self.reference(shape, a, b) { _, _ in 0 }
+        var c = [Double](repeating: -7, count: 9 * 13)
+        a.elements.withUnsafeBufferPointer { ap in
+            b.elements.withUnsafeBufferPointer { bp in
+                c.withUnsafeMutableBufferPointer { cp in
+                    gemm(m: 9, n: 10, k: 5, a: Operand(ap.baseAddress!, stride: 5), b: Operand(bp.baseAddress!, stride: 10),
+                         c: cp.baseAddress! + 2, ldc: 13, start: .zero, epilogue: NoEpilogue<Double>(),
+                         workspaces: [GEMMWorkspace()], pool: nil)
+                }
+            }
+        }
+        for i in 0..<9 {
+            #expect(Array(c[i * 13 + 2 ..< i * 13 + 12]) == Array(expected[i * 10 ..< i * 10 + 10]))
+            #expect(c[i * 13] == -7 && c[i * 13 + 1] == -7 && c[i * 13 + 12] == -7)
+        }
+    }
+}
