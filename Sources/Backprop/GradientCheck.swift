@@ -58,30 +58,54 @@ public struct GradientCheck: Sendable {
         return scale == 0 ? 0 : abs(analytic - numeric) / scale
     }
 
+    /// The oracle's numbers for one layer: the sampled indices of Wˡ and bˡ and ∂L/∂θ at each (nil: at a kink).
+    public struct NumericLayer: Sendable {
+        public var weights: [(index: Int, value: Double?)]
+        public var biases: [(index: Int, value: Double?)]
+    }
+
+    /// Finite differences of `network`'s mean loss on (X, Y) at a seeded sample of entries, in Double.
+    /// - Complexity: four evaluations of the mean loss (a forward pass over the batch) per sampled entry.
+    public func numericGradients<T: BackpropScalar>(
+        network: Network<T>, inputs: Matrix<T>, targets: Matrix<T>
+    ) throws -> [NumericLayer] {
+        var oracle = ReferenceLoss(network: try network.converted(to: Double.self),
+                                   inputs: inputs.converted(), targets: targets.converted())
+        var generator = SplitMix64(seed: seed)
+        var result: [NumericLayer] = []
+        for l in 1...network.layerCount {
+            let layer = network.layers[l - 1]
+            let weights = sample(layer.weights.elements.count, &generator).map {
+                (index: $0, value: oracle.derivative(layer: l, weightIndex: $0, bias: false, step: step))
+            }
+            let biases = sample(layer.biases.count, &generator).map {
+                (index: $0, value: oracle.derivative(layer: l, weightIndex: $0, bias: true, step: step))
+            }
+            result.append(NumericLayer(weights: weights, biases: biases))
+        }
+        return result
+    }
+
+    /// Compares an engine's `gradients` with the oracle's numbers.
+    public func compare<T: BackpropScalar>(_ gradients: Gradients<T>, with numeric: [NumericLayer]) -> [Layer] {
+        zip(gradients.layers, numeric).map { analytic, oracle in
+            var layer = Layer()
+            for (index, value) in oracle.weights {
+                record(&layer.weights, index, Double(analytic.weights.elements[index]), value)
+            }
+            for (index, value) in oracle.biases {
+                record(&layer.biases, index, Double(analytic.biases[index]), value)
+            }
+            return layer
+        }
+    }
+
     /// Compares `gradients` (from any engine, in any precision) with finite differences of `network`'s mean loss
     /// on (X, Y), all evaluated in Double.
     public func check<T: BackpropScalar>(
         _ gradients: Gradients<T>, network: Network<T>, inputs: Matrix<T>, targets: Matrix<T>
     ) throws -> [Layer] {
-        var oracle = ReferenceLoss(network: try network.converted(to: Double.self),
-                                   inputs: inputs.converted(), targets: targets.converted())
-        var generator = SplitMix64(seed: seed)
-        var result: [Layer] = []
-        for l in 1...network.layerCount {
-            let analytic = gradients.layers[l - 1]
-            var layer = Layer()
-            let weightCount = analytic.weights.elements.count
-            for index in sample(weightCount, &generator) {
-                let numeric = oracle.derivative(layer: l, weightIndex: index, bias: false, step: step)
-                record(&layer.weights, index, Double(analytic.weights.elements[index]), numeric)
-            }
-            for index in sample(analytic.biases.count, &generator) {
-                let numeric = oracle.derivative(layer: l, weightIndex: index, bias: true, step: step)
-                record(&layer.biases, index, Double(analytic.biases[index]), numeric)
-            }
-            result.append(layer)
-        }
-        return result
+        compare(gradients, with: try numericGradients(network: network, inputs: inputs, targets: targets))
     }
 
     /// The numeric mean loss of `network` on (X, Y), from the oracle's own forward pass.

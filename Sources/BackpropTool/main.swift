@@ -1,2 +1,9 @@
-// The `backprop` command is assembled in the next commit (BackpropCommands).
-print("backprop: the command-line interface is not built yet")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BackpropCommands
+
+// Everything happens in BackpropCommands, where tests can run it in-process.
+exit(BackpropCommandLine.run(Array(CommandLine.arguments.dropFirst())))

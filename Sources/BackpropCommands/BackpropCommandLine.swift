@@ -1,0 +1,81 @@
+import Backprop
+
+/// One `backprop` subcommand.
+protocol Subcommand {
+    /// The word after `backprop`.
+    static var name: String { get }
+    /// One line for `backprop help`.
+    static var summary: String { get }
+    /// Its options.
+    static var options: [OptionSpec] { get }
+    /// Runs with parsed options; returns the exit code (0 success, 1 a check failed or bad data).
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32
+}
+
+/// The `backprop` command: dispatches to a subcommand and turns every error into one line and an exit code.
+///
+/// Exit codes: 0 success; 1 a check failed or the data was bad (a file that cannot be read or is malformed);
+/// 2 a usage error (an unknown subcommand or option, a malformed or out-of-range value).
+public enum BackpropCommandLine {
+    static let subcommands: [any Subcommand.Type] = [CheckCommand.self]
+
+    /// Runs `backprop` with `arguments` (without the program name) and returns the exit code.
+    public static func run(_ arguments: [String], console: Console = .standard()) -> Int32 {
+        guard let first = arguments.first else {
+            console.note(usage)
+            return 2
+        }
+        if ["help", "--help", "-h"].contains(first) {
+            if arguments.count > 1, let command = subcommands.first(where: { $0.name == arguments[1] }) {
+                console.line(help(for: command))
+            } else {
+                console.line(usage)
+            }
+            return 0
+        }
+        guard let command = subcommands.first(where: { $0.name == first }) else {
+            let hint = ArgumentParser.suggestion(for: first, among: subcommands.map { $0.name })
+                .map { " (did you mean '\($0)'?)" } ?? ""
+            console.note("backprop: unknown command '\(first)'\(hint); see 'backprop help'")
+            return 2
+        }
+        let rest = Array(arguments.dropFirst())
+        if rest.contains("--help") || rest.contains("-h") {
+            console.line(help(for: command))
+            return 0
+        }
+        do {
+            let parsed = try ArgumentParser.parse(rest, options: command.options)
+            return try command.run(parsed, console: console)
+        } catch let error as UsageError {
+            console.note("backprop \(command.name): \(error.message)")
+            return 2
+        } catch let error as BackpropError {
+            console.note("backprop \(command.name): \(error.message)")
+            return 1
+        } catch {
+            console.note("backprop \(command.name): \(error)")
+            return 1
+        }
+    }
+
+    static var usage: String {
+        var lines = ["usage: backprop <command> [options]", "", "commands:"]
+        let width = subcommands.map { $0.name.count }.max() ?? 0
+        for command in subcommands {
+            lines.append("  " + command.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + command.summary)
+        }
+        lines += ["", "'backprop help <command>' lists a command's options; docs/commands.md has them all."]
+        return lines.joined(separator: "\n")
+    }
+
+    static func help(for command: any Subcommand.Type) -> String {
+        var lines = ["usage: backprop \(command.name) [options]", "", command.summary, "", "options:"]
+        let labels = command.options.map { "--\($0.name)" + ($0.value.map { " \($0)" } ?? "") }
+        let width = labels.map(\.count).max() ?? 0
+        for (label, option) in zip(labels, command.options) {
+            lines.append("  " + label.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + option.help)
+        }
+        return lines.joined(separator: "\n")
+    }
+}
