@@ -65,3 +65,14 @@ public struct PhaseTimes: Equatable, Sendable {
         return sum
     }
 }
+
+/// An engine that can record where its time goes (both library engines can; a student's need not).
+public protocol RecordsPhases: AnyObject {
+    /// When true, every call records `phaseTimes`.
+    var recordsPhases: Bool { get set }
+    /// The phase times of the last call.
+    var phaseTimes: PhaseTimes { get }
+}
+
+extension LoopEngine: RecordsPhases {}
+extension BatchEngine: RecordsPhases {}

@@ -45,13 +45,13 @@ enum CheckCommand: Subcommand {
 
     /// The engines compared: the loop engine first (the reference), then the batch engine. Tests replace this to
     /// inject a faulty engine and see the command fail.
-    nonisolated(unsafe) static var engines: (_ threads: Int) -> [any BackpropEngine<Double>] = { threads in
-        [LoopEngine<Double>(), BatchEngine<Double>(threads: threads)]
+    nonisolated(unsafe) static var engines: (_ threads: Int) -> [AnyBackpropEngine<Double>] = { threads in
+        [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(BatchEngine<Double>(threads: threads))]
     }
 
-    static func makeEngines<T: BackpropScalar>(_: T.Type, threads: Int) -> [any BackpropEngine<T>] {
-        if T.self == Double.self, let engines = engines(threads) as? [any BackpropEngine<T>] { return engines }
-        return [LoopEngine<T>(), BatchEngine<T>(threads: threads)]
+    static func makeEngines<T: BackpropScalar>(_: T.Type, threads: Int) -> [AnyBackpropEngine<T>] {
+        if T.self == Double.self, let engines = engines(threads) as? [AnyBackpropEngine<T>] { return engines }
+        return [AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(BatchEngine<T>(threads: threads))]
     }
 
     static func run<T: BackpropScalar>(_: T.Type, _ settings: Settings, console: Console) throws -> Int32 {
@@ -88,7 +88,7 @@ struct EngineCheck<T: BackpropScalar> {
     var oracle: [[GradientCheck.Layer]]
     var network: Network<T>
 
-    static func run(network: Network<T>, batch: Batch<T>, engines: [any BackpropEngine<T>], samples: Int?) throws -> EngineCheck {
+    static func run(network: Network<T>, batch: Batch<T>, engines: [AnyBackpropEngine<T>], samples: Int?) throws -> EngineCheck {
         let gradients = try engines.map { try $0.gradients(of: network, inputs: batch.inputs, targets: batch.targets) }
         let checker = GradientCheck(entriesPerParameter: samples)
         let numeric = try checker.numericGradients(network: network, inputs: batch.inputs, targets: batch.targets)

@@ -38,7 +38,7 @@ struct CheckCommandTests {
     @Test("an engine that is one ULP off makes the check fail with exit 1, naming the first difference")
     func faultInjected() {
         let saved = CheckCommand.engines
-        CheckCommand.engines = { _ in [LoopEngine<Double>(), FaultyEngine()] }
+        CheckCommand.engines = { _ in [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(FaultyEngine())] }
         defer { CheckCommand.engines = saved }
         let result = runCommand(["check", "--net", "4-6-3", "--batch", "5"])
         #expect(result.code == 1)

@@ -1,0 +1,206 @@
+import Backprop
+
+/// How `BenchmarkHarness` measures.
+public struct HarnessSettings: Sendable {
+    /// Each sample times back-to-back calls until at least this many seconds have passed.
+    public var minimumTime: Double = 0.05
+    /// Samples per engine (interleaved between the engines); the median is reported.
+    public var samples: Int = 7
+    /// Seconds of untimed calls per engine first (workspaces allocated, caches and branch predictors warm).
+    public var warmUp: Double = 0.02
+    /// The seed of the network's weights; the batch uses seed + 1.
+    public var seed: UInt64 = 1
+    /// Whether to also measure the per-phase breakdown.
+    public var phases: Bool = false
+
+    public init(minimumTime: Double = 0.05, samples: Int = 7, warmUp: Double = 0.02, seed: UInt64 = 1, phases: Bool = false) {
+        self.minimumTime = minimumTime
+        self.samples = samples
+        self.warmUp = warmUp
+        self.seed = seed
+        self.phases = phases
+    }
+}
+
+/// One engine's timing on one case.
+public struct EngineMeasurement: Sendable {
+    /// "loop", "batch", or "numpy-loop", "numpy-batch".
+    public var engine: String
+    /// Seconds per gradient call.
+    public var timing: TimingSummary
+    /// Seconds per call in each phase, when measured.
+    public var phases: PhaseTimes?
+
+    public init(engine: String, timing: TimingSummary, phases: PhaseTimes? = nil) {
+        self.engine = engine
+        self.timing = timing
+        self.phases = phases
+    }
+}
+
+/// The result of one case: the identity check and each engine's timing.
+public struct CaseResult: Sendable {
+    public var benchmarkCase: BenchmarkCase
+    /// Whether the engines' gradients were bitwise identical on this case (checked before timing).
+    public var identical: Bool
+    public var measurements: [EngineMeasurement]
+    public var flops: FlopCount
+    /// The largest relative difference between NumPy's gradients and the Swift engines', when NumPy ran.
+    public var numpyMaximumRelativeDifference: Double?
+
+    public func measurement(_ engine: String) -> EngineMeasurement? {
+        measurements.first { $0.engine == engine }
+    }
+
+    /// Examples per second at the median time.
+    public func examplesPerSecond(_ engine: String) -> Double? {
+        measurement(engine).map { Double(benchmarkCase.examples) / $0.timing.median }
+    }
+
+    /// GFLOP/s at the median time (the same operation count for every engine: docs/performance.md).
+    public func gigaflops(_ engine: String) -> Double? {
+        measurement(engine).map { Double(flops.total) / $0.timing.median / 1e9 }
+    }
+
+    /// Median time of the loop form over the batch form: "batch" against "loop", "numpy-batch" against "numpy-loop".
+    public func speedup(_ engine: String) -> Double? {
+        let base = engine.hasPrefix("numpy") ? "numpy-loop" : "loop"
+        guard let me = measurement(engine), let reference = measurement(base) else { return nil }
+        return reference.timing.median / me.timing.median
+    }
+
+    /// Swift over NumPy for the same form: "loop" against "numpy-loop", "batch" against "numpy-batch".
+    public func ratioToNumPy(_ engine: String) -> Double? {
+        guard !engine.hasPrefix("numpy"), let me = measurement(engine),
+              let numpy = measurement("numpy-" + engine) else { return nil }
+        return numpy.timing.median / me.timing.median
+    }
+}
+
+/// Why a case was not timed.
+public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public var description: String { message }
+}
+
+/// Times engines on benchmark cases, honestly:
+///
+/// 1. builds the case's seeded network and batch, runs every engine once, and REFUSES to time the case unless
+///    all gradients are bitwise identical to the first engine's;
+/// 2. warms each engine up (its workspace is allocated, caches are warm);
+/// 3. takes `samples` samples per engine, interleaved (A B B A A B …) so that drift in the machine's speed hits
+///    every engine alike; a sample times back-to-back calls for at least `minimumTime` on the monotonic clock;
+/// 4. keeps every result alive (each call's loss goes into a checksum), so no work can be optimised away;
+/// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call.
+public struct BenchmarkHarness: Sendable {
+    public var settings: HarnessSettings
+    /// Sum of every timed call's loss; exposed so the compiler must compute it.
+    public private(set) var checksum = 0.0
+
+    public init(settings: HarnessSettings = HarnessSettings()) {
+        self.settings = settings
+    }
+
+    /// The library's engines for a case: the loop engine and the batch engine with the case's threads.
+    public static func standardEngines<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase) -> [AnyBackpropEngine<T>] {
+        [AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(BatchEngine<T>(threads: benchmarkCase.threads))]
+    }
+
+    /// The case's network and batch.
+    public func inputs<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase, _: T.Type) throws -> (Network<T>, Batch<T>) {
+        let network = try Network<T>(sizes: benchmarkCase.sizes, hidden: benchmarkCase.hidden,
+                                     output: benchmarkCase.output, seed: settings.seed)
+        return (network, Batch.synthetic(for: network, examples: benchmarkCase.examples, seed: settings.seed &+ 1))
+    }
+
+    /// Checks identity, then times `engines` on `benchmarkCase` (in its precision T).
+    /// - Throws: `BenchmarkRefusal` if an engine's gradients are not bitwise identical to the first engine's.
+    public mutating func run<T: BackpropScalar>(
+        _ benchmarkCase: BenchmarkCase, _: T.Type, engines: [AnyBackpropEngine<T>]
+    ) throws -> CaseResult {
+        let (network, batch) = try inputs(benchmarkCase, T.self)
+        let reference = try engines[0].gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+        for engine in engines.dropFirst() {
+            let other = try engine.gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+            let difference = GradientsDifference(other, reference)
+            guard difference.isIdentical else {
+                let where_ = difference.layers.enumerated().first { !$0.element.weights.isIdentical || !$0.element.biases.isIdentical }
+                    .map { "layer \($0.offset + 1)" } ?? "the loss"
+                throw BenchmarkRefusal(message: "refusing to time \(benchmarkCase): \(engine.name) and \(engines[0].name) are not bitwise identical (first difference in \(where_), up to \(difference.maximumULPs) ULP)")
+            }
+        }
+
+        var gradients = engines.map { _ in Gradients(zeroFor: network) }
+        var sink = 0.0
+        func call(_ index: Int) throws {
+            try engines[index].computeGradients(of: network, inputs: batch.inputs, targets: batch.targets,
+                                                into: &gradients[index])
+            sink += Double(gradients[index].loss)
+        }
+
+        // Warm-up, which also sizes each sample: enough calls for the minimum time.
+        var repetitions = [Int](repeating: 1, count: engines.count)
+        for index in engines.indices {
+            var calls = 0
+            let start = MonotonicClock.nanoseconds()
+            repeat {
+                try call(index)
+                calls += 1
+            } while MonotonicClock.seconds(since: start) < settings.warmUp
+            let perCall = MonotonicClock.seconds(since: start) / Double(calls)
+            repetitions[index] = max(1, Int((settings.minimumTime / perCall).rounded(.up)))
+        }
+
+        var times = engines.map { _ in [Double]() }
+        for round in 0..<settings.samples {
+            let order = round % 2 == 0 ? Array(engines.indices) : Array(engines.indices.reversed())
+            for index in order {
+                let start = MonotonicClock.nanoseconds()
+                for _ in 0..<repetitions[index] { try call(index) }
+                times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
+            }
+        }
+
+        var measurements: [EngineMeasurement] = []
+        for index in engines.indices {
+            var phases: PhaseTimes?
+            if settings.phases, let recorder = engines[index].recorder {
+                recorder.recordsPhases = true
+                var total = PhaseTimes()
+                for _ in 0..<repetitions[index] {
+                    try call(index)
+                    total = total + recorder.phaseTimes
+                }
+                recorder.recordsPhases = false
+                phases = total.scaled(by: 1 / Double(repetitions[index]))
+            }
+            measurements.append(EngineMeasurement(engine: engines[index].name,
+                                                  timing: TimingSummary(times[index], repetitions: repetitions[index]),
+                                                  phases: phases))
+        }
+        checksum += sink
+        return CaseResult(benchmarkCase: benchmarkCase, identical: true, measurements: measurements,
+                          flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: nil)
+    }
+
+    /// Runs a case with the library's engines, in the case's precision.
+    public mutating func run(_ benchmarkCase: BenchmarkCase) throws -> CaseResult {
+        switch benchmarkCase.precision {
+        case "float": try run(benchmarkCase, Float.self, engines: Self.standardEngines(benchmarkCase))
+        default: try run(benchmarkCase, Double.self, engines: Self.standardEngines(benchmarkCase))
+        }
+    }
+}
+
+extension PhaseTimes {
+    /// Every phase multiplied by `factor`.
+    func scaled(by factor: Double) -> PhaseTimes {
+        var result = self
+        result.forward *= factor
+        result.outputError *= factor
+        result.hiddenErrors *= factor
+        result.weightGradients *= factor
+        result.biasGradients *= factor
+        return result
+    }
+}

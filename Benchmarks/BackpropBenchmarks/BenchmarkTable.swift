@@ -1,0 +1,96 @@
+import Backprop
+import Foundation
+
+/// The human-readable tables of `backprop bench` (`--format table`).
+public enum BenchmarkTable {
+    /// "1.23M", "45.6k", "789".
+    public static func compact(_ value: Double) -> String {
+        switch abs(value) {
+        case 1e9...: String(format: "%.3gG", value / 1e9)
+        case 1e6...: String(format: "%.3gM", value / 1e6)
+        case 1e3...: String(format: "%.3gk", value / 1e3)
+        default: String(format: "%.3g", value)
+        }
+    }
+
+    static func pad(_ cells: [String], _ widths: [Int], _ right: Set<Int>) -> String {
+        var parts: [String] = []
+        for (i, width) in widths.enumerated() {
+            let cell = i < cells.count ? cells[i] : ""
+            let fill = String(repeating: " ", count: max(0, width - cell.count))
+            parts.append(right.contains(i) ? fill + cell : cell + fill)
+        }
+        var line = parts.joined(separator: "  ")
+        while line.last == " " { line.removeLast() }
+        return line
+    }
+
+    public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int>) -> String {
+        let widths = header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
+        var lines = [pad(header, widths, rightAligned), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
+        lines += rows.map { pad($0, widths, rightAligned) }
+        return lines.joined(separator: "\n")
+    }
+
+    /// Examples/s as "median (p10–p90)" from the per-call times.
+    static func rate(_ result: CaseResult, _ engine: String) -> String {
+        guard let m = result.measurement(engine) else { return "-" }
+        let n = Double(result.benchmarkCase.examples)
+        return "\(compact(n / m.timing.median)) (\(compact(n / m.timing.p90))–\(compact(n / m.timing.p10)))"
+    }
+
+    /// The main table: one row per case.
+    public static func main(_ results: [CaseResult], peak: PeakRates) -> String {
+        let header = ["network", "m", "precision", "thr", "loop ex/s (p10–p90)", "batch ex/s (p10–p90)", "speedup",
+                      "loop GFLOP/s", "batch GFLOP/s", "identical"]
+        let rows: [[String]] = results.map { r in
+            let c = r.benchmarkCase
+            func flops(_ engine: String, threads: Int) -> String {
+                guard let g = r.gigaflops(engine) else { return "-" }
+                return String(format: "%.1f (%.0f%%)", g, 100 * g / peak.peak(c.precision, threads: threads))
+            }
+            return [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "loop"), rate(r, "batch"),
+                    r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
+                    flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
+        }
+        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8])
+    }
+
+    /// The NumPy comparison: NumPy's rows and Swift/NumPy ratios for each form.
+    public static func numpy(_ results: [CaseResult]) -> String {
+        let header = ["network", "m", "precision", "thr", "numpy loop ex/s", "numpy batch ex/s", "numpy speedup",
+                      "Swift/NumPy loop", "Swift/NumPy batch", "max rel. diff"]
+        let rows: [[String]] = results.filter { $0.measurement("numpy-batch") != nil }.map { r in
+            let c = r.benchmarkCase
+            return [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "numpy-loop"),
+                    rate(r, "numpy-batch"), r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
+                    r.ratioToNumPy("loop").map { String(format: "%.2f×", $0) } ?? "-",
+                    r.ratioToNumPy("batch").map { String(format: "%.2f×", $0) } ?? "-",
+                    r.numpyMaximumRelativeDifference.map { String(format: "%.1e", $0) } ?? "-"]
+        }
+        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 9])
+    }
+
+    /// The per-phase breakdown of one case: seconds per call and share of the call, for each engine.
+    public static func phases(_ result: CaseResult) -> String {
+        let engines = result.measurements.filter { $0.phases != nil }
+        guard !engines.isEmpty else { return "" }
+        var header = ["phase"]
+        for e in engines { header += ["\(e.engine) µs/call", "share"] }
+        let names = PhaseTimes().named.map(\.name)
+        var rows: [[String]] = []
+        for (index, name) in names.enumerated() {
+            var row = [name]
+            for e in engines {
+                let p = e.phases!
+                let seconds = p.named[index].seconds
+                row += [String(format: "%.1f", seconds * 1e6), String(format: "%.0f%%", 100 * seconds / max(p.total, 1e-12))]
+            }
+            rows.append(row)
+        }
+        var total = ["total"]
+        for e in engines { total += [String(format: "%.1f", e.phases!.total * 1e6), "100%"] }
+        rows.append(total)
+        return render(header, rows, rightAligned: Set(1..<header.count))
+    }
+}

@@ -1,0 +1,157 @@
+import Backprop
+import Foundation
+
+/// One matrix-kernel measurement of `backprop bench --kernels`.
+public struct KernelCase: Hashable, Sendable {
+    /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "gemv-forward" (z = Wᵀx + b),
+    /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), or "numpy-matmul".
+    public var kernel: String
+    public var precision: String
+    /// C is m × n, the sum runs over k. For the matrix–vector kernels m = 1 and W is k × n.
+    public var m: Int, n: Int, k: Int
+    public var threads: Int = 1
+    public var transposeA = false, transposeB = false
+    /// What the shape is, e.g. "square", "784-30-10 forward Z¹".
+    public var role: String
+
+    /// 2·m·n·k.
+    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+
+    /// "packed", "packed Aᵀ·B", "packed A·Bᵀ".
+    public var label: String {
+        kernel + (transposeA ? " Aᵀ·B" : transposeB ? " A·Bᵀ" : "")
+    }
+}
+
+/// A kernel's timing.
+public struct KernelResult: Sendable {
+    public var kernelCase: KernelCase
+    public var timing: TimingSummary
+    public var gigaflops: Double { kernelCase.flops / timing.median / 1e9 }
+}
+
+/// The cases and the timing of `backprop bench --kernels`.
+public enum KernelBenchmark {
+    /// The teaching ladder on squares (naive and reordered only up to 512: at 1024 one call of the naive kernel
+    /// takes seconds), the engines' real shapes at m = 256, and the loop engine's matrix–vector kernels.
+    public static func defaultCases(precisions: [String], threads: [Int]) -> [KernelCase] {
+        var cases: [KernelCase] = []
+        for precision in precisions {
+            for n in [256, 512, 1024] {
+                let rungs = n <= 512 ? ["naive", "reordered", "blocked", "packed"] : ["blocked", "packed"]
+                for rung in rungs {
+                    cases.append(KernelCase(kernel: rung, precision: precision, m: n, n: n, k: n, role: "square"))
+                }
+                for t in threads where t > 1 {
+                    cases.append(KernelCase(kernel: "packed", precision: precision, m: n, n: n, k: n, threads: t, role: "square"))
+                }
+            }
+            let engineShapes: [(Int, Int, Int, Bool, Bool, String)] = [
+                (256, 30, 784, false, false, "784-30-10 forward Z1"),
+                (256, 30, 10, false, true, "784-30-10 hidden error D1"),
+                (784, 30, 256, true, false, "784-30-10 weight gradient dW1"),
+                (256, 256, 784, false, false, "784-256-128-10 forward Z1"),
+                (256, 128, 256, false, false, "784-256-128-10 forward Z2"),
+                (256, 256, 128, false, true, "784-256-128-10 hidden error D1"),
+                (784, 256, 256, true, false, "784-256-128-10 weight gradient dW1"),
+                (16, 256, 784, false, false, "784-256-128-10 forward Z1, m = 16"),
+            ]
+            for (m, n, k, ta, tb, role) in engineShapes {
+                cases.append(KernelCase(kernel: "packed", precision: precision, m: m, n: n, k: k, transposeA: ta,
+                                        transposeB: tb, role: role))
+            }
+            let vectorShapes: [(String, Int, Int, String)] = [
+                ("gemv-forward", 30, 784, "784-30-10 forward z1"), ("gemv-forward", 256, 784, "784-256-128-10 forward z1"),
+                ("gemv-backward", 30, 10, "784-30-10 hidden error d1"), ("gemv-backward", 256, 128, "784-256-128-10 hidden error d1"),
+                ("rank1-update", 30, 784, "784-30-10 gradient dW1"), ("rank1-update", 256, 784, "784-256-128-10 gradient dW1"),
+            ]
+            for (kernel, n, k, role) in vectorShapes {
+                cases.append(KernelCase(kernel: kernel, precision: precision, m: 1, n: n, k: k, role: role))
+            }
+        }
+        return cases
+    }
+
+    /// Times one case: warm-up, back-to-back calls for `minimumTime`, `samples` samples, median.
+    public static func run(_ kernelCase: KernelCase, settings: HarnessSettings) -> KernelResult {
+        kernelCase.precision == "float" ? run(kernelCase, Float.self, settings) : run(kernelCase, Double.self, settings)
+    }
+
+    static func run<T: BackpropScalar>(_ c: KernelCase, _: T.Type, _ settings: HarnessSettings) -> KernelResult {
+        var g = SplitMix64(seed: settings.seed)
+        func random(_ rows: Int, _ columns: Int) -> Matrix<T> {
+            Matrix(rows: rows, columns: columns, elements: (0..<rows * columns).map { _ in T(g.nextUniform(in: -1, 1)) })
+        }
+        let body: () -> Double
+        switch c.kernel {
+        case "gemv-forward":
+            let w = random(c.k, c.n), x = random(1, c.k).elements, b = random(1, c.n).elements
+            var z = [T](repeating: 0, count: c.n)
+            body = { MatrixVector.forward(w, x, bias: b, into: &z); return Double(z[0]) }
+        case "gemv-backward":
+            // s = W δ with W [n, k]: n outputs, each a sum over k.
+            let w = random(c.n, c.k), d = random(1, c.k).elements
+            var s = [T](repeating: 0, count: c.n)
+            body = { MatrixVector.backward(w, d, into: &s); return Double(s[0]) }
+        case "rank1-update":
+            var gradient = random(c.k, c.n)
+            let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
+            body = { MatrixVector.rankOneUpdate(&gradient, a, d); return Double(gradient.elements[0]) }
+        default:
+            let a = c.transposeA ? random(c.k, c.m) : random(c.m, c.k)
+            let b = c.transposeB ? random(c.n, c.k) : random(c.k, c.n)
+            let multiplier = MatrixMultiplier<T>(threads: c.threads)
+            let variant = MatrixMultiplier<T>.Variant(rawValue: c.kernel) ?? .packed
+            var product = Matrix<T>(rows: c.m, columns: c.n)
+            body = {
+                multiplier.multiply(a, transposed: c.transposeA, b, transposed: c.transposeB, into: &product, variant: variant)
+                return Double(product.elements[0])
+            }
+        }
+        var sink = 0.0
+        var calls = 0
+        let start = MonotonicClock.nanoseconds()
+        repeat {
+            sink += body()
+            calls += 1
+        } while MonotonicClock.seconds(since: start) < settings.warmUp
+        let repetitions = max(1, Int((settings.minimumTime / (MonotonicClock.seconds(since: start) / Double(calls))).rounded(.up)))
+        var times: [Double] = []
+        for _ in 0..<settings.samples {
+            let t = MonotonicClock.nanoseconds()
+            for _ in 0..<repetitions { sink += body() }
+            times.append(MonotonicClock.seconds(since: t) / Double(repetitions))
+        }
+        if sink.isNaN { print("", terminator: "") }  // keeps every result alive
+        return KernelResult(kernelCase: c, timing: TimingSummary(times, repetitions: repetitions))
+    }
+
+    /// NumPy's `A @ B` on the square shapes, in the same run (Benchmarks/numpy/gemm.py), or nil with a reason.
+    public static func numpy(_ shapes: [(Int, Int, Int)], precision: String, threads: Int, settings: HarnessSettings,
+                             script: String = NumPyReference.defaultScript().replacingOccurrences(of: "reference.py", with: "gemm.py"))
+        -> Result<(results: [KernelResult], description: String), BenchmarkRefusal>
+    {
+        switch NumPyReference.locate() {
+        case .failure(let refusal): return .failure(refusal)
+        case .success(let reference):
+            let arguments = [script, precision] + shapes.flatMap { [String($0.0), String($0.1), String($0.2)] }
+                + ["--min-time", String(settings.minimumTime), "--samples", String(settings.samples)]
+            let output = NumPyReference.run(reference.python, arguments, environment: NumPyReference.environment(threads: threads))
+            struct Output: Decodable {
+                struct Shape: Decodable { var m: Int, n: Int, k: Int, times: [Double], repetitions: Int }
+                var shapes: [Shape]
+                var numpy: String
+                var blas: String
+            }
+            guard output.status == 0, let decoded = try? JSONDecoder().decode(Output.self, from: Data(output.output.utf8)) else {
+                return .failure(BenchmarkRefusal(message: "NumPy matmul reference failed: \(output.error.split(separator: "\n").last ?? "")"))
+            }
+            let results = decoded.shapes.map {
+                KernelResult(kernelCase: KernelCase(kernel: "numpy-matmul", precision: precision, m: $0.m, n: $0.n, k: $0.k,
+                                                    threads: threads, role: "square"),
+                             timing: TimingSummary($0.times, repetitions: $0.repetitions))
+            }
+            return .success((results, "NumPy \(decoded.numpy) with \(decoded.blas)"))
+        }
+    }
+}

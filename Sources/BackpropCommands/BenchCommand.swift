@@ -1,0 +1,140 @@
+import Backprop
+import BackpropBenchmarks
+import Foundation
+
+/// `backprop bench`: for each case, checks that the engines agree to the last bit, then times them and prints
+/// examples per second, the speedup of the batch engine, GFLOP/s and the share of the machine's peak.
+enum BenchCommand: Subcommand {
+    static let name = "bench"
+    static let summary = "time the loop and batch engines (after checking they agree bit for bit) and print the speedups"
+
+    static var options: [OptionSpec] {
+        [
+            OptionSpec("net", value: "SIZES", help: "a network to time, e.g. 784-30-10; repeatable (default 784-30-10 and 784-256-128-10)", repeatable: true),
+            OptionSpec("batch", value: "LIST", help: "batch sizes m, comma-separated (default 1,4,16,64,256,1024)", repeatable: true),
+            OptionSpec("precision", value: "P", help: "double, float or both (default double)"),
+            OptionSpec("threads", value: "LIST", help: "threads of the batch engine, comma-separated (default 1)", repeatable: true),
+            OptionSpec("hidden", value: "σ", help: "hidden activation (default sigmoid)"),
+            OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default sigmoid, with cross-entropy)"),
+            OptionSpec("min-time", value: "S", help: "seconds of back-to-back calls per sample (default 0.05)"),
+            OptionSpec("samples", value: "N", help: "samples per engine and case; the median is reported (default 7)"),
+            OptionSpec("seed", value: "S", help: "seed of the weights; the batch uses S + 1 (default 1)"),
+            OptionSpec("format", value: "F", help: "table, csv or json (default table); data goes to standard output"),
+            OptionSpec("svg", value: "FILE", help: "also write a chart of speedup and examples/s against m"),
+            OptionSpec("phases", help: "also print where each engine's time goes (forward, errors, gradients)"),
+            OptionSpec("compare", value: "numpy", help: "also time the NumPy reference (Benchmarks/numpy) on the same cases"),
+            OptionSpec("peak-gflops", value: "D[,F]", help: "one thread's peak GFLOP/s in double (and float) instead of measuring it"),
+            OptionSpec("kernels", help: "time the matrix kernels instead: the GEMM ladder and the engines' shapes"),
+            OptionSpec("quick", help: "a few seconds: small networks and batches, short samples (a smoke test)"),
+        ]
+    }
+
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        if MachineInfo.isDebugBuild {
+            console.note("""
+                ##########################################################################
+                # WARNING: this is a DEBUG build. Its timings mean nothing.              #
+                # Run:  swift run -c release backprop bench                              #
+                ##########################################################################
+                """)
+        }
+        if arguments.flag("kernels") { return try KernelsCommand.run(arguments, console: console) }
+
+        let quick = arguments.flag("quick")
+        let networks = try arguments.all("net").map(NetworkOptions.sizes)
+        let defaultNetworks = quick ? [[64, 32, 10], [784, 30, 10]] : DefaultSuite.networks
+        let batches = try arguments.integerList("batch", default: quick ? [1, 16, 128] : DefaultSuite.batchSizes,
+                                                in: 1...NetworkOptions.sizeLimit)
+        let precisionChoice = try arguments.choice("precision", ["double", "float", "both"], default: "double")
+        let precisions = precisionChoice == "both" ? ["double", "float"] : [precisionChoice]
+        let threads = try arguments.integerList("threads", default: [1], in: 1...256)
+        let hidden = try Activation(rawValue: arguments.choice("hidden", Activation.allCases.map(\.rawValue), default: "sigmoid"))!
+        let outputName = try arguments.choice("output", OutputActivation.allCases.map(\.rawValue), default: "sigmoid")
+        let output: OutputLayer = switch outputName {
+        case "softmax": .softmaxCrossEntropy
+        case "identity": .identitySquaredError
+        default: .sigmoidCrossEntropy
+        }
+        let format = try arguments.choice("format", ["table", "csv", "json"], default: "table")
+        var settings = HarnessSettings(
+            minimumTime: try arguments.number("min-time", default: quick ? 0.01 : 0.05, in: 0.0001...60),
+            samples: try arguments.integer("samples", default: quick ? 3 : 7, in: 1...1000),
+            warmUp: quick ? 0.005 : 0.02,
+            seed: try arguments.seed(default: 1))
+        settings.phases = arguments.flag("phases")
+        let peak = try peakRates(arguments)
+        let cases = DefaultSuite.cases(networks: networks.isEmpty ? defaultNetworks : networks, batchSizes: batches,
+                                       precisions: precisions, threads: threads, hidden: hidden, output: output)
+        for benchmarkCase in cases {
+            try MemoryBudget.ensure(
+                MemoryBudget.estimate(sizes: benchmarkCase.sizes, examples: benchmarkCase.examples,
+                                      scalarBytes: benchmarkCase.precision == "float" ? 4 : 8, copies: 5, batchCopies: 4),
+                what: "benchmarking \(benchmarkCase.network) at m = \(benchmarkCase.examples)")
+        }
+
+        var numpy: NumPyReference?
+        if let compare = arguments.string("compare") {
+            guard compare == "numpy" else { throw UsageError("--compare: '\(compare)' is not numpy") }
+            switch NumPyReference.locate() {
+            case .success(let reference): numpy = reference
+            case .failure(let refusal): console.note(refusal.message)
+            }
+        }
+
+        var runner = BenchmarkRunner(settings: settings, numpy: numpy)
+        var results: [CaseResult] = []
+        let started = MonotonicClock.nanoseconds()
+        for (index, benchmarkCase) in cases.enumerated() {
+            console.progress("[\(index + 1)/\(cases.count)] \(benchmarkCase)")
+            do {
+                results.append(try runner.run(benchmarkCase))
+            } catch let refusal as BenchmarkRefusal {
+                console.endProgress()
+                throw BackpropError(refusal.message)
+            }
+        }
+        console.endProgress()
+        let machine = MachineInfo.current()
+        let report = BenchmarkReport(machine: machine, peak: peak, settings: settings, cases: results)
+
+        switch format {
+        case "csv": console.write(report.csv())
+        case "json": console.write(try report.json())
+        default:
+            console.line("backprop bench: \(machine.summary)")
+            console.line("peak (\(peak.source), one thread): \(String(format: "%.1f", peak.double)) GFLOP/s double, \(String(format: "%.1f", peak.float)) float; seed \(settings.seed); each figure is the median of \(settings.samples) samples of ≥ \(settings.minimumTime) s, engines interleaved; every case checked bitwise identical before timing")
+            console.line()
+            console.line(BenchmarkTable.main(results, peak: peak))
+            if numpy != nil {
+                console.line()
+                console.line("NumPy reference (\(runner.numpy?.description ?? "NumPy"), same cases, same threads):")
+                console.line(BenchmarkTable.numpy(results))
+            }
+            if settings.phases {
+                for result in results {
+                    console.line()
+                    console.line("phases: \(result.benchmarkCase)")
+                    console.line(BenchmarkTable.phases(result))
+                }
+            }
+            console.line()
+            console.line(String(format: "%d cases in %.1f s. speedup = batch ex/s ÷ loop ex/s; GFLOP/s counts the same operations for both engines (docs/performance.md).", results.count, MonotonicClock.seconds(since: started)))
+        }
+        if let path = arguments.string("svg") {
+            let subtitle = "\(machine.cpu), \(machine.build) build, \(machine.codeGeneration); median of \(settings.samples) samples"
+            try AtomicFile.write(Data(SpeedupChart(records: report.results, subtitle: subtitle).svg().utf8), to: path)
+            console.note("wrote \(path)")
+        }
+        return 0
+    }
+
+    /// The peak per thread: `--peak-gflops D[,F]` (F defaults to 2·D, the usual SIMD ratio), else measured.
+    static func peakRates(_ arguments: ParsedArguments) throws -> PeakRates {
+        guard let text = arguments.string("peak-gflops") else { return PeakRates.measure() }
+        let parts = text.split(separator: ",").map { Double($0) }
+        guard (1...2).contains(parts.count), parts.allSatisfy({ $0 != nil && $0! > 0 && $0!.isFinite }) else {
+            throw UsageError("--peak-gflops: expected one or two positive numbers like 45 or 45,90, got '\(text)'")
+        }
+        return PeakRates(double: parts[0]!, float: parts.count == 2 ? parts[1]! : 2 * parts[0]!, source: "given")
+    }
+}

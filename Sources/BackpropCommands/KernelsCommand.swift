@@ -1,0 +1,87 @@
+import Backprop
+import BackpropBenchmarks
+import Foundation
+
+/// `backprop bench --kernels`: GFLOP/s of the matrix kernels, one row per kernel, precision and shape, with the
+/// teaching ladder (naive → reordered → blocked → packed) in the same table.
+enum KernelsCommand {
+    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let precisionChoice = try arguments.choice("precision", ["double", "float", "both"], default: "both")
+        let precisions = precisionChoice == "both" ? ["double", "float"] : [precisionChoice]
+        let threads = try arguments.integerList("threads", default: [1], in: 1...256)
+        let format = try arguments.choice("format", ["table", "csv", "json"], default: "table")
+        let quick = arguments.flag("quick")
+        let settings = HarnessSettings(
+            minimumTime: try arguments.number("min-time", default: quick ? 0.01 : 0.05, in: 0.0001...60),
+            samples: try arguments.integer("samples", default: quick ? 3 : 7, in: 1...1000),
+            warmUp: quick ? 0.005 : 0.02, seed: try arguments.seed(default: 1))
+        let peak = try BenchCommand.peakRates(arguments)
+        var cases = KernelBenchmark.defaultCases(precisions: precisions, threads: threads)
+        if quick { cases = cases.filter { $0.m * $0.n * $0.k <= 256 * 256 * 256 && $0.kernel != "naive" } }
+
+        var results: [KernelResult] = []
+        for (index, kernelCase) in cases.enumerated() {
+            console.progress("[\(index + 1)/\(cases.count)] \(kernelCase.label) \(kernelCase.precision) \(kernelCase.m)×\(kernelCase.n)×\(kernelCase.k)")
+            results.append(KernelBenchmark.run(kernelCase, settings: settings))
+        }
+        console.endProgress()
+        var numpyDescription: String?
+        if let compare = arguments.string("compare") {
+            guard compare == "numpy" else { throw UsageError("--compare: '\(compare)' is not numpy") }
+            let squares = quick ? [(256, 256, 256)] : [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
+            for precision in precisions {
+                for t in threads {
+                    switch KernelBenchmark.numpy(squares, precision: precision, threads: t, settings: settings) {
+                    case .success(let (numpy, description)):
+                        results += numpy
+                        numpyDescription = description
+                    case .failure(let refusal):
+                        console.note(refusal.message)
+                    }
+                }
+            }
+        }
+
+        let machine = MachineInfo.current()
+        func numpyRate(_ c: KernelCase) -> Double? {
+            results.first { $0.kernelCase.kernel == "numpy-matmul" && $0.kernelCase.precision == c.precision
+                && $0.kernelCase.m == c.m && $0.kernelCase.n == c.n && $0.kernelCase.k == c.k && $0.kernelCase.threads == c.threads
+                && !c.transposeA && !c.transposeB }?.gigaflops
+        }
+        switch format {
+        case "csv":
+            console.line("# \(machine.summary)")
+            console.line("kernel,precision,m,n,k,threads,median_seconds,gflops")
+            for r in results {
+                let c = r.kernelCase
+                let name = c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : "")
+                console.line("\(name),\(c.precision),\(c.m),\(c.n),\(c.k),\(c.threads),\(String(format: "%.6g", r.timing.median)),\(String(format: "%.4g", r.gigaflops))")
+            }
+        case "json":
+            struct Row: Encodable { var kernel: String, precision: String, m: Int, n: Int, k: Int, threads: Int, median_seconds: Double, gflops: Double, role: String }
+            struct Report: Encodable { var machine: MachineInfo; var results: [Row] }
+            let rows = results.map { r in
+                let c = r.kernelCase
+                return Row(kernel: c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : ""), precision: c.precision,
+                           m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, role: c.role)
+            }
+            console.write(String(decoding: try JSONCoding.encode(Report(machine: machine, results: rows)), as: UTF8.self) + "\n")
+        default:
+            console.line("backprop bench --kernels: \(machine.summary)")
+            console.line("peak (\(peak.source), one thread): \(String(format: "%.1f", peak.double)) GFLOP/s double, \(String(format: "%.1f", peak.float)) float" + (numpyDescription.map { "; reference: \($0)" } ?? ""))
+            console.line()
+            var rows: [[String]] = []
+            for r in results {
+                let c = r.kernelCase
+                let share = 100 * r.gigaflops / peak.peak(c.precision, threads: c.threads)
+                rows.append([c.label, c.precision, String(c.m), String(c.n), String(c.k), String(c.threads),
+                             String(format: "%.3g µs", r.timing.median * 1e6), String(format: "%.1f", r.gigaflops),
+                             String(format: "%.0f%%", share), numpyRate(c).map { String(format: "%.2f×", r.gigaflops / $0) } ?? "",
+                             c.role])
+            }
+            console.line(BenchmarkTable.render(["kernel", "precision", "m", "n", "k", "thr", "median", "GFLOP/s", "% peak",
+                                                "vs NumPy", "shape"], rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9]))
+        }
+        return 0
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+#if canImport(FoundationXML)
+import FoundationXML
+#endif
+import Testing
+@testable import Backprop
+@testable import BackpropBenchmarks
+
+@Suite("Benchmark output: CSV, JSON, SVG")
+struct ResultFormatsTests {
+    static func report() throws -> BenchmarkReport {
+        var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))
+        var results: [CaseResult] = []
+        for sizes in [[6, 5, 3], [4, 3]] {
+            for precision in ["double", "float"] {
+                for m in [1, 8, 32] {
+                    results.append(try harness.run(BenchmarkCase(sizes: sizes, examples: m, precision: precision)))
+                }
+            }
+        }
+        return BenchmarkReport(machine: .current(), peak: PeakRates(double: 40, float: 80, source: "given"),
+                               settings: harness.settings, cases: results)
+    }
+
+    @Test("CSV has the documented columns and parses back to the same records")
+    func csv() throws {
+        let report = try Self.report()
+        let text = report.csv()
+        let header = text.split(separator: "\n").first { !$0.hasPrefix("#") }!
+        #expect(header.hasPrefix("network,precision,batch,threads,engine,median_seconds,examples_per_second,gflops,speedup_vs_loop,identical"))
+        let records = try BenchmarkReport.parseCSV(text)
+        #expect(records.count == 2 * 2 * 3 * 2)
+        #expect(records.map(\.engine).filter { $0 == "batch" }.count == 12)
+        for (parsed, original) in zip(records, report.results) {
+            #expect(parsed.network == original.network && parsed.batch == original.batch && parsed.engine == original.engine)
+            #expect(abs(parsed.median_seconds / original.median_seconds - 1) < 1e-5)
+            #expect(parsed.identical == true)
+        }
+    }
+
+    @Test("JSON has one record per engine and case with the documented keys")
+    func json() throws {
+        let text = try Self.report().json()
+        let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as! [String: Any]
+        let results = object["results"] as! [[String: Any]]
+        #expect(results.count == 24)
+        for key in ["network", "precision", "batch", "threads", "engine", "median_seconds", "examples_per_second",
+                    "gflops", "speedup_vs_loop", "identical"] {
+            #expect(results.allSatisfy { $0[key] != nil }, "missing \(key)")
+        }
+        #expect((object["machine"] as! [String: Any])["cpu"] != nil)
+    }
+
+    @Test("the SVG is well-formed XML with one series per network and precision")
+    func svg() throws {
+        let report = try Self.report()
+        let svg = SpeedupChart(records: report.results, subtitle: "test").svg()
+        let parser = XMLParser(data: Data(svg.utf8))
+        final class Counter: NSObject, XMLParserDelegate {
+            var series: [String] = []
+            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                        attributes: [String: String] = [:]) {
+                if name == "g", attributes["class"] == "series", let label = attributes["data-series"] { series.append(label) }
+            }
+        }
+        let counter = Counter()
+        parser.delegate = counter
+        #expect(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
+        #expect(counter.series == ["6-5-3 double", "6-5-3 float", "4-3 double", "4-3 float"])
+        #expect(svg.contains("batch size m") && svg.contains("speedup"))
+    }
+}

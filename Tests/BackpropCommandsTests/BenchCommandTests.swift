@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+@testable import BackpropBenchmarks
+@testable import BackpropCommands
+
+@Suite("backprop bench", .serialized)
+struct BenchCommandTests {
+    let small = ["bench", "--net", "8-6-3", "--net", "5-4", "--batch", "1,16", "--min-time", "0.001", "--samples", "3",
+                 "--peak-gflops", "40"]
+
+    @Test("the table names the machine and shows one row per case")
+    func table() {
+        let result = runCommand(small)
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("backprop bench: ") && result.out.contains("build"))
+        #expect(result.out.split(separator: "\n").filter { $0.hasPrefix("8-6-3") || $0.hasPrefix("5-4") }.count == 4)
+        #expect(result.out.contains("speedup"))
+    }
+
+    @Test("a debug build warns loudly on standard error")
+    func debugWarning() {
+        let result = runCommand(small)
+        #expect(result.err.contains("WARNING: this is a DEBUG build") == MachineInfo.isDebugBuild)
+    }
+
+    @Test("--format csv writes only data to standard output, with the documented columns")
+    func csv() throws {
+        let result = runCommand(small + ["--format", "csv", "--precision", "both"])
+        #expect(result.code == 0)
+        let records = try BenchmarkReport.parseCSV(result.out)
+        #expect(records.count == 2 * 2 * 2 * 2)
+        #expect(Set(records.map(\.precision)) == ["double", "float"])
+        #expect(records.allSatisfy { $0.identical == true })
+    }
+
+    @Test("--format json and --svg")
+    func jsonAndSVG() throws {
+        let directory = try temporaryDirectory()
+        let svg = directory.appendingPathComponent("speedup.svg").path
+        let result = runCommand(small + ["--format", "json", "--svg", svg, "--threads", "1,2"])
+        #expect(result.code == 0, "\(result.err)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect((object?["results"] as? [Any])?.count == 2 * 2 * 2 * 2)
+        let picture = try String(contentsOfFile: svg, encoding: .utf8)
+        #expect(picture.hasPrefix("<?xml") && picture.contains("class=\"series\""))
+    }
+
+    @Test("--phases prints the breakdown for both engines")
+    func phases() {
+        let result = runCommand(small + ["--phases"])
+        #expect(result.out.contains("phases: 8-6-3 m=16") && result.out.contains("hidden errors"))
+        #expect(result.out.contains("loop µs/call") && result.out.contains("batch µs/call"))
+    }
+
+    @Test("bad flags are usage errors", arguments: [
+        (["bench", "--net", "784"], "--net: '784' has one size"),
+        (["bench", "--batch", "1,0"], "--batch: expected a positive integer, got '0'"),
+        (["bench", "--precision", "half"], "--precision: 'half' is not one of double, float, both"),
+        (["bench", "--format", "xml"], "--format: 'xml' is not one of table, csv, json"),
+        (["bench", "--min-time", "-1"], "--min-time: -1 is out of range"),
+        (["bench", "--peak-gflops", "fast"], "--peak-gflops: expected one or two positive numbers"),
+        (["bench", "--compare", "torch"], "--compare: 'torch' is not numpy"),
+    ])
+    func badFlags(_ arguments: [String], _ message: String) {
+        let result = runCommand(arguments)
+        #expect(result.code == 2)
+        #expect(result.err.contains(message), "\(result.err)")
+    }
+}
