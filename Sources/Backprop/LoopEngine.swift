@@ -10,7 +10,9 @@
 ///     ∂Wˡ += aˡ⁻¹ (δˡ)ᵀ               [h_{l−1}, h_l] = [h_{l−1}, 1] · [1, h_l]
 ///     ∂bˡ += δˡ
 ///
-/// and after the last example ∂Wˡ ← (1/m) ∂Wˡ, ∂bˡ ← (1/m) ∂bˡ, L = (1/m) Σ ℓ.
+/// and after the last example ∂Wˡ ← (1/m) ∂Wˡ, ∂bˡ ← (1/m) ∂bˡ, L = (1/m) Σ ℓ. (The sums start from +0 and the
+/// 1/m is applied inside the first and last examples' updates of ∂Wˡ, which saves two passes over it: the same
+/// operations in the same order.)
 ///
 /// Written to be fast, not a strawman: per example it touches each weight and each gradient once, with SIMD
 /// kernels that hold a block of outputs in registers (VectorKernels.swift), and it allocates nothing: its vectors
@@ -106,11 +108,9 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                 @inline(__always) func a(_ l: Int) -> UnsafeMutablePointer<Scalar> { act + offsets[l] }
                 @inline(__always) func delta(_ l: Int) -> UnsafeMutablePointer<Scalar> { del + offsets[l] }
 
-                // The sums over examples start from +0.
-                for l in 1...depth {
-                    gw(l).update(repeating: 0, count: sizes[l - 1] * sizes[l])
-                    gb(l).update(repeating: 0, count: sizes[l])
-                }
+                // The sums over examples start from +0: ∂b here, ∂W inside the first example's rank-one update.
+                let scale = 1 / Scalar(m)
+                for l in 1...depth { gb(l).update(repeating: 0, count: sizes[l]) }
                 inputs.elements.withUnsafeBufferPointer { xs in
                     targets.elements.withUnsafeBufferPointer { ys in
                         for example in 0..<m {
@@ -149,9 +149,11 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                             }
                             lap(\.hiddenErrors)
 
-                            // ∂Wˡ += aˡ⁻¹ (δˡ)ᵀ.
+                            // ∂Wˡ += aˡ⁻¹ (δˡ)ᵀ: from +0 for the first example, then × 1/m after the last one,
+                            // in the same pass over ∂Wˡ.
                             for l in 1...depth {
-                                rankOneUpdate(k: sizes[l - 1], n: sizes[l], a: input(l), delta: delta(l), g: gw(l))
+                                rankOneUpdate(k: sizes[l - 1], n: sizes[l], a: input(l), delta: delta(l), g: gw(l),
+                                              first: example == 0, scale: example == m - 1 ? scale : nil)
                             }
                             lap(\.weightGradients)
 
@@ -164,13 +166,8 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                     }
                 }
 
-                // The mean: one multiplication by 1/m per element, as the batch engine does.
-                let scale = 1 / Scalar(m)
-                let clock = record ? MonotonicClock.nanoseconds() : 0
-                for l in 1...depth {
-                    mapVectors(sizes[l - 1] * sizes[l], gw(l), gw(l)) { $0 * scale }
-                }
-                if record { times.weightGradients += MonotonicClock.seconds(since: clock) }
+                // The mean: one multiplication by 1/m per element, as the batch engine does (for ∂W it happened
+                // in the last example's update).
                 let biasClock = record ? MonotonicClock.nanoseconds() : 0
                 for l in 1...depth {
                     mapVectors(sizes[l], gb(l), gb(l)) { $0 * scale }

@@ -25,6 +25,7 @@ enum BenchCommand: Subcommand {
             OptionSpec("compare", value: "numpy", help: "also time the NumPy reference (Benchmarks/numpy) on the same cases"),
             OptionSpec("peak-gflops", value: "D[,F]", help: "one thread's peak GFLOP/s in double (and float) instead of measuring it"),
             OptionSpec("kernels", help: "time the matrix kernels instead: the GEMM ladder and the engines' shapes"),
+            OptionSpec("filter", value: "TEXT", help: "with --kernels: only the rows whose kernel or shape mentions TEXT (comma-separated alternatives)"),
             OptionSpec("quick", help: "a few seconds: small networks and batches, short samples (a smoke test)"),
         ]
     }

@@ -18,6 +18,10 @@ enum KernelsCommand {
         let peak = try BenchCommand.peakRates(arguments)
         var cases = KernelBenchmark.defaultCases(precisions: precisions, threads: threads)
         if quick { cases = cases.filter { $0.m * $0.n * $0.k <= 256 * 256 * 256 && $0.kernel != "naive" } }
+        if let filter = arguments.string("filter") {
+            let words = filter.split(separator: ",").map(String.init)
+            cases = cases.filter { c in words.contains { c.label.contains($0) || c.role.contains($0) } }
+        }
 
         var results: [KernelResult] = []
         for (index, kernelCase) in cases.enumerated() {

@@ -59,6 +59,13 @@ protocol TileEpilogue {
     associatedtype Scalar: BackpropScalar
     /// Finishes the `rows × columns` outputs at C[row, column], which `c` points to (row stride `ldc`).
     func finish(_ c: UnsafeMutablePointer<Scalar>, _ ldc: Int, row: Int, column: Int, rows: Int, columns: Int)
+    /// When the epilogue is only a multiplication by a factor (1/m), the factor, so that a kernel that can fuse it
+    /// into its last pass does (a multiplication after the sum either way: the same operation).
+    var fusedScale: Scalar? { get }
+}
+
+extension TileEpilogue {
+    @inlinable public var fusedScale: Scalar? { nil }
 }
 
 /// Leaves C as the product.
@@ -83,6 +90,12 @@ enum GEMMBlocking<Scalar: BackpropScalar> {
     @inlinable static var kc: Int { 256 }
     @inlinable static var mc: Int { MemoryLayout<Scalar>.size == 8 ? 72 : 144 }
     @inlinable static var nc: Int { 3072 }
+}
+
+@inlinable @inline(__always)
+func startsWithBias<T>(_ start: GEMMStart<T>) -> Bool {
+    if case .bias = start { return true }
+    return false
 }
 
 /// The packing buffers and the edge tile of one thread, reused across calls.
@@ -164,13 +177,15 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
     }
 }
 
-/// The micro-kernel: a 6 × 2-vector tile of C, c ← fma(a[k], b[k], c) for k = 0…kc−1 in order.
+/// The micro-kernel: a `Rows` × 2-vector tile of C (Rows ≤ 6), c ← fma(a, b, c) for k = 0…kc−1 in order.
 ///
-/// `a` is a packed MR sliver, `b` a packed NR sliver (aligned). The accumulators start from C (`loadC`) or +0.
+/// A's element (r, k) is at `a[r · aRow + k · aStep]` (a packed sliver: aRow = 1, aStep = MR; A read in place:
+/// aRow = lda, aStep = 1). B's two vectors for step k are at `b + k · bStep` (packed: bStep = NR; read in place:
+/// bStep = ldb). The accumulators start from C (`loadC`) or +0. Inlined at each call, so constant strides fold.
 @inlinable @inline(__always)
-func microKernel<T: BackpropScalar>(
-    _ kc: Int, _ a: UnsafePointer<T>, _ b: UnsafePointer<T>, _ c: UnsafeMutablePointer<T>, _ ldc: Int,
-    loadC: Bool
+func microKernel<T: BackpropScalar, Rows: VectorCount>(
+    _: Rows.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>, bStep: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
 ) {
     typealias V = T.Vector
     let w = V.scalarCount
@@ -178,41 +193,71 @@ func microKernel<T: BackpropScalar>(
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     if loadC {
         c00 = loadVector(c); c01 = loadVector(c + w)
-        c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w)
-        c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w)
-        c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w)
-        c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w)
-        c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w)
+        if Rows.value > 1 { c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w) }
+        if Rows.value > 2 { c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w) }
+        if Rows.value > 3 { c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w) }
+        if Rows.value > 4 { c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w) }
+        if Rows.value > 5 { c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w) }
     }
     var pa = a
-    var pb = UnsafeRawPointer(b)
+    var pb = b
     for _ in 0..<kc {
-        let b0 = pb.load(as: V.self)
-        let b1 = pb.load(fromByteOffset: MemoryLayout<V>.size, as: V.self)
+        let b0 = loadVector(pb)
+        let b1 = loadVector(pb + w)
         var x = V(repeating: pa[0])
         c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-        x = V(repeating: pa[1])
-        c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-        x = V(repeating: pa[2])
-        c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-        x = V(repeating: pa[3])
-        c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-        x = V(repeating: pa[4])
-        c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-        x = V(repeating: pa[5])
-        c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-        pa += 6
-        pb += 2 * MemoryLayout<V>.size
+        if Rows.value > 1 {
+            x = V(repeating: pa[aRow])
+            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
+        }
+        if Rows.value > 2 {
+            x = V(repeating: pa[2 * aRow])
+            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
+        }
+        if Rows.value > 3 {
+            x = V(repeating: pa[3 * aRow])
+            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
+        }
+        if Rows.value > 4 {
+            x = V(repeating: pa[4 * aRow])
+            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
+        }
+        if Rows.value > 5 {
+            x = V(repeating: pa[5 * aRow])
+            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
+        }
+        pa += aStep
+        pb += bStep
     }
     storeVector(c00, c); storeVector(c01, c + w)
-    storeVector(c10, c + ldc); storeVector(c11, c + ldc + w)
-    storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w)
-    storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w)
-    storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w)
-    storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w)
+    if Rows.value > 1 { storeVector(c10, c + ldc); storeVector(c11, c + ldc + w) }
+    if Rows.value > 2 { storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w) }
+    if Rows.value > 3 { storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w) }
+    if Rows.value > 4 { storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w) }
+    if Rows.value > 5 { storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w) }
+}
+
+/// The micro-kernel for `rows` (1…6) rows, dispatched to its static specialisation.
+@inlinable @inline(__always)
+func microKernel<T: BackpropScalar>(
+    rows: Int, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>, bStep: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
+) {
+    switch rows {
+    case 6: microKernel(SixVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 5: microKernel(FiveVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 4: microKernel(FourVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 3: microKernel(ThreeVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 2: microKernel(TwoVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    default: microKernel(OneVector.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    }
 }
 
 /// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, on one thread.
+///
+/// Packing pays for itself when a packed sliver is reused many times. When it is not (few rows of C: B's slivers
+/// are used by at most four tiles; few columns of C: A's slivers by at most four), an operand stored the right
+/// way round is read in place instead; a ragged last sliver of B is still packed, so nothing is read past B's end.
 @inlinable
 func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
@@ -234,6 +279,42 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n)
         return
     }
+    // One or two rows of C: a matrix–vector product per row (the loop engine's kernels, the same chains), since
+    // the micro-kernel would hold only two accumulator chains per row and wait on the FMA latency.
+    var startsFromZero = false
+    if case .zero = start { startsFromZero = true }
+    if m <= 2 && !a.transposed && (!b.transposed || startsFromZero) {
+        for i in 0..<m {
+            let row = c + i * ldc
+            let x = a.base + i * a.stride
+            if b.transposed {
+                // C[i, j] = Σₖ A[i, k] B[j, k] from +0: the hidden-error kernel.
+                transposedProduct(rows: n, n: k, w: b.base, delta: x, s: row, ldw: b.stride)
+            } else {
+                // C[i, :] = start + Σₖ A[i, k] B[k, :]: the forward kernel, started from the bias, +0 or C.
+                var initial = UnsafePointer(row)
+                switch start {
+                case .zero: row.update(repeating: 0, count: n)
+                case .accumulate: break
+                case .bias(let bias): initial = bias
+                }
+                affineForward(k: k, n: n, x: x, w: b.base, bias: initial, z: row, ldw: b.stride)
+            }
+        }
+        epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n)
+        return
+    }
+    // A short sum (the weight gradient of a batch of at most 8 examples): each row of C whole in registers, the
+    // scale epilogue fused; a tiny K would leave each micro-kernel tile all overhead.
+    if k <= 8 && a.transposed && !b.transposed && !startsWithBias(start) {
+        let scale = epilogue.fusedScale
+        shortSum(m: m, n: n, k: k, a: a.base, lda: a.stride, b: b.base, ldb: b.stride, c: c, ldc: ldc,
+                 fromZero: startsFromZero, scale: scale)
+        if scale == nil { epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n) }
+        return
+    }
+    let packAllOfB = b.transposed || (m + mr - 1) / mr > 4
+    let packAllOfA = a.transposed || (n + nr - 1) / nr > 4
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
     let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
     workspace.packedB.reserve(min(kcMax, k) * ncBlock)
@@ -244,26 +325,44 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     var jc = 0
     while jc < n {
         let nc = min(ncMax, n - jc)
+        let fullColumns = nc / nr * nr
         var pc = 0
         while pc < k {
             let kc = min(kcMax, k - pc)
             let first = pc == 0, last = pc + kc == k
-            packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
+            if packAllOfB {
+                packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
+            } else if fullColumns < nc {
+                packB(b.offset(row: pc, column: jc + fullColumns), kc: kc, nc: nc - fullColumns,
+                      into: packedB + fullColumns * kc)
+            }
             var ic = 0
             while ic < m {
                 let mc = min(mcMax, m - ic)
-                packA(a.offset(row: ic, column: pc), mc: mc, kc: kc, into: packedA)
+                if packAllOfA { packA(a.offset(row: ic, column: pc), mc: mc, kc: kc, into: packedA) }
                 var jr = 0
                 while jr < nc {
                     let columns = min(nr, nc - jr)
-                    let bSliver = packedB + jr * kc
+                    // B's sliver: packed (step NR), or in place (step ldb) for full slivers when B is not packed.
+                    let inPlaceB = !packAllOfB && columns == nr
+                    let bInPlace: UnsafePointer<T> = b.base + (pc * b.stride + jc + jr)
+                    let bPacked: UnsafePointer<T> = UnsafePointer(packedB + jr * kc)
+                    let bSliver = inPlaceB ? bInPlace : bPacked
                     var ir = 0
                     while ir < mc {
                         let rows = min(mr, mc - ir)
-                        let aSliver = packedA + ir * kc
+                        let aInPlace: UnsafePointer<T> = a.base + ((ic + ir) * a.stride + pc)
+                        let aPacked: UnsafePointer<T> = UnsafePointer(packedA + ir * kc)
+                        let aSliver = packAllOfA ? aPacked : aInPlace
                         let tile = c + (ic + ir) * ldc + jc + jr
-                        // Full tiles work on C itself; edge tiles on a padded copy of their valid part.
-                        let full = rows == mr && columns == nr
+                        // Ask for the next tile's rows of C while this one computes.
+                        if ir + mr < mc {
+                            let next = tile + mr * ldc
+                            for r in 0..<min(mr, mc - ir - mr) { prefetchForWrite(next + r * ldc) }
+                        }
+                        // Tiles with all NR columns work on C itself; a ragged last column sliver works on a
+                        // padded copy of its valid part (a full-width store would spill into the next row).
+                        let full = columns == nr
                         let target = full ? tile : edge
                         let targetStride = full ? ldc : nr
                         // Where the accumulators start: +0, the bias, or what C already holds.
@@ -280,7 +379,22 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                                 for r in 0..<rows { (edge + r * nr).update(from: tile + r * ldc, count: columns) }
                             }
                         }
-                        microKernel(kc, aSliver, bSliver, target, targetStride, loadC: loadC)
+                        // One call site per way of reading the operands, so that constant strides fold into
+                        // the inner loop's addresses.
+                        switch (packAllOfA, inPlaceB) {
+                        case (true, false):
+                            microKernel(rows: rows, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: nr,
+                                        c: target, ldc: targetStride, loadC: loadC)
+                        case (true, true):
+                            microKernel(rows: rows, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: b.stride,
+                                        c: target, ldc: targetStride, loadC: loadC)
+                        case (false, false):
+                            microKernel(rows: rows, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: nr,
+                                        c: target, ldc: targetStride, loadC: loadC)
+                        case (false, true):
+                            microKernel(rows: rows, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: b.stride,
+                                        c: target, ldc: targetStride, loadC: loadC)
+                        }
                         if !full {
                             for r in 0..<rows { (tile + r * ldc).update(from: edge + r * nr, count: columns) }
                         }

@@ -46,6 +46,7 @@ struct DerivativeEpilogue<Kernel: ActivationKernel>: TileEpilogue {
 struct ScaleEpilogue<Scalar: BackpropScalar>: TileEpilogue {
     @usableFromInline let factor: Scalar
     @inlinable init(_ factor: Scalar) { self.factor = factor }
+    @inlinable var fusedScale: Scalar? { factor }
 
     @inlinable @inline(__always)
     func finish(_ c: UnsafeMutablePointer<Scalar>, _ ldc: Int, row: Int, column: Int, rows: Int, columns: Int) {

@@ -12,6 +12,7 @@
 /// A vector count known at compile time, so that a kernel specialised on it keeps exactly that many
 /// accumulators in registers (the `if Count.value > v` tests fold away).
 @usableFromInline protocol VectorCount { static var value: Int { get } }
+@usableFromInline enum NoVectors: VectorCount { @inlinable static var value: Int { 0 } }
 @usableFromInline enum OneVector: VectorCount { @inlinable static var value: Int { 1 } }
 @usableFromInline enum TwoVectors: VectorCount { @inlinable static var value: Int { 2 } }
 @usableFromInline enum ThreeVectors: VectorCount { @inlinable static var value: Int { 3 } }
@@ -91,77 +92,302 @@ func forwardBlock<T: BackpropScalar, Count: VectorCount>(
 /// zˡ = (Wˡ)ᵀ x + bˡ for one example: z[j] = b[j] + Σᵢ x[i] W[i, j], i in order.
 ///
 /// - Parameters: `x` has k = h_{l−1} entries, `w` is `[k, n]` row-major, `bias` and `z` have n = h_l entries.
-/// - Complexity: 2kn flops, W read once (in column blocks of up to 8 vectors held in registers).
+/// - Complexity: 2kn flops, W read once. Rows of up to 8 vectors keep all of z in registers for one pass over
+///   W; wider rows stream W row after row, four rows per step, with z in L1 (faster than several register-blocked
+///   passes over the columns, which read W with a large stride).
 @inlinable
 func affineForward<T: BackpropScalar>(
-    k: Int, n: Int, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>, z: UnsafeMutablePointer<T>
+    k: Int, n: Int, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>, z: UnsafeMutablePointer<T>,
+    ldw: Int? = nil
 ) {
     let width = T.Vector.scalarCount
-    let blockColumns = maximumBlockVectors * width
-    var j = 0
-    while j < n {
-        let columns = min(blockColumns, n - j)
-        let vectors = (columns + width - 1) / width
-        let lastLanes = columns - (vectors - 1) * width
-        let (bj, wj, zj) = (bias + j, w + j, z + j)
-        switch vectors {
-        case 1: forwardBlock(OneVector.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 2: forwardBlock(TwoVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 3: forwardBlock(ThreeVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 4: forwardBlock(FourVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 5: forwardBlock(FiveVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 6: forwardBlock(SixVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        case 7: forwardBlock(SevenVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        default: forwardBlock(EightVectors.self, k: k, x: x, w: wj, ldw: n, lastLanes: lastLanes, bias: bj, z: zj)
-        }
-        j += columns
+    let vectors = (n + width - 1) / width
+    let ldw = ldw ?? n
+    guard vectors <= maximumBlockVectors else {
+        streamingForward(k: k, n: n, x: x, w: w, bias: bias, z: z, ldw: ldw)
+        return
     }
+    let lastLanes = n - (vectors - 1) * width
+    switch vectors {
+    case 1: forwardBlock(OneVector.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 2: forwardBlock(TwoVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 3: forwardBlock(ThreeVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 4: forwardBlock(FourVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 5: forwardBlock(FiveVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 6: forwardBlock(SixVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    case 7: forwardBlock(SevenVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    default: forwardBlock(EightVectors.self, k: k, x: x, w: w, ldw: ldw, lastLanes: lastLanes, bias: bias, z: z)
+    }
+}
+
+/// The wide-row forward: z = b, then for each step of four rows i…i+3,
+/// z[j] ← fma(x[i+3], W[i+3, j], fma(x[i+2], …, fma(x[i], W[i, j], z[j]))) — the same chain, in the same order.
+@inlinable
+func streamingForward<T: BackpropScalar>(
+    k: Int, n: Int, x: UnsafePointer<T>, w: UnsafePointer<T>, bias: UnsafePointer<T>, z: UnsafeMutablePointer<T>,
+    ldw: Int
+) {
+    typealias V = T.Vector
+    let width = V.scalarCount
+    let full = n / width * width
+    if UnsafePointer(z) != bias { z.update(from: bias, count: n) }
+    var i = 0
+    var row = w
+    while i + 4 <= k {
+        let s0 = x[i], s1 = x[i + 1], s2 = x[i + 2], s3 = x[i + 3]
+        let x0 = V(repeating: s0), x1 = V(repeating: s1), x2 = V(repeating: s2), x3 = V(repeating: s3)
+        let (r1, r2, r3) = (row + ldw, row + 2 * ldw, row + 3 * ldw)
+        var j = 0
+        while j < full {
+            let sum = loadVector(z + j).addingProduct(x0, loadVector(row + j)).addingProduct(x1, loadVector(r1 + j))
+                .addingProduct(x2, loadVector(r2 + j)).addingProduct(x3, loadVector(r3 + j))
+            storeVector(sum, z + j)
+            j += width
+        }
+        while j < n {
+            z[j] = z[j].addingProduct(s0, row[j]).addingProduct(s1, r1[j]).addingProduct(s2, r2[j]).addingProduct(s3, r3[j])
+            j += 1
+        }
+        i += 4
+        row += 4 * ldw
+    }
+    while i < k {
+        let s0 = x[i]
+        let x0 = V(repeating: s0)
+        var j = 0
+        while j < full {
+            storeVector(loadVector(z + j).addingProduct(x0, loadVector(row + j)), z + j)
+            j += width
+        }
+        while j < n {
+            z[j] = z[j].addingProduct(s0, row[j])
+            j += 1
+        }
+        i += 1
+        row += ldw
+    }
+}
+
+/// How a rank-one update starts and ends: from the stored G or from +0 (the first example, which saves zeroing
+/// G first), and with or without a final multiplication by 1/m (the last example, which saves a pass scaling G
+/// afterwards). Either way each element's chain is +0, fma, fma, …, fma, × 1/m: the bitwise contract's.
+@usableFromInline protocol RankOneMode {
+    static var startsFromZero: Bool { get }
+    static var scales: Bool { get }
+}
+@usableFromInline enum AccumulateMode: RankOneMode {
+    @inlinable static var startsFromZero: Bool { false }
+    @inlinable static var scales: Bool { false }
+}
+@usableFromInline enum FirstExampleMode: RankOneMode {
+    @inlinable static var startsFromZero: Bool { true }
+    @inlinable static var scales: Bool { false }
+}
+@usableFromInline enum LastExampleMode: RankOneMode {
+    @inlinable static var startsFromZero: Bool { false }
+    @inlinable static var scales: Bool { true }
+}
+@usableFromInline enum OnlyExampleMode: RankOneMode {
+    @inlinable static var startsFromZero: Bool { true }
+    @inlinable static var scales: Bool { true }
 }
 
 /// G[i, 0..<n] ← fma(a[i], δ[0..<n], G[i, 0..<n]) for every row i: one example's term of ∂W = Σ aˡ⁻¹ δˡᵀ.
 ///
-/// - Parameters: `a` has k = h_{l−1} entries, `delta` n = h_l, `g` is `[k, n]` row-major.
-/// - Complexity: 2kn flops; G read and written once. δ is held in registers, a block of up to 8 vectors at a
-///   time; the columns past the last full vector are updated one scalar at a time (a full-width store there
-///   would write into the next row).
+/// - Parameters: `a` has k = h_{l−1} entries, `delta` n = h_l, `g` is `[k, n]` row-major; with `first`, G's old
+///   contents are ignored (the chain starts from +0); with `scale`, every element is then multiplied by it.
+/// - Complexity: 2kn flops; G read and written once, row after row. Rows of up to 8 full vectors hold δ in
+///   registers; wider rows read it from L1. The columns past the last full vector are updated one scalar at a
+///   time in the same pass over the row (a full-width store there would write into the next row).
 @inlinable
 func rankOneUpdate<T: BackpropScalar>(
-    k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>, g: UnsafeMutablePointer<T>
+    k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>, g: UnsafeMutablePointer<T>,
+    first: Bool = false, scale: T? = nil, ldg: Int? = nil
+) {
+    let ldg = ldg ?? n
+    switch (first, scale) {
+    case (false, nil): rankOneUpdate(AccumulateMode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: 1)
+    case (true, nil): rankOneUpdate(FirstExampleMode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: 1)
+    case (false, let factor?): rankOneUpdate(LastExampleMode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: factor)
+    case (true, let factor?): rankOneUpdate(OnlyExampleMode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: factor)
+    }
+}
+
+@inlinable @inline(__always)
+func rankOneUpdate<T: BackpropScalar, Mode: RankOneMode>(
+    _: Mode.Type, k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>, g: UnsafeMutablePointer<T>, ldg: Int,
+    scale: T
+) {
+    let fullVectors = n / T.Vector.scalarCount
+    switch fullVectors {
+    case 0: rankOneBlock(NoVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 1: rankOneBlock(OneVector.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 2: rankOneBlock(TwoVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 3: rankOneBlock(ThreeVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 4: rankOneBlock(FourVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 5: rankOneBlock(FiveVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 6: rankOneBlock(SixVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 7: rankOneBlock(SevenVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    case 8: rankOneBlock(EightVectors.self, Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    default: streamingRankOne(Mode.self, k: k, n: n, a: a, delta: delta, g: g, ldg: ldg, scale: scale)
+    }
+}
+
+/// One element (or vector) of the update: start (stored or +0), fma, then × scale when the mode scales.
+@inlinable @inline(__always)
+func rankOneStep<V: SIMD, Mode: RankOneMode>(_: Mode.Type, _ stored: @autoclosure () -> V, _ a: V, _ d: V, _ scale: V) -> V
+where V.Scalar: FloatingPoint {
+    let sum = (Mode.startsFromZero ? V() : stored()).addingProduct(a, d)
+    return Mode.scales ? sum * scale : sum
+}
+
+/// The rank-one update of rows with `Count` full vectors (δ in registers) and a scalar tail.
+@inlinable @inline(__always)
+func rankOneBlock<T: BackpropScalar, Count: VectorCount, Mode: RankOneMode>(
+    _: Count.Type, _: Mode.Type, k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>,
+    g: UnsafeMutablePointer<T>, ldg: Int, scale: T
 ) {
     typealias V = T.Vector
     let width = V.scalarCount
-    let fullVectors = n / width
-    var v0 = 0
-    while v0 < fullVectors {
-        let count = min(maximumBlockVectors, fullVectors - v0)
-        let d = delta + v0 * width
-        let d0 = loadVector(d)
-        let d1 = count > 1 ? loadVector(d + width) : V(), d2 = count > 2 ? loadVector(d + 2 * width) : V()
-        let d3 = count > 3 ? loadVector(d + 3 * width) : V(), d4 = count > 4 ? loadVector(d + 4 * width) : V()
-        let d5 = count > 5 ? loadVector(d + 5 * width) : V(), d6 = count > 6 ? loadVector(d + 6 * width) : V()
-        let d7 = count > 7 ? loadVector(d + 7 * width) : V()
-        var row = g + v0 * width
-        for i in 0..<k {
-            let ai = V(repeating: a[i])
-            storeVector(loadVector(row).addingProduct(ai, d0), row)
-            if count > 1 { storeVector(loadVector(row + width).addingProduct(ai, d1), row + width) }
-            if count > 2 { storeVector(loadVector(row + 2 * width).addingProduct(ai, d2), row + 2 * width) }
-            if count > 3 { storeVector(loadVector(row + 3 * width).addingProduct(ai, d3), row + 3 * width) }
-            if count > 4 { storeVector(loadVector(row + 4 * width).addingProduct(ai, d4), row + 4 * width) }
-            if count > 5 { storeVector(loadVector(row + 5 * width).addingProduct(ai, d5), row + 5 * width) }
-            if count > 6 { storeVector(loadVector(row + 6 * width).addingProduct(ai, d6), row + 6 * width) }
-            if count > 7 { storeVector(loadVector(row + 7 * width).addingProduct(ai, d7), row + 7 * width) }
-            row += n
+    @inline(__always) func d(_ v: Int) -> V { Count.value > v ? loadVector(delta + v * width) : V() }
+    let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3), d4 = d(4), d5 = d(5), d6 = d(6), d7 = d(7)
+    let factor = V(repeating: scale)
+    let tailStart = Count.value * width
+    var row = g
+    for i in 0..<k {
+        let s = a[i]
+        let ai = V(repeating: s)
+        @inline(__always) func update(_ v: Int, _ dv: V) {
+            let p = row + v * width
+            storeVector(rankOneStep(Mode.self, loadVector(p), ai, dv, factor), p)
         }
-        v0 += count
+        if Count.value > 0 { update(0, d0) }
+        if Count.value > 1 { update(1, d1) }
+        if Count.value > 2 { update(2, d2) }
+        if Count.value > 3 { update(3, d3) }
+        if Count.value > 4 { update(4, d4) }
+        if Count.value > 5 { update(5, d5) }
+        if Count.value > 6 { update(6, d6) }
+        if Count.value > 7 { update(7, d7) }
+        var j = tailStart
+        while j < n {
+            let sum = (Mode.startsFromZero ? 0 : row[j]).addingProduct(s, delta[j])
+            row[j] = Mode.scales ? sum * scale : sum
+            j += 1
+        }
+        row += ldg
     }
-    let tailStart = fullVectors * width
-    if tailStart < n {
-        var row = g + tailStart
-        for i in 0..<k {
-            let ai = a[i]
-            for j in 0..<(n - tailStart) { row[j] = row[j].addingProduct(ai, delta[tailStart + j]) }
-            row += n
+}
+
+/// The rank-one update of wide rows: row after row, two vectors per step, δ read from L1.
+@inlinable
+func streamingRankOne<T: BackpropScalar, Mode: RankOneMode>(
+    _: Mode.Type, k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>, g: UnsafeMutablePointer<T>, ldg: Int,
+    scale: T
+) {
+    typealias V = T.Vector
+    let width = V.scalarCount
+    let full = n / width * width
+    let factor = V(repeating: scale)
+    var row = g
+    for i in 0..<k {
+        let s = a[i]
+        let ai = V(repeating: s)
+        var j = 0
+        while j + 2 * width <= full {
+            storeVector(rankOneStep(Mode.self, loadVector(row + j), ai, loadVector(delta + j), factor), row + j)
+            storeVector(rankOneStep(Mode.self, loadVector(row + j + width), ai, loadVector(delta + j + width), factor),
+                        row + j + width)
+            j += 2 * width
+        }
+        if j < full {
+            storeVector(rankOneStep(Mode.self, loadVector(row + j), ai, loadVector(delta + j), factor), row + j)
+            j += width
+        }
+        while j < n {
+            let sum = (Mode.startsFromZero ? 0 : row[j]).addingProduct(s, delta[j])
+            row[j] = Mode.scales ? sum * scale : sum
+            j += 1
+        }
+        row += ldg
+    }
+}
+
+/// C[i, :] = start + Σₚ A[p, i] B[p, :] for p = 0…k−1 in order, with k small (≤ 8): each row of C whole in
+/// registers (start +0, or C's values), one FMA per term, then × `scale` if given, stored once.
+///
+/// - Parameters: A is read transposed in place (`a[p · lda + i]`), B is `[k, n]` (row stride `ldb`), C `[m, n]`
+///   (row stride `ldc`). This is the weight gradient (1/m) Aᵀ Δ of a batch of at most 8 examples.
+@inlinable
+func shortSum<T: BackpropScalar>(
+    m: Int, n: Int, k: Int, a: UnsafePointer<T>, lda: Int, b: UnsafePointer<T>, ldb: Int,
+    c: UnsafeMutablePointer<T>, ldc: Int, fromZero: Bool, scale: T?
+) {
+    let fullVectors = n / T.Vector.scalarCount
+    var column = 0
+    // Blocks of up to 8 full vectors, then the scalar tail in the last block's pass.
+    repeat {
+        let vectors = min(maximumBlockVectors, fullVectors - column / T.Vector.scalarCount)
+        let last = column + vectors * T.Vector.scalarCount + maximumBlockVectors * T.Vector.scalarCount > n
+        let end = last ? n : column + vectors * T.Vector.scalarCount
+        switch vectors {
+        case 0: shortSumBlock(NoVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 1: shortSumBlock(OneVector.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 2: shortSumBlock(TwoVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 3: shortSumBlock(ThreeVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 4: shortSumBlock(FourVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 5: shortSumBlock(FiveVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 6: shortSumBlock(SixVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        case 7: shortSumBlock(SevenVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        default: shortSumBlock(EightVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)
+        }
+        column = end
+    } while column < n
+}
+
+/// Columns `column..<end` of every row: `Count` full vectors from `column`, then scalars up to `end`.
+@inlinable @inline(__always)
+func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
+    _: Count.Type, _ m: Int, _ column: Int, _ end: Int, _ k: Int, _ a: UnsafePointer<T>, _ lda: Int,
+    _ b: UnsafePointer<T>, _ ldb: Int, _ c: UnsafeMutablePointer<T>, _ ldc: Int, _ fromZero: Bool, _ scale: T?
+) {
+    typealias V = T.Vector
+    let width = V.scalarCount
+    let factor = V(repeating: scale ?? 1)
+    let tailStart = column + Count.value * width
+    for i in 0..<m {
+        let row = c + i * ldc + column
+        @inline(__always) func start(_ v: Int) -> V { fromZero || Count.value <= v ? V() : loadVector(row + v * width) }
+        var c0 = start(0), c1 = start(1), c2 = start(2), c3 = start(3)
+        var c4 = start(4), c5 = start(5), c6 = start(6), c7 = start(7)
+        var bRow = b + column
+        for p in 0..<k {
+            let x = V(repeating: a[p * lda + i])
+            if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
+            if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
+            if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
+            if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
+            if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
+            if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
+            if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
+            if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
+            bRow += ldb
+        }
+        @inline(__always) func finish(_ v: V) -> V { scale == nil ? v : v * factor }
+        if Count.value > 0 { storeVector(finish(c0), row) }
+        if Count.value > 1 { storeVector(finish(c1), row + width) }
+        if Count.value > 2 { storeVector(finish(c2), row + 2 * width) }
+        if Count.value > 3 { storeVector(finish(c3), row + 3 * width) }
+        if Count.value > 4 { storeVector(finish(c4), row + 4 * width) }
+        if Count.value > 5 { storeVector(finish(c5), row + 5 * width) }
+        if Count.value > 6 { storeVector(finish(c6), row + 6 * width) }
+        if Count.value > 7 { storeVector(finish(c7), row + 7 * width) }
+        var j = tailStart
+        while j < end {
+            var sum: T = fromZero ? 0 : c[i * ldc + j]
+            for p in 0..<k { sum = sum.addingProduct(a[p * lda + i], b[p * ldb + j]) }
+            c[i * ldc + j] = scale.map { sum * $0 } ?? sum
+            j += 1
         }
     }
 }
@@ -174,26 +400,27 @@ func rankOneUpdate<T: BackpropScalar>(
 ///   four independent chains hide the FMA latency.
 @inlinable
 func transposedProduct<T: BackpropScalar>(
-    rows: Int, n: Int, w: UnsafePointer<T>, delta: UnsafePointer<T>, s: UnsafeMutablePointer<T>
+    rows: Int, n: Int, w: UnsafePointer<T>, delta: UnsafePointer<T>, s: UnsafeMutablePointer<T>, ldw: Int? = nil
 ) {
     typealias V = T.Vector
     let width = V.scalarCount
+    let ldw = ldw ?? n
     @inline(__always) func gather(_ p: UnsafePointer<T>, _ lanes: Int) -> V {
         var v = V()
-        for lane in 0..<lanes { v[lane] = p[lane * n] }
+        for lane in 0..<lanes { v[lane] = p[lane * ldw] }
         return v
     }
     var j = 0
     // Four full vectors (4·width rows) at a time.
     while j + 4 * width <= rows {
         var s0 = V(), s1 = V(), s2 = V(), s3 = V()
-        let base = w + j * n
+        let base = w + j * ldw
         for k in 0..<n {
             let d = V(repeating: delta[k])
             s0 = s0.addingProduct(gather(base + k, width), d)
-            s1 = s1.addingProduct(gather(base + width * n + k, width), d)
-            s2 = s2.addingProduct(gather(base + 2 * width * n + k, width), d)
-            s3 = s3.addingProduct(gather(base + 3 * width * n + k, width), d)
+            s1 = s1.addingProduct(gather(base + width * ldw + k, width), d)
+            s2 = s2.addingProduct(gather(base + 2 * width * ldw + k, width), d)
+            s3 = s3.addingProduct(gather(base + 3 * width * ldw + k, width), d)
         }
         storeVector(s0, s + j)
         storeVector(s1, s + j + width)
@@ -205,7 +432,7 @@ func transposedProduct<T: BackpropScalar>(
     while j < rows {
         let lanes = min(width, rows - j)
         var acc = V()
-        let base = w + j * n
+        let base = w + j * ldw
         for k in 0..<n {
             acc = acc.addingProduct(gather(base + k, lanes), V(repeating: delta[k]))
         }

@@ -51,6 +51,25 @@ struct VectorKernelsTests {
         }
     }
 
+    @Test("rank-one update from +0 (first example) and × 1/m (last example)", arguments: widths)
+    func rankOneModes(_ n: Int) {
+        var g = SplitMix64(seed: UInt64(n))
+        let k = 9, scale = 1.0 / 7
+        let a: [Double] = Self.random(k, &g), d: [Double] = Self.random(n, &g), stored: [Double] = Self.random(k * n, &g)
+        for (first, factor) in [(true, nil), (false, scale), (true, scale)] as [(Bool, Double?)] {
+            var expected = stored
+            for i in 0..<k {
+                for j in 0..<n {
+                    let sum = (first ? 0.0 : stored[i * n + j]).addingProduct(a[i], d[j])
+                    expected[i * n + j] = factor.map { sum * $0 } ?? sum
+                }
+            }
+            var gradient = stored
+            rankOneUpdate(k: k, n: n, a: a, delta: d, g: &gradient, first: first, scale: factor)
+            #expect(ElementwiseDifference(gradient, expected).isIdentical, "n = \(n), first \(first), scale \(String(describing: factor))")
+        }
+    }
+
     @Test("hidden-error product s = W δ′, summed in order", arguments: widths, Precision.allCases)
     func transposed(_ rows: Int, _ precision: Precision) {
         switch precision {
