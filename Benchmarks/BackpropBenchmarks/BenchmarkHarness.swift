@@ -88,8 +88,9 @@ public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
 /// 1. builds the case's seeded network and batch, runs every engine once, and REFUSES to time the case unless
 ///    all gradients are bitwise identical to the first engine's;
 /// 2. warms each engine up (its workspace is allocated, caches are warm);
-/// 3. takes `samples` samples per engine, interleaved (A B B A A B …) so that drift in the machine's speed hits
-///    every engine alike; a sample times back-to-back calls for at least `minimumTime` on the monotonic clock;
+/// 3. takes `samples` samples per engine, interleaved (A B C C B A A B C …) so that drift in the machine's speed hits
+///    every engine alike (NumPy's forms, when compared, take part in the same rotation); a sample times back-to-back
+///    calls for at least `minimumTime` on the monotonic clock;
 /// 4. keeps every result alive (each call's loss goes into a checksum), so no work can be optimised away;
 /// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call.
 public struct BenchmarkHarness: Sendable {
@@ -116,7 +117,8 @@ public struct BenchmarkHarness: Sendable {
     /// Checks identity, then times `engines` on `benchmarkCase` (in its precision T).
     /// - Throws: `BenchmarkRefusal` if an engine's gradients are not bitwise identical to the first engine's.
     public mutating func run<T: BackpropScalar>(
-        _ benchmarkCase: BenchmarkCase, _: T.Type, engines: [AnyBackpropEngine<T>]
+        _ benchmarkCase: BenchmarkCase, _: T.Type, engines: [AnyBackpropEngine<T>],
+        external: (Network<T>, Batch<T>, Gradients<T>) throws -> (timers: [ExternalTimer], difference: Double?) = { _, _, _ in ([], nil) }
     ) throws -> CaseResult {
         let (network, batch) = try inputs(benchmarkCase, T.self)
         let reference = try engines[0].gradients(of: network, inputs: batch.inputs, targets: batch.targets)
@@ -151,13 +153,23 @@ public struct BenchmarkHarness: Sendable {
             repetitions[index] = max(1, Int((settings.minimumTime / perCall).rounded(.up)))
         }
 
-        var times = engines.map { _ in [Double]() }
+        // Timers from outside (NumPy), prepared on the same network and batch, take part in the rotation.
+        let (timers, difference) = try external(network, batch, reference)
+        let participants = engines.count + timers.count
+        var times = [[Double]](repeating: [], count: participants)
+        var externalRepetitions = [Int](repeating: 1, count: timers.count)
         for round in 0..<settings.samples {
-            let order = round % 2 == 0 ? Array(engines.indices) : Array(engines.indices.reversed())
+            let order = round % 2 == 0 ? Array(0..<participants) : Array((0..<participants).reversed())
             for index in order {
-                let start = MonotonicClock.nanoseconds()
-                for _ in 0..<repetitions[index] { try call(index) }
-                times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
+                if index < engines.count {
+                    let start = MonotonicClock.nanoseconds()
+                    for _ in 0..<repetitions[index] { try call(index) }
+                    times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
+                } else {
+                    let (seconds, calls) = try timers[index - engines.count].sample()
+                    times[index].append(seconds)
+                    externalRepetitions[index - engines.count] = calls
+                }
             }
         }
 
@@ -178,9 +190,13 @@ public struct BenchmarkHarness: Sendable {
                                                   timing: TimingSummary(times[index], repetitions: repetitions[index]),
                                                   phases: phases))
         }
+        for (offset, timer) in timers.enumerated() {
+            measurements.append(EngineMeasurement(engine: timer.name, timing: TimingSummary(
+                times[engines.count + offset], repetitions: externalRepetitions[offset])))
+        }
         checksum += sink
         return CaseResult(benchmarkCase: benchmarkCase, identical: true, measurements: measurements,
-                          flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: nil)
+                          flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: difference)
     }
 
     /// Runs a case with the library's engines, in the case's precision.

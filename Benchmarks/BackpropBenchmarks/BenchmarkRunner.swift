@@ -1,7 +1,7 @@
 import Backprop
 
-/// Runs a list of cases: the Swift engines through `BenchmarkHarness`, then (optionally) the NumPy reference on the
-/// very same network and batch, case by case, so that both are measured in the same run under the same conditions.
+/// Runs a list of cases through `BenchmarkHarness`, optionally with the NumPy reference on the very same network and
+/// batch, its samples interleaved with the Swift engines' (same run, same machine conditions).
 public struct BenchmarkRunner {
     public var harness: BenchmarkHarness
     public var numpy: NumPyReference?
@@ -20,16 +20,13 @@ public struct BenchmarkRunner {
     }
 
     mutating func run<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase, _: T.Type) throws -> CaseResult {
-        var result = try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase))
-        if var reference = numpy {
-            let (network, batch) = try harness.inputs(benchmarkCase, T.self)
-            let gradients = try LoopEngine<T>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
-            let (measurements, difference) = try reference.measure(
-                benchmarkCase, network: network, batch: batch, gradients: gradients, settings: harness.settings)
-            result.measurements += measurements
-            result.numpyMaximumRelativeDifference = difference
-            numpy = reference
+        let numpy = self.numpy, settings = harness.settings
+        return try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase)) {
+            network, batch, gradients in
+            guard let numpy else { return ([], nil) }
+            let (timers, difference) = try numpy.prepare(benchmarkCase, network: network, batch: batch,
+                                                         gradients: gradients, settings: settings)
+            return (timers, difference)
         }
-        return result
     }
 }

@@ -72,12 +72,14 @@ public enum KernelBenchmark {
         return cases
     }
 
-    /// Times one case: warm-up, back-to-back calls for `minimumTime`, `samples` samples, median.
-    public static func run(_ kernelCase: KernelCase, settings: HarnessSettings) -> KernelResult {
-        kernelCase.precision == "float" ? run(kernelCase, Float.self, settings) : run(kernelCase, Double.self, settings)
+    /// Times one case: warm-up, back-to-back calls for `minimumTime`, `samples` samples, median; with an external
+    /// timer (NumPy's `A @ B` on the same shape), its samples alternate with this kernel's and its result follows.
+    public static func run(_ kernelCase: KernelCase, settings: HarnessSettings, external: ExternalTimer? = nil) throws -> [KernelResult] {
+        kernelCase.precision == "float" ? try run(kernelCase, Float.self, settings, external)
+            : try run(kernelCase, Double.self, settings, external)
     }
 
-    static func run<T: BackpropScalar>(_ c: KernelCase, _: T.Type, _ settings: HarnessSettings) -> KernelResult {
+    static func run<T: BackpropScalar>(_ c: KernelCase, _: T.Type, _ settings: HarnessSettings, _ external: ExternalTimer?) throws -> [KernelResult] {
         var g = SplitMix64(seed: settings.seed)
         func random(_ rows: Int, _ columns: Int) -> Matrix<T> {
             Matrix(rows: rows, columns: columns, elements: (0..<rows * columns).map { _ in T(g.nextUniform(in: -1, 1)) })
@@ -116,42 +118,29 @@ public enum KernelBenchmark {
             calls += 1
         } while MonotonicClock.seconds(since: start) < settings.warmUp
         let repetitions = max(1, Int((settings.minimumTime / (MonotonicClock.seconds(since: start) / Double(calls))).rounded(.up)))
-        var times: [Double] = []
-        for _ in 0..<settings.samples {
-            let t = MonotonicClock.nanoseconds()
-            for _ in 0..<repetitions { sink += body() }
-            times.append(MonotonicClock.seconds(since: t) / Double(repetitions))
+        var times: [Double] = [], externalTimes: [Double] = []
+        var externalRepetitions = 1
+        for round in 0..<settings.samples {
+            func own() {
+                let t = MonotonicClock.nanoseconds()
+                for _ in 0..<repetitions { sink += body() }
+                times.append(MonotonicClock.seconds(since: t) / Double(repetitions))
+            }
+            func theirs() throws {
+                guard let external else { return }
+                let (seconds, calls) = try external.sample()
+                externalTimes.append(seconds)
+                externalRepetitions = calls
+            }
+            if round % 2 == 0 { own(); try theirs() } else { try theirs(); own() }
         }
         if sink.isNaN { print("", terminator: "") }  // keeps every result alive
-        return KernelResult(kernelCase: c, timing: TimingSummary(times, repetitions: repetitions))
-    }
-
-    /// NumPy's `A @ B` on the square shapes, in the same run (Benchmarks/numpy/gemm.py), or nil with a reason.
-    public static func numpy(_ shapes: [(Int, Int, Int)], precision: String, threads: Int, settings: HarnessSettings,
-                             script: String = NumPyReference.defaultScript().replacingOccurrences(of: "reference.py", with: "gemm.py"))
-        -> Result<(results: [KernelResult], description: String), BenchmarkRefusal>
-    {
-        switch NumPyReference.locate() {
-        case .failure(let refusal): return .failure(refusal)
-        case .success(let reference):
-            let arguments = [script, precision] + shapes.flatMap { [String($0.0), String($0.1), String($0.2)] }
-                + ["--min-time", String(settings.minimumTime), "--samples", String(settings.samples)]
-            let output = NumPyReference.run(reference.python, arguments, environment: NumPyReference.environment(threads: threads))
-            struct Output: Decodable {
-                struct Shape: Decodable { var m: Int, n: Int, k: Int, times: [Double], repetitions: Int }
-                var shapes: [Shape]
-                var numpy: String
-                var blas: String
-            }
-            guard output.status == 0, let decoded = try? JSONDecoder().decode(Output.self, from: Data(output.output.utf8)) else {
-                return .failure(BenchmarkRefusal(message: "NumPy matmul reference failed: \(output.error.split(separator: "\n").last ?? "")"))
-            }
-            let results = decoded.shapes.map {
-                KernelResult(kernelCase: KernelCase(kernel: "numpy-matmul", precision: precision, m: $0.m, n: $0.n, k: $0.k,
-                                                    threads: threads, role: "square"),
-                             timing: TimingSummary($0.times, repetitions: $0.repetitions))
-            }
-            return .success((results, "NumPy \(decoded.numpy) with \(decoded.blas)"))
+        var results = [KernelResult(kernelCase: c, timing: TimingSummary(times, repetitions: repetitions))]
+        if let external, !externalTimes.isEmpty {
+            var theirs = c
+            theirs.kernel = external.name
+            results.append(KernelResult(kernelCase: theirs, timing: TimingSummary(externalTimes, repetitions: externalRepetitions)))
         }
+        return results
     }
 }

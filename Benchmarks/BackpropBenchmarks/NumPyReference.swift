@@ -1,15 +1,38 @@
 import Backprop
 import Foundation
 
-/// Runs the NumPy reference (Benchmarks/numpy/reference.py) on a benchmark case, in the same run, with the same
-/// network, batch, timing protocol and thread count, and turns its timings into measurements.
-public struct NumPyReference: Sendable {
-    /// The python3 executable.
-    public var python: String
-    /// The reference script.
-    public var script: String
-    /// "NumPy 2.4.6 with scipy-openblas 0.3.31", once known.
-    public var description: String
+/// A timer outside this process whose samples the harness interleaves with its own engines' (NumPy's loop and
+/// batch forms, NumPy's matrix product).
+public struct ExternalTimer {
+    /// "numpy-loop", "numpy-batch", "numpy-matmul".
+    public var name: String
+    /// Takes one sample: (seconds per call, calls timed back to back).
+    public var sample: () throws -> (seconds: Double, repetitions: Int)
+
+    public init(name: String, sample: @escaping () throws -> (seconds: Double, repetitions: Int)) {
+        self.name = name
+        self.sample = sample
+    }
+}
+
+/// The NumPy reference (Benchmarks/numpy/reference.py) as a co-process: it loads a case (the very network and batch
+/// the Swift engines use) or a matrix shape, warms up, and then answers one timing sample per request, so that its
+/// samples interleave with the Swift engines' in the same run, under the same machine conditions.
+///
+/// One Python process per thread count, each started with its BLAS limited to that many threads
+/// (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS), and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed
+/// from its environment only, so that OpenBLAS picks its own kernel for this CPU as a user's NumPy would.
+public final class NumPyReference {
+    public let python: String
+    public let script: String
+    /// "NumPy 2.4.6 with scipy-openblas 0.3.31", once a process has answered.
+    public private(set) var description = "NumPy"
+    private var processes: [Int: CoProcess] = [:]
+
+    init(python: String, script: String) {
+        self.python = python
+        self.script = script
+    }
 
     /// The script's path: next to this source file in a checkout (`#filePath`), else under the working directory.
     public static func defaultScript(filePath: String = #filePath) -> String {
@@ -29,17 +52,22 @@ public struct NumPyReference: Sendable {
         guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             return .failure(BenchmarkRefusal(message: "NumPy comparison skipped: python3 is not on the PATH"))
         }
-        let probe = run(python, ["-c", "import numpy; print(numpy.__version__)"], environment: environment(threads: 1))
-        guard probe.status == 0 else {
+        let probe = Process()
+        probe.executableURL = URL(fileURLWithPath: python)
+        probe.arguments = ["-c", "import numpy"]
+        probe.standardOutput = FileHandle.nullDevice
+        probe.standardError = FileHandle.nullDevice
+        guard (try? probe.run()) != nil else {
+            return .failure(BenchmarkRefusal(message: "NumPy comparison skipped: python3 cannot be started"))
+        }
+        probe.waitUntilExit()
+        guard probe.terminationStatus == 0 else {
             return .failure(BenchmarkRefusal(message: "NumPy comparison skipped: python3 cannot import numpy (pip install numpy)"))
         }
-        let version = probe.output.trimmingCharacters(in: .whitespacesAndNewlines)
-        return .success(NumPyReference(python: python, script: script, description: "NumPy \(version)"))
+        return .success(NumPyReference(python: python, script: script))
     }
 
-    /// The environment of the NumPy process: BLAS limited to `threads` threads, and the two OpenBLAS overrides
-    /// some machines set (OPENBLAS_CORETYPE, OPENBLAS_L2_SIZE) removed for this process only, so that OpenBLAS
-    /// picks its own kernel for the CPU, as a user's NumPy would.
+    /// The environment of a NumPy process limited to `threads` BLAS threads.
     public static func environment(threads: Int) -> [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["OPENBLAS_CORETYPE"] = nil
@@ -48,58 +76,109 @@ public struct NumPyReference: Sendable {
         return environment
     }
 
-    public static func run(_ executable: String, _ arguments: [String], environment: [String: String]) -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        do { try process.run() } catch { return (-1, "", "\(error)") }
-        let output = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    func process(threads: Int) throws -> CoProcess {
+        if let existing = processes[threads] { return existing }
+        let started = try CoProcess(python: python, script: script, environment: Self.environment(threads: threads))
+        processes[threads] = started
+        return started
     }
 
-    struct Output: Decodable {
-        struct Timing: Decodable {
-            var times: [Double]
-            var repetitions: Int
-        }
-        var loop: Timing
-        var batch: Timing
-        var maxRelativeDifference: Double
-        var numpy: String
-        var blas: String
-
-        enum CodingKeys: String, CodingKey {
-            case loop = "numpy-loop", batch = "numpy-batch", maxRelativeDifference = "max_relative_difference", numpy, blas
-        }
-    }
-
-    /// Measures NumPy's loop and batch forms on the case's network and batch; also returns how far NumPy's
-    /// gradients are from the Swift engines' (relative to each array's largest entry).
-    public mutating func measure<T: BackpropScalar>(
+    /// Loads a case into NumPy (the same network and batch, and the Swift gradients to compare with) and returns
+    /// timers for its loop and batch forms and the largest relative difference between its gradients and Swift's.
+    public func prepare<T: BackpropScalar>(
         _ benchmarkCase: BenchmarkCase, network: Network<T>, batch: Batch<T>, gradients: Gradients<T>,
         settings: HarnessSettings
-    ) throws -> (measurements: [EngineMeasurement], maximumRelativeDifference: Double) {
+    ) throws -> (timers: [ExternalTimer], maximumRelativeDifference: Double) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-numpy-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
-        let document = CheckDocument(network: network, batch: batch, results: [("swift", gradients)])
-        try JSONCoding.encode(document).write(to: file)
-        let result = Self.run(python, [script, file.path, "--min-time", String(settings.minimumTime),
-                                       "--samples", String(settings.samples), "--warm-up", String(settings.warmUp)],
-                              environment: Self.environment(threads: benchmarkCase.threads))
-        guard result.status == 0 else {
-            let reason = result.error.split(separator: "\n").last.map(String.init) ?? "exit \(result.status)"
-            throw BenchmarkRefusal(message: "the NumPy reference failed on \(benchmarkCase): \(reason)")
+        try JSONCoding.encode(CheckDocument(network: network, batch: batch, results: [("swift", gradients)])).write(to: file)
+        let coprocess = try process(threads: benchmarkCase.threads)
+        let answer = try coprocess.request(["op": "case", "path": file.path, "min_time": settings.minimumTime,
+                                            "warm_up": settings.warmUp])
+        note(answer)
+        guard let difference = answer["max_relative_difference"] as? Double else {
+            throw BenchmarkRefusal(message: "the NumPy reference did not load \(benchmarkCase): \(answer)")
         }
-        let output = try JSONDecoder().decode(Output.self, from: Data(result.output.utf8))
-        description = "NumPy \(output.numpy) with \(output.blas)"
-        return ([EngineMeasurement(engine: "numpy-loop", timing: TimingSummary(output.loop.times, repetitions: output.loop.repetitions)),
-                 EngineMeasurement(engine: "numpy-batch", timing: TimingSummary(output.batch.times, repetitions: output.batch.repetitions))],
-                output.maxRelativeDifference)
+        return (["numpy-loop", "numpy-batch"].map { timer($0, coprocess) }, difference)
+    }
+
+    /// Sets up NumPy's `A @ B` for a shape and returns its timer.
+    public func prepareMatmul(precision: String, m: Int, n: Int, k: Int, threads: Int, settings: HarnessSettings) throws -> ExternalTimer {
+        let coprocess = try process(threads: threads)
+        note(try coprocess.request(["op": "gemm", "precision": precision, "m": m, "n": n, "k": k,
+                                    "min_time": settings.minimumTime, "warm_up": settings.warmUp]))
+        return timer("numpy-matmul", coprocess)
+    }
+
+    private func timer(_ name: String, _ coprocess: CoProcess) -> ExternalTimer {
+        ExternalTimer(name: name) {
+            let answer = try coprocess.request(["op": "sample", "engine": name])
+            guard let seconds = answer["seconds"] as? Double, let repetitions = answer["repetitions"] as? Int else {
+                throw BenchmarkRefusal(message: "the NumPy reference gave no timing: \(answer)")
+            }
+            return (seconds, repetitions)
+        }
+    }
+
+    private func note(_ answer: [String: Any]) {
+        if let numpy = answer["numpy"] as? String, let blas = answer["blas"] as? String {
+            description = "NumPy \(numpy) with \(blas)"
+        }
+    }
+}
+
+/// A Python process spoken to in JSON lines.
+final class CoProcess {
+    private let process = Process()
+    private let input: FileHandle
+    private let output: FileHandle
+    private let errors: Pipe
+    private var buffer = Data()
+
+    init(python: String, script: String, environment: [String: String]) throws {
+        let inPipe = Pipe(), outPipe = Pipe()
+        errors = Pipe()
+        process.executableURL = URL(fileURLWithPath: python)
+        process.arguments = [script, "--serve"]
+        process.environment = environment
+        process.standardInput = inPipe
+        process.standardOutput = outPipe
+        process.standardError = errors
+        do { try process.run() } catch {
+            throw BenchmarkRefusal(message: "cannot start the NumPy reference: \(error)")
+        }
+        input = inPipe.fileHandleForWriting
+        output = outPipe.fileHandleForReading
+    }
+
+    func request(_ message: [String: Any]) throws -> [String: Any] {
+        var line = try JSONSerialization.data(withJSONObject: message)
+        line.append(0x0A)
+        input.write(line)
+        while true {
+            if let newline = buffer.firstIndex(of: 0x0A) {
+                let answer = buffer[buffer.startIndex..<newline]
+                buffer = Data(buffer[buffer.index(after: newline)...])
+                guard let object = try JSONSerialization.jsonObject(with: answer) as? [String: Any] else {
+                    throw BenchmarkRefusal(message: "the NumPy reference answered something that is not a JSON object")
+                }
+                return object
+            }
+            let chunk = output.availableData
+            if chunk.isEmpty {
+                let reason = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+                    .split(separator: "\n").last.map(String.init) ?? "it exited"
+                throw BenchmarkRefusal(message: "the NumPy reference stopped: \(reason)")
+            }
+            buffer.append(chunk)
+        }
+    }
+
+    deinit {
+        if process.isRunning {
+            input.write(Data("{\"op\": \"quit\"}\n".utf8))
+            try? input.close()
+            process.waitUntilExit()
+        }
     }
 }

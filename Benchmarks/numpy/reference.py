@@ -1,9 +1,16 @@
 #!/usr/bin/env python3
 """NumPy reference for `backprop bench --compare numpy`: the same gradients, written the way a Python course does.
 
-Reads a `backprop-check` JSON file (the network, the batch X, Y and the Swift engines' gradients), computes the
-gradient of the MEAN loss two ways, times both with the Swift harness's protocol (warm-up, back-to-back calls until
---min-time, interleaved samples, median), and prints one JSON object:
+Two ways to run it:
+
+  reference.py --serve        (what `backprop bench` uses) reads one JSON request per line on stdin and answers
+                              one JSON line each, so the Swift harness can interleave NumPy's samples with its own:
+      {"op": "case", "path": F, "min_time": s, "warm_up": s}  -> {"max_relative_difference": d, "numpy": v, "blas": b}
+      {"op": "gemm", "precision": p, "m": m, "n": n, "k": k, "min_time": s, "warm_up": s} -> {"numpy": v, "blas": b}
+      {"op": "sample", "engine": "numpy-loop" | "numpy-batch" | "numpy-matmul"}  -> {"seconds": per-call, "repetitions": r}
+      {"op": "quit"}
+
+  reference.py CASE.json      times one case on its own and prints one JSON object:
 
     {"numpy-loop":  {"times": [...seconds per call...], "repetitions": r},
      "numpy-batch": {"times": [...], "repetitions": r},
@@ -169,7 +176,70 @@ def blas_description():
         return "unknown BLAS"
 
 
+def calibrate(function, min_time, warm_up):
+    """Warm up, then the number of back-to-back calls that lasts at least min_time."""
+    calls, start = 0, time.perf_counter()
+    while True:
+        function()
+        calls += 1
+        if time.perf_counter() - start >= warm_up:
+            break
+    return max(1, int(np.ceil(min_time / ((time.perf_counter() - start) / calls))))
+
+
+def serve():
+    """The co-process protocol (see the module docstring)."""
+    functions, repetitions = {}, {}
+    for line in sys.stdin:
+        request = json.loads(line)
+        op = request["op"]
+        if op == "quit":
+            break
+        if op == "case":
+            with open(request["path"]) as f:
+                case = json.load(f)
+            document = case["network"]
+            dtype = np.float64 if document["precision"] == "double" else np.float32
+            network = Network(document, dtype)
+            X = np.array(case["inputs"], dtype=dtype)
+            Y = np.array(case["targets"], dtype=dtype)
+            loop_w, loop_b = network.loop_gradients(X, Y)
+            batch_w, batch_b = network.batch_gradients(X, Y)
+            swift = case["engines"][0]["layers"]
+            swift_w = [layer["weights"] for layer in swift]
+            swift_b = [layer["biases"] for layer in swift]
+            difference = max(max_relative_difference(loop_w + loop_b, swift_w + swift_b),
+                             max_relative_difference(batch_w + batch_b, swift_w + swift_b))
+            functions = {"numpy-loop": lambda: network.loop_gradients(X, Y),
+                         "numpy-batch": lambda: network.batch_gradients(X, Y)}
+            answer = {"max_relative_difference": difference}
+        elif op == "gemm":
+            dtype = np.float64 if request["precision"] == "double" else np.float32
+            rng = np.random.default_rng(1)
+            a = rng.uniform(-1, 1, (request["m"], request["k"])).astype(dtype)
+            b = rng.uniform(-1, 1, (request["k"], request["n"])).astype(dtype)
+            c = a @ b
+            functions = {"numpy-matmul": lambda: np.matmul(a, b, out=c)}
+            answer = {}
+        elif op == "sample":
+            f = functions[request["engine"]]
+            reps = repetitions[request["engine"]]
+            start = time.perf_counter()
+            for _ in range(reps):
+                f()
+            answer = {"seconds": (time.perf_counter() - start) / reps, "repetitions": reps}
+        else:
+            answer = {"error": f"unknown op {op}"}
+        if op in ("case", "gemm"):
+            repetitions = {name: calibrate(f, request["min_time"], request["warm_up"]) for name, f in functions.items()}
+            answer.update({"numpy": np.__version__, "blas": blas_description()})
+        print(json.dumps(answer), flush=True)
+
+
 def main():
+    if len(sys.argv) > 1 and sys.argv[1] == "--serve":
+        serve()
+        return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("case", help="a backprop-check JSON file")
     parser.add_argument("--min-time", type=float, default=0.05)

@@ -23,28 +23,36 @@ enum KernelsCommand {
             cases = cases.filter { c in words.contains { c.label.contains($0) || c.role.contains($0) } }
         }
 
+        // With --compare numpy, NumPy's A @ B is timed on the packed kernel's square shapes, sample for sample.
+        var numpy: NumPyReference?
+        if let compare = arguments.string("compare") {
+            guard compare == "numpy" else { throw UsageError("--compare: '\(compare)' is not numpy") }
+            switch NumPyReference.locate() {
+            case .success(let reference): numpy = reference
+            case .failure(let refusal): console.note(refusal.message)
+            }
+        }
         var results: [KernelResult] = []
         for (index, kernelCase) in cases.enumerated() {
             console.progress("[\(index + 1)/\(cases.count)] \(kernelCase.label) \(kernelCase.precision) \(kernelCase.m)×\(kernelCase.n)×\(kernelCase.k)")
-            results.append(KernelBenchmark.run(kernelCase, settings: settings))
-        }
-        console.endProgress()
-        var numpyDescription: String?
-        if let compare = arguments.string("compare") {
-            guard compare == "numpy" else { throw UsageError("--compare: '\(compare)' is not numpy") }
-            let squares = quick ? [(256, 256, 256)] : [(256, 256, 256), (512, 512, 512), (1024, 1024, 1024)]
-            for precision in precisions {
-                for t in threads {
-                    switch KernelBenchmark.numpy(squares, precision: precision, threads: t, settings: settings) {
-                    case .success(let (numpy, description)):
-                        results += numpy
-                        numpyDescription = description
-                    case .failure(let refusal):
-                        console.note(refusal.message)
-                    }
+            var external: ExternalTimer?
+            if let numpy, kernelCase.kernel == "packed", kernelCase.role == "square" {
+                do {
+                    external = try numpy.prepareMatmul(precision: kernelCase.precision, m: kernelCase.m, n: kernelCase.n,
+                                                       k: kernelCase.k, threads: kernelCase.threads, settings: settings)
+                } catch let refusal as BenchmarkRefusal {
+                    console.note(refusal.message)
                 }
             }
+            do {
+                results += try KernelBenchmark.run(kernelCase, settings: settings, external: external)
+            } catch let refusal as BenchmarkRefusal {
+                console.note(refusal.message)
+                results += try KernelBenchmark.run(kernelCase, settings: settings)
+            }
         }
+        console.endProgress()
+        let numpyDescription = numpy?.description
 
         let machine = MachineInfo.current()
         func numpyRate(_ c: KernelCase) -> Double? {
