@@ -29,6 +29,12 @@ let package = Package(
     targets: [
         // The network description, the two engines, the kernels, the oracle, the file formats.
         .target(name: "Backprop", swiftSettings: codeGeneration),
+        // The data sets shipped with the project (digits, iris), as resources.
+        .target(
+            name: "BackpropDatasets",
+            dependencies: ["Backprop"],
+            resources: [.copy("Data")],
+            swiftSettings: codeGeneration),
         // The benchmark harness: cases as data, honest timing, tables, CSV/JSON, SVG, the NumPy bridge.
         .target(
             name: "BackpropBenchmarks",
@@ -38,7 +44,7 @@ let package = Package(
         // Every `backprop` subcommand as library code, so tests can run them in-process.
         .target(
             name: "BackpropCommands",
-            dependencies: ["Backprop", "BackpropBenchmarks"],
+            dependencies: ["Backprop", "BackpropBenchmarks", "BackpropDatasets"],
             swiftSettings: codeGeneration),
         // The `backprop` executable: parses nothing itself, hands the arguments to BackpropCommands.
         .executableTarget(
@@ -47,6 +53,10 @@ let package = Package(
             swiftSettings: codeGeneration),
 
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], swiftSettings: codeGeneration),
+        .testTarget(
+            name: "BackpropDatasetsTests",
+            dependencies: ["BackpropDatasets"],
+            swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropBenchmarksTests",
             dependencies: ["BackpropBenchmarks"],

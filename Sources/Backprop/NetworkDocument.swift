@@ -28,6 +28,10 @@ public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Senda
     public var output: String
     public var loss: String
     public var layers: [Layer]
+    /// Optional: the input normalisation a trained network expects (x′ⱼ = (xⱼ − meanⱼ) / scaleⱼ).
+    public var normalization: Normalization?
+    /// Optional: how the network was trained (data, split, seed), so `backprop evaluate` can use the same test split.
+    public var training: TrainingRecord?
 
     public struct Layer: Codable, Equatable, Sendable {
         public var weights: [[Scalar]]
@@ -49,7 +53,7 @@ public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Senda
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case format, version, precision, sizes, hidden, output, loss, layers
+        case format, version, precision, sizes, hidden, output, loss, layers, normalization, training
     }
 
     /// The document of `network`.
@@ -62,6 +66,8 @@ public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Senda
         output = network.output.activation.rawValue
         loss = network.output.loss.rawValue
         layers = network.layers.map { Layer(weights: $0.weights.rowArrays, biases: $0.biases) }
+        normalization = nil
+        training = nil
     }
 
     public init(from decoder: any Decoder) throws {
@@ -75,6 +81,30 @@ public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Senda
         output = try container.decode(String.self, forKey: .output)
         loss = try container.decode(String.self, forKey: .loss)
         layers = try container.decode([Layer].self, forKey: .layers)
+        normalization = try container.decodeIfPresent(Normalization.self, forKey: .normalization)
+        training = try container.decodeIfPresent(TrainingRecord.self, forKey: .training)
+        if let normalization, normalization.mean.count != sizes.first ?? 0 || normalization.scale.count != sizes.first ?? 0 {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "",
+                underlyingError: BackpropError("\"normalization\" has \(normalization.mean.count) means and \(normalization.scale.count) scales; the network has \(sizes.first ?? 0) inputs")))
+        }
+        if let normalization, let bad = normalization.scale.firstIndex(where: { !($0 > 0) || !$0.isFinite }) {
+            throw DecodingError.dataCorrupted(DecodingError.Context(codingPath: decoder.codingPath, debugDescription: "",
+                underlyingError: BackpropError("normalization.scale[\(bad)] is \(normalization.scale[bad]); scales must be positive")))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(format, forKey: .format)
+        try container.encode(version, forKey: .version)
+        try container.encode(precision, forKey: .precision)
+        try container.encode(sizes, forKey: .sizes)
+        try container.encode(hidden, forKey: .hidden)
+        try container.encode(output, forKey: .output)
+        try container.encode(loss, forKey: .loss)
+        try container.encode(layers, forKey: .layers)
+        try container.encodeIfPresent(normalization, forKey: .normalization)
+        try container.encodeIfPresent(training, forKey: .training)
     }
 
     /// The network this document describes.
@@ -118,6 +148,29 @@ public struct NetworkDocument<Scalar: BackpropScalar>: Codable, Equatable, Senda
     }
 }
 
+/// How a saved network was trained: enough to rebuild its test split.
+public struct TrainingRecord: Codable, Equatable, Sendable {
+    /// The `--data` argument ("digits", "iris", "csv:…", …).
+    public var data: String
+    /// The share of the data held out for testing, and the seed of the split.
+    public var testFraction: Double
+    public var seed: UInt64
+    public var epochs: Int
+    public var testAccuracy: Double?
+
+    public init(data: String, testFraction: Double, seed: UInt64, epochs: Int, testAccuracy: Double?) {
+        self.data = data
+        self.testFraction = testFraction
+        self.seed = seed
+        self.epochs = epochs
+        self.testAccuracy = testAccuracy
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case data, testFraction = "test_fraction", seed, epochs, testAccuracy = "test_accuracy"
+    }
+}
+
 /// A network read from a file, in the precision the file names.
 public enum AnyNetwork: Sendable {
     case float(Network<Float>)
@@ -133,9 +186,13 @@ public enum AnyNetwork: Sendable {
 }
 
 extension Network {
-    /// The network as a JSON document (pretty-printed, keys in a fixed order).
-    public func jsonData() throws -> Data {
-        try JSONCoding.encode(NetworkDocument(self))
+    /// The network as a JSON document (pretty-printed, keys in a fixed order), with an optional normalisation and
+    /// training record.
+    public func jsonData(normalization: Normalization? = nil, training: TrainingRecord? = nil) throws -> Data {
+        var document = NetworkDocument(self)
+        document.normalization = normalization
+        document.training = training
+        return try JSONCoding.encode(document)
     }
 
     /// Reads a network written by `jsonData()` (or by hand, or by NumPy) in this precision.
@@ -152,6 +209,12 @@ extension Network {
 }
 
 extension AnyNetwork {
+    /// The optional normalisation and training record saved with a network.
+    public static func extras(jsonData data: Data) throws -> (normalization: Normalization?, training: TrainingRecord?) {
+        let document = try JSONCoding.decode(NetworkDocument<Double>.self, from: data)
+        return (document.normalization, document.training)
+    }
+
     /// Reads a network in whichever precision its `"precision"` names.
     public init(jsonData data: Data) throws {
         try JSONSyntax.validate(Array(data))
