@@ -35,6 +35,8 @@ let package = Package(
             dependencies: ["Backprop"],
             resources: [.copy("Data")],
             swiftSettings: codeGeneration),
+        // The student's engine: one file to rewrite in the exercises, checked by `backprop check --engine student`.
+        .target(name: "StudentWork", dependencies: ["Backprop"], swiftSettings: codeGeneration),
         // The benchmark harness: cases as data, honest timing, tables, CSV/JSON, SVG, the NumPy bridge.
         .target(
             name: "BackpropBenchmarks",
@@ -44,7 +46,7 @@ let package = Package(
         // Every `backprop` subcommand as library code, so tests can run them in-process.
         .target(
             name: "BackpropCommands",
-            dependencies: ["Backprop", "BackpropBenchmarks", "BackpropDatasets"],
+            dependencies: ["Backprop", "BackpropBenchmarks", "BackpropDatasets", "StudentWork"],
             swiftSettings: codeGeneration),
         // The `backprop` executable: parses nothing itself, hands the arguments to BackpropCommands.
         .executableTarget(

@@ -98,7 +98,7 @@ public enum KernelBenchmark {
         case "rank1-update":
             var gradient = random(c.k, c.n)
             let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
-            body = { MatrixVector.rankOneUpdate(&gradient, a, d); return Double(gradient.elements[0]) }
+            body = { MatrixVector.addOuterProduct(&gradient, a, d); return Double(gradient.elements[0]) }
         default:
             let a = c.transposeA ? random(c.k, c.m) : random(c.m, c.k)
             let b = c.transposeB ? random(c.n, c.k) : random(c.k, c.n)

@@ -206,6 +206,10 @@ public enum JSONSyntax {
                 guard !atEnd, isDigit(current) else { throw error("an exponent needs a digit") }
                 while !atEnd, isDigit(current) { position += 1 }
             }
+            let text = String(decoding: bytes[start..<position], as: UTF8.self)
+            if let value = Double(text), !value.isFinite {
+                throw error("the number \(text) is too large for a Double", at: start)
+            }
         }
 
         func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }

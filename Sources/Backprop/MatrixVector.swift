@@ -23,11 +23,11 @@ public enum MatrixVector {
     /// G += a δᵀ: one example's term of ∂W.
     /// - Precondition: `a.count == g.rows`, `delta.count == g.columns`.
     @inlinable
-    public static func rankOneUpdate<T: BackpropScalar>(_ g: inout Matrix<T>, _ a: [T], _ delta: [T]) {
+    public static func addOuterProduct<T: BackpropScalar>(_ g: inout Matrix<T>, _ a: [T], _ delta: [T]) {
         precondition(a.count == g.rows && delta.count == g.columns, "shapes disagree")
         let (rows, columns) = (g.rows, g.columns)
         g.elements.withUnsafeMutableBufferPointer { buffer in
-            Backprop.rankOneUpdate(k: rows, n: columns, a: a, delta: delta, g: buffer.baseAddress!)
+            rankOneUpdate(k: rows, n: columns, a: a, delta: delta, g: buffer.baseAddress!)
         }
     }
 }

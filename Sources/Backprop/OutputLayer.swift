@@ -71,6 +71,35 @@ public struct OutputLayer: Hashable, Sendable {
         (activation, loss) == (.sigmoid, .squaredError) ? "δᴸ = (aᴸ − y) ∘ σ′(zᴸ)" : "δᴸ = aᴸ − y"
     }
 
+    // MARK: One example as arrays (for engines of your own)
+
+    /// aᴸ = σᴸ(zᴸ) for one example.
+    public func activation<T: BackpropScalar>(_ z: [T]) -> [T] {
+        var a = [T](repeating: 0, count: z.count)
+        z.withUnsafeBufferPointer { zp in a.withUnsafeMutableBufferPointer { activate(zp.baseAddress!, into: $0.baseAddress!, count: z.count) } }
+        return a
+    }
+
+    /// δᴸ for one example from its output activation and target.
+    public func outputError<T: BackpropScalar>(activation a: [T], target y: [T]) -> [T] {
+        var delta = [T](repeating: 0, count: a.count)
+        a.withUnsafeBufferPointer { ap in
+            y.withUnsafeBufferPointer { yp in
+                delta.withUnsafeMutableBufferPointer { outputError(activation: ap.baseAddress!, target: yp.baseAddress!, into: $0.baseAddress!, count: a.count) }
+            }
+        }
+        return delta
+    }
+
+    /// ℓ, one example's loss, from zᴸ, aᴸ and y.
+    public func loss<T: BackpropScalar>(logits z: [T], activation a: [T], target y: [T]) -> T {
+        z.withUnsafeBufferPointer { zp in
+            a.withUnsafeBufferPointer { ap in
+                y.withUnsafeBufferPointer { exampleLoss(logits: zp.baseAddress!, activation: ap.baseAddress!, target: $0.baseAddress!, count: z.count) }
+            }
+        }
+    }
+
     // MARK: Row functions (one example's c outputs)
 
     /// aᴸ = σ(zᴸ) for one example. Softmax subtracts the row's maximum first, so z = ±1000 gives no NaN.

@@ -17,7 +17,9 @@ protocol Subcommand {
 /// Exit codes: 0 success; 1 a check failed or the data was bad (a file that cannot be read or is malformed);
 /// 2 a usage error (an unknown subcommand or option, a malformed or out-of-range value).
 public enum BackpropCommandLine {
-    static let subcommands: [any Subcommand.Type] = [CheckCommand.self, BenchCommand.self, TrainCommand.self, EvaluateCommand.self]
+    static let subcommands: [any Subcommand.Type] = [
+        CheckCommand.self, BenchCommand.self, TrainCommand.self, EvaluateCommand.self, ShapesCommand.self, ExplainCommand.self,
+    ]
 
     /// Runs `backprop` with `arguments` (without the program name) and returns the exit code.
     public static func run(_ arguments: [String], console: Console = .standard()) -> Int32 {

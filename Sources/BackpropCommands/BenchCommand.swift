@@ -31,14 +31,6 @@ enum BenchCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        if MachineInfo.isDebugBuild {
-            console.note("""
-                ##########################################################################
-                # WARNING: this is a DEBUG build. Its timings mean nothing.              #
-                # Run:  swift run -c release backprop bench                              #
-                ##########################################################################
-                """)
-        }
         if arguments.flag("kernels") { return try KernelsCommand.run(arguments, console: console) }
 
         let quick = arguments.flag("quick")
@@ -82,6 +74,15 @@ enum BenchCommand: Subcommand {
             }
         }
 
+        // Only now, so that a usage error stays the one line on standard error.
+        if MachineInfo.isDebugBuild {
+            console.note("""
+                ##########################################################################
+                # WARNING: this is a DEBUG build. Its timings mean nothing.              #
+                # Run:  swift run -c release backprop bench                              #
+                ##########################################################################
+                """)
+        }
         var runner = BenchmarkRunner(settings: settings, numpy: numpy)
         var results: [CaseResult] = []
         let started = MonotonicClock.nanoseconds()

@@ -1,5 +1,6 @@
 import Backprop
 import Foundation
+import StudentWork
 
 /// `backprop check`: runs both engines on a seeded batch and prints, per layer, whether ∂W and ∂b are bitwise
 /// identical between them and how far each is from finite differences. Exit 0 only when everything passes.
@@ -13,6 +14,7 @@ enum CheckCommand: Subcommand {
             OptionSpec("threads", value: "N", help: "threads of the batch engine (default 1)"),
             OptionSpec("fd-samples", value: "K", help: "entries of each Wˡ and bˡ checked by finite differences; 0 checks all (default 24)"),
             OptionSpec("export", value: "FILE", help: "write the network, the batch and both engines' gradients as JSON"),
+            OptionSpec("engine", value: "E", help: "student: check your engine (Sources/StudentWork/StudentEngine.swift) and diagnose its mistakes"),
         ]
     }
 
@@ -29,6 +31,10 @@ enum CheckCommand: Subcommand {
     }
 
     static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        if let engine = arguments.string("engine") {
+            guard engine == "student" else { throw UsageError("--engine: '\(engine)' is not student") }
+            return try checkStudent(arguments, console: console)
+        }
         let options = try NetworkOptions(arguments, defaultNet: "784-30-10")
         let samples = try arguments.integer("fd-samples", default: 24, in: 0...1_000_000)
         let settings = Settings(
@@ -41,6 +47,33 @@ enum CheckCommand: Subcommand {
         case "float": return try run(Float.self, settings, console: console)
         default: return try run(Double.self, settings, console: console)
         }
+    }
+
+    /// The engine `--engine student` checks; tests replace it with engines that make the classic mistakes.
+    nonisolated(unsafe) static var studentEngine: () -> AnyBackpropEngine<Double> = { AnyBackpropEngine(StudentEngine()) }
+
+    /// `check --engine student`: the checker's scenarios and diagnosis, then the usual per-layer table (student
+    /// against the loop engine, and finite differences) on the chosen network.
+    static func checkStudent(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+        let options = try NetworkOptions(arguments, defaultNet: "10-8-8-4", precisions: ["double"])
+        let student = studentEngine()
+        console.line("check --engine student: your engine against the library's engines and finite differences")
+        console.line()
+        let report = EngineChecker().check(student)
+        report.lines.forEach { console.line($0) }
+        guard report.verdict != .failed else { return 1 }
+        let network = try options.network(Double.self)
+        let examples = try arguments.integer("batch", default: 8, in: 1...NetworkOptions.sizeLimit)
+        let batch = Batch.synthetic(for: network, examples: examples, seed: options.seed &+ 1)
+        let samples = try arguments.integer("fd-samples", default: 24, in: 0...1_000_000)
+        let table = try EngineCheck.run(network: network, batch: batch,
+                                        engines: [AnyBackpropEngine(LoopEngine<Double>()), student],
+                                        samples: samples == 0 ? nil : samples)
+        console.line()
+        console.line("on \(options.describe(network)), m = \(examples):")
+        console.write(table.render(tolerance: tolerance(Double.self)).split(separator: "\n", omittingEmptySubsequences: false)
+            .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n"))
+        return report.passed ? 0 : 1
     }
 
     /// The engines compared: the loop engine first (the reference), then the batch engine. Tests replace this to

@@ -32,6 +32,9 @@ enum KernelsCommand {
             case .failure(let refusal): console.note(refusal.message)
             }
         }
+        if MachineInfo.isDebugBuild {
+            console.note("WARNING: this is a DEBUG build; its timings mean nothing. Run: swift run -c release backprop bench --kernels")
+        }
         var results: [KernelResult] = []
         for (index, kernelCase) in cases.enumerated() {
             console.progress("[\(index + 1)/\(cases.count)] \(kernelCase.label) \(kernelCase.precision) \(kernelCase.m)×\(kernelCase.n)×\(kernelCase.k)")

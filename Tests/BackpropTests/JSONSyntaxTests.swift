@@ -16,6 +16,7 @@ struct JSONSyntaxTests {
         ("[1.]", "digit must follow"), ("\"abc", "unterminated string"), ("[1,]", "expected a value"),
         ("{\"a\": 1,\n \"a\": 2}", "line 2, column 2: duplicate key \"a\""), ("nul", "expected 'null'"),
         ("[\"\\x\"]", "invalid escape"), ("{1: 2}", "expected a key"),
+        ("[1, -1e999]", "line 1, column 5: the number -1e999 is too large for a Double"),
     ])
     func invalid(_ text: String, _ message: String) {
         #expect {
