@@ -48,7 +48,8 @@ struct CourseCommandsTests {
         defer { CheckCommand.studentEngine = saved }
         let result = runCommand(["check", "--engine", "student", "--net", "6-5-4"])
         #expect(result.code == 1)
-        #expect(result.out.contains("likely mistake: \(ClassicMistake.missingMeanScale.explanation)"))
+        #expect(result.out.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
+            .contains("likely mistake: \(ClassicMistake.missingMeanScale.explanation)"))
     }
 }
 

@@ -82,7 +82,7 @@ public struct EngineChecker: Sendable {
             }
             if let problem = shapeProblem(got, network: network, examples: batch.count) {
                 lines.append("  " + problem.text)
-                if let mistake = problem.mistake { lines.append("  likely mistake: \(mistake.explanation)") }
+                if let mistake = problem.mistake { lines += wrap("likely mistake: \(mistake.explanation)") }
                 return Report(verdict: .wrong, mistake: problem.mistake, lines: lines)
             }
             let difference = GradientsDifference(got, expected)
@@ -97,7 +97,7 @@ public struct EngineChecker: Sendable {
                 let textbook = TextbookBackprop(network: network, inputs: batch.inputs, targets: batch.targets)
                 let mistake = recognise(got, textbook: textbook)
                 if let mistake {
-                    lines.append("  likely mistake: \(mistake.explanation)")
+                    lines += wrap("likely mistake: \(mistake.explanation)")
                 } else {
                     lines += genericHints(got, expected, examples: batch.count).map { "  hint: \($0)" }
                     lines.append("  (compare with finite differences: backprop check --engine student prints them per layer)")
@@ -211,6 +211,25 @@ public struct EngineChecker: Sendable {
         }
         return []
     }
+}
+
+/// `text` in lines of at most 78 columns, each indented by two spaces (four after the first).
+func wrap(_ text: String, width: Int = 78) -> [String] {
+    var lines: [String] = []
+    var line = "  "
+    for word in text.split(separator: " ") {
+        if line.count + word.count + 1 > width && line.trimmingCharacters() != "" {
+            lines.append(line)
+            line = "    "
+        }
+        line += (line.hasSuffix(" ") ? "" : " ") + word
+    }
+    if line.trimmingCharacters() != "" { lines.append(line) }
+    return lines
+}
+
+extension String {
+    fileprivate func trimmingCharacters() -> String { filter { $0 != " " } }
 }
 
 private func format(_ value: Double) -> String {
