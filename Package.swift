@@ -54,6 +54,16 @@ let package = Package(
             dependencies: ["BackpropCommands"],
             swiftSettings: codeGeneration),
 
+        // Allocation counting for the no-allocation test: a C interposer of malloc and friends (Linux), and a probe
+        // executable that runs the engines in steady state. Test support only; the library never links them.
+        .target(name: "MallocCounter", path: "Tests/AllocationProbe/MallocCounter"),
+        .executableTarget(
+            name: "AllocationProbe",
+            dependencies: ["Backprop", "MallocCounter"],
+            path: "Tests/AllocationProbe/Probe",
+            swiftSettings: codeGeneration,
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
+
         .testTarget(name: "BackpropTests", dependencies: ["Backprop"], swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropDatasetsTests",
@@ -65,7 +75,7 @@ let package = Package(
             swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropCommandsTests",
-            dependencies: ["BackpropCommands", "BackpropTool"],
+            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe"],
             swiftSettings: codeGeneration),
     ]
 )

@@ -108,7 +108,8 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
         let m = inputs.rows, c = sizes[depth]
         let pool = self.pool, gemmWorkspaces = self.gemmWorkspaces
         let record = recordsPhases
-        var times = PhaseTimes()
+        // The times go straight into the engine (a class): a local captured by `lap` would be boxed on the heap.
+        lastPhaseTimes = PhaseTimes()
         var lossSum: Scalar = 0
         let scale = 1 / Scalar(m)
 
@@ -134,7 +135,7 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
                         @inline(__always) func lap(_ phase: WritableKeyPath<PhaseTimes, Double>) {
                             guard record else { return }
                             let now = MonotonicClock.nanoseconds()
-                            times[keyPath: phase] += Double(now &- clock) * 1e-9
+                            self.lastPhaseTimes[keyPath: phase] += Double(now &- clock) * 1e-9
                             clock = now
                         }
 
@@ -199,6 +200,5 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
             }
         }
         gradients.loss = lossSum * scale
-        lastPhaseTimes = times
     }
 }

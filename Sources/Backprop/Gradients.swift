@@ -17,16 +17,21 @@ public struct Gradients<Scalar: BackpropScalar>: Equatable, Sendable {
     }
 
     /// Whether every ∂W and ∂b has the shape of the corresponding parameter of `network`.
+    /// (An index loop, not `zip`: engines call this on every batch, and it must not allocate.)
+    @inlinable
     public func hasShapes(of network: Network<Scalar>) -> Bool {
-        layers.count == network.layers.count
-            && zip(layers, network.layers).allSatisfy {
-                $0.weights.rows == $1.weights.rows && $0.weights.columns == $1.weights.columns
-                    && $0.biases.count == $1.biases.count
-            }
+        guard layers.count == network.layers.count else { return false }
+        for l in layers.indices {
+            let mine = layers[l], theirs = network.layers[l]
+            guard mine.weights.rows == theirs.weights.rows, mine.weights.columns == theirs.weights.columns,
+                  mine.biases.count == theirs.biases.count else { return false }
+        }
+        return true
     }
 
     /// Makes the shapes fit `network`, reallocating only if they do not already (engines call this first, so a
     /// caller that reuses one `Gradients` across batches allocates once).
+    @inlinable
     public mutating func prepare(for network: Network<Scalar>) {
         if !hasShapes(of: network) { self = Gradients(zeroFor: network) }
     }

@@ -95,7 +95,8 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
         let act = workspace.activations.pointer, del = workspace.deltas.pointer, zL = workspace.logits.pointer
         let offsets = workspace.offsets
         let record = recordsPhases
-        var times = PhaseTimes()
+        // The times go straight into the engine (a class): a local captured by `lap` would be boxed on the heap.
+        lastPhaseTimes = PhaseTimes()
         var lossSum: Scalar = 0
 
         withParameterPointers(network.layers, table: workspace.parameters) {
@@ -123,7 +124,7 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                             @inline(__always) func lap(_ phase: WritableKeyPath<PhaseTimes, Double>) {
                                 guard record else { return }
                                 let now = MonotonicClock.nanoseconds()
-                                times[keyPath: phase] += Double(now &- clock) * 1e-9
+                                self.lastPhaseTimes[keyPath: phase] += Double(now &- clock) * 1e-9
                                 clock = now
                             }
 
@@ -172,10 +173,9 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                 for l in 1...depth {
                     mapVectors(sizes[l], gb(l), gb(l)) { $0 * scale }
                 }
-                if record { times.biasGradients += MonotonicClock.seconds(since: biasClock) }
+                if record { self.lastPhaseTimes.biasGradients += MonotonicClock.seconds(since: biasClock) }
             }
         }
         gradients.loss = lossSum * (1 / Scalar(m))
-        lastPhaseTimes = times
     }
 }

@@ -1,7 +1,7 @@
 import Backprop
 
 /// One `backprop` subcommand.
-protocol Subcommand {
+protocol Subcommand: Sendable {
     /// The word after `backprop`.
     static var name: String { get }
     /// One line for `backprop help`.

@@ -106,7 +106,18 @@ final class GEMMWorkspace<Scalar: BackpropScalar> {
     @usableFromInline let packedB = AlignedBuffer<Scalar>()
     @usableFromInline let edgeTile = AlignedBuffer<Scalar>(
         capacity: GEMMBlocking<Scalar>.mr * GEMMBlocking<Scalar>.nr)
+    /// The parallel jobs made so far, one per type (see `gemm`): kept by the first thread's workspace.
+    @usableFromInline var parallelJobs: [ObjectIdentifier: AnyObject] = [:]
     @usableFromInline init() {}
+
+    /// The job of type `Job`, made by `make` the first time.
+    @inlinable
+    func parallelJob<Job: AnyObject>(_ type: Job.Type, make: () -> Job) -> Job {
+        if let job = parallelJobs[ObjectIdentifier(type)] { return unsafeDowncast(job, to: Job.self) }
+        let job = make()
+        parallelJobs[ObjectIdentifier(type)] = job
+        return job
+    }
 }
 
 /// Copies op(A)[0..<mc, 0..<kc] into MR-row slivers: sliver p holds, for each k in order, the MR values
@@ -443,20 +454,63 @@ func gemm<T: BackpropScalar, E: TileEpilogue>(
     let splitColumns = columnTiles > rowTiles || (columnTiles == rowTiles && m <= n)
     let tiles = splitColumns ? columnTiles : rowTiles
     let parts = min(threads, tiles)
-    pool.run(parts: parts) { part in
-        let firstTile = tiles * part / parts, endTile = tiles * (part + 1) / parts
-        if splitColumns {
-            let j0 = firstTile * nr, j1 = min(n, endTile * nr)
-            var partStart = start
-            if case .bias(let bias) = start { partStart = .bias(bias + j0) }
-            gemmSingleThread(m: m, n: j1 - j0, k: k, a: a, b: b.offset(row: 0, column: j0), c: c + j0, ldc: ldc,
-                             start: partStart, epilogue: epilogue, rowOffset: 0, columnOffset: j0,
-                             workspace: workspaces[part])
+    // The job is an object made once per epilogue type and kept in the first workspace, with its closure made
+    // here, in the specialized code: a parallel call only writes its parameters, and allocates nothing.
+    let job = workspaces[0].parallelJob(ParallelGEMM<T, E>.self) { ParallelGEMM<T, E>() }
+    job.parameters = ParallelGEMM.Parameters(
+        m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue, workspaces: workspaces,
+        tiles: tiles, parts: parts, splitColumns: splitColumns)
+    if job.body == nil { job.body = { [unowned job] part in job.run(part: part) } }
+    pool.run(parts: parts, job.body!)
+    job.parameters = nil
+}
+
+/// One parallel GEMM's parameters and the closure every thread runs, reused from call to call.
+@usableFromInline
+final class ParallelGEMM<T: BackpropScalar, E: TileEpilogue> where E.Scalar == T {
+    @usableFromInline
+    struct Parameters {
+        @usableFromInline let m: Int, n: Int, k: Int
+        @usableFromInline let a: Operand<T>, b: Operand<T>
+        @usableFromInline let c: UnsafeMutablePointer<T>, ldc: Int
+        @usableFromInline let start: GEMMStart<T>, epilogue: E
+        @usableFromInline let workspaces: [GEMMWorkspace<T>]
+        @usableFromInline let tiles: Int, parts: Int, splitColumns: Bool
+
+        @inlinable
+        init(m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
+             start: GEMMStart<T>, epilogue: E, workspaces: [GEMMWorkspace<T>], tiles: Int, parts: Int,
+             splitColumns: Bool) {
+            self.m = m; self.n = n; self.k = k; self.a = a; self.b = b; self.c = c; self.ldc = ldc
+            self.start = start; self.epilogue = epilogue; self.workspaces = workspaces
+            self.tiles = tiles; self.parts = parts; self.splitColumns = splitColumns
+        }
+    }
+
+    /// Set for the length of one call; every part reads it, none writes it.
+    @usableFromInline var parameters: Parameters?
+    @usableFromInline var body: ((Int) -> Void)?
+
+    @inlinable init() {}
+
+    /// Part `part` of `parts`: a contiguous run of whole register tiles of C, by columns or by rows.
+    @inlinable
+    func run(part: Int) {
+        let p = parameters!
+        let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+        let firstTile = p.tiles * part / p.parts, endTile = p.tiles * (part + 1) / p.parts
+        if p.splitColumns {
+            let j0 = firstTile * nr, j1 = min(p.n, endTile * nr)
+            var partStart = p.start
+            if case .bias(let bias) = p.start { partStart = .bias(bias + j0) }
+            gemmSingleThread(m: p.m, n: j1 - j0, k: p.k, a: p.a, b: p.b.offset(row: 0, column: j0), c: p.c + j0,
+                             ldc: p.ldc, start: partStart, epilogue: p.epilogue, rowOffset: 0, columnOffset: j0,
+                             workspace: p.workspaces[part])
         } else {
-            let i0 = firstTile * mr, i1 = min(m, endTile * mr)
-            gemmSingleThread(m: i1 - i0, n: n, k: k, a: a.offset(row: i0, column: 0), b: b, c: c + i0 * ldc,
-                             ldc: ldc, start: start, epilogue: epilogue, rowOffset: i0, columnOffset: 0,
-                             workspace: workspaces[part])
+            let i0 = firstTile * mr, i1 = min(p.m, endTile * mr)
+            gemmSingleThread(m: i1 - i0, n: p.n, k: p.k, a: p.a.offset(row: i0, column: 0), b: p.b,
+                             c: p.c + i0 * p.ldc, ldc: p.ldc, start: p.start, epilogue: p.epilogue, rowOffset: i0,
+                             columnOffset: 0, workspace: p.workspaces[part])
         }
     }
 }

@@ -7,9 +7,11 @@ import Darwin
 /// A fixed set of threads that run the parts of one job at a time: the batch engine's `--threads N`.
 ///
 /// `run(parts:_:)` hands part 0 to the calling thread and parts 1… to the pool's threads, and returns when all
-/// are done. Threads are created once, with the pool, and joined when it goes away; a call allocates nothing
-/// (the job is a non-escaping closure), so an engine with a pool keeps its no-allocation promise. Idle workers
-/// sleep on a condition variable.
+/// are done. Threads are created once, with the pool, and joined when it goes away. The pool keeps the job only
+/// for the call; a call allocates nothing when the closure is made once and passed again (GEMM keeps its jobs), so
+/// an engine with a pool keeps its no-allocation promise. (A closure literal written at the call would be a new
+/// heap object on every call, and so would converting a non-escaping one with `withoutActuallyEscaping`.) Idle
+/// workers sleep on a condition variable.
 public final class WorkerPool: @unchecked Sendable {
     /// The number of threads a job can use, the caller included.
     public let threadCount: Int
@@ -47,17 +49,15 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Runs `body(0)`, …, `body(parts − 1)`, part 0 on the calling thread, and returns when all have finished.
     /// - Precondition: `1 ≤ parts ≤ threadCount`; not called from inside a job.
-    public func run(parts: Int, _ body: (Int) -> Void) {
+    public func run(parts: Int, _ job: @escaping (Int) -> Void) {
         precondition(parts >= 1 && parts <= threadCount, "a job of \(parts) parts on a pool of \(threadCount)")
         if parts == 1 {
-            body(0)
+            job(0)
             return
         }
-        withoutActuallyEscaping(body) { job in
-            shared.start(job, parts: parts)
-            job(0)
-            shared.waitForWorkers()
-        }
+        shared.start(job, parts: parts)
+        job(0)
+        shared.waitForWorkers()
     }
 
     private final class Worker {
@@ -108,7 +108,7 @@ public final class WorkerPool: @unchecked Sendable {
         func waitForWorkers() {
             pthread_mutex_lock(mutex)
             while remaining > 0 { pthread_cond_wait(finished, mutex) }
-            job = nil  // the closure must not outlive `withoutActuallyEscaping`
+            job = nil  // held for the call only
             pthread_mutex_unlock(mutex)
         }
 
