@@ -4,7 +4,8 @@ import Foundation
 /// One matrix-kernel measurement of `backprop bench --kernels`.
 public struct KernelCase: Hashable, Sendable {
     /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "gemv-forward" (z = Wᵀx + b),
-    /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), or "numpy-matmul".
+    /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "stream-read" (Σ of k·n elements: the bandwidth
+    /// probe the matrix–vector kernels are measured against), or "numpy-matmul".
     public var kernel: String
     public var precision: String
     /// C is m × n, the sum runs over k. For the matrix–vector kernels m = 1 and W is k × n.
@@ -14,8 +15,22 @@ public struct KernelCase: Hashable, Sendable {
     /// What the shape is, e.g. "square", "784-30-10 forward Z¹".
     public var role: String
 
-    /// 2·m·n·k.
-    public var flops: Double { 2 * Double(m) * Double(n) * Double(k) }
+    /// 2·m·n·k; k·n additions for "stream-read".
+    public var flops: Double {
+        kernel == "stream-read" ? Double(n) * Double(k) : 2 * Double(m) * Double(n) * Double(k)
+    }
+
+    /// The bytes the kernel must move between the cache and the registers, for the memory-bound kernels (nil for
+    /// the GEMMs, which reuse what they load): the k × n matrix read once ("gemv-forward", "gemv-backward",
+    /// "stream-read") or read and written once ("rank1-update"); the vectors are small and stay in L1.
+    public var bytesMoved: Double? {
+        let size = Double(precision == "float" ? 4 : 8)
+        switch kernel {
+        case "gemv-forward", "gemv-backward", "stream-read": return Double(n) * Double(k) * size
+        case "rank1-update": return 2 * Double(n) * Double(k) * size
+        default: return nil
+        }
+    }
 
     /// "packed", "packed Aᵀ·B", "packed A·Bᵀ".
     public var label: String {
@@ -28,6 +43,8 @@ public struct KernelResult: Sendable {
     public var kernelCase: KernelCase
     public var timing: TimingSummary
     public var gigaflops: Double { kernelCase.flops / timing.median / 1e9 }
+    /// GB/s at the median time, for the memory-bound kernels.
+    public var gigabytesPerSecond: Double? { kernelCase.bytesMoved.map { $0 / timing.median / 1e9 } }
 }
 
 /// The cases and the timing of `backprop bench --kernels`.
@@ -68,6 +85,15 @@ public enum KernelBenchmark {
             for (kernel, n, k, role) in vectorShapes {
                 cases.append(KernelCase(kernel: kernel, precision: precision, m: 1, n: n, k: k, role: role))
             }
+            // The read bandwidth of each level the loop engine's data lives in: 32 KiB (L1) in double, the
+            // weights of 784-30-10 (L2) and of 784-256-128-10 (L2 or L3, by precision), and 128 MiB (memory).
+            let streams: [(Int, Int, String)] = [
+                (64, 64, "bandwidth, 32 KiB in double"), (30, 784, "bandwidth, 784-30-10 W1"),
+                (256, 784, "bandwidth, 784-256-128-10 W1"), (4096, 4096, "bandwidth, 128 MiB in double"),
+            ]
+            for (n, k, role) in streams {
+                cases.append(KernelCase(kernel: "stream-read", precision: precision, m: 1, n: n, k: k, role: role))
+            }
         }
         return cases
     }
@@ -95,6 +121,9 @@ public enum KernelBenchmark {
             let w = random(c.n, c.k), d = random(1, c.k).elements
             var s = [T](repeating: 0, count: c.n)
             body = { MatrixVector.backward(w, d, into: &s); return Double(s[0]) }
+        case "stream-read":
+            let x = random(c.k, c.n).elements
+            body = { Double(StreamRead.sum(x)) }
         case "rank1-update":
             var gradient = random(c.k, c.n)
             let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
@@ -142,5 +171,30 @@ public enum KernelBenchmark {
             results.append(KernelResult(kernelCase: theirs, timing: TimingSummary(externalTimes, repetitions: externalRepetitions)))
         }
         return results
+    }
+}
+
+/// The bandwidth probe: the sum of an array with 4 independent SIMD accumulators, so that the loads, not the
+/// additions' latency, set the pace (the same idea as STREAM's read kernels).
+enum StreamRead {
+    @inlinable
+    static func sum<T: BackpropScalar>(_ x: [T]) -> T {
+        x.withUnsafeBufferPointer { buffer -> T in
+            guard let p = buffer.baseAddress else { return 0 }
+            let width = T.Vector.scalarCount
+            func load(_ i: Int) -> T.Vector { UnsafeRawPointer(p + i).loadUnaligned(as: T.Vector.self) }
+            var s0 = T.Vector(), s1 = T.Vector(), s2 = T.Vector(), s3 = T.Vector()
+            var i = 0
+            while i + 4 * width <= buffer.count {
+                s0 += load(i)
+                s1 += load(i + width)
+                s2 += load(i + 2 * width)
+                s3 += load(i + 3 * width)
+                i += 4 * width
+            }
+            var total = ((s0 + s1) + (s2 + s3)).sum()
+            while i < buffer.count { total += p[i]; i += 1 }
+            return total
+        }
     }
 }

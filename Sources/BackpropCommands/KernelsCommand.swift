@@ -66,19 +66,19 @@ enum KernelsCommand {
         switch format {
         case "csv":
             console.line("# \(machine.summary)")
-            console.line("kernel,precision,m,n,k,threads,median_seconds,gflops")
+            console.line("kernel,precision,m,n,k,threads,median_seconds,gflops,gbytes_per_second")
             for r in results {
                 let c = r.kernelCase
                 let name = c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : "")
-                console.line("\(name),\(c.precision),\(c.m),\(c.n),\(c.k),\(c.threads),\(String(format: "%.6g", r.timing.median)),\(String(format: "%.4g", r.gigaflops))")
+                console.line("\(name),\(c.precision),\(c.m),\(c.n),\(c.k),\(c.threads),\(String(format: "%.6g", r.timing.median)),\(String(format: "%.4g", r.gigaflops)),\(r.gigabytesPerSecond.map { String(format: "%.4g", $0) } ?? "")")
             }
         case "json":
-            struct Row: Encodable { var kernel: String, precision: String, m: Int, n: Int, k: Int, threads: Int, median_seconds: Double, gflops: Double, role: String }
+            struct Row: Encodable { var kernel: String, precision: String, m: Int, n: Int, k: Int, threads: Int, median_seconds: Double, gflops: Double, gbytes_per_second: Double?, role: String }
             struct Report: Encodable { var machine: MachineInfo; var results: [Row] }
             let rows = results.map { r in
                 let c = r.kernelCase
                 return Row(kernel: c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : ""), precision: c.precision,
-                           m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, role: c.role)
+                           m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, gbytes_per_second: r.gigabytesPerSecond, role: c.role)
             }
             console.write(String(decoding: try JSONCoding.encode(Report(machine: machine, results: rows)), as: UTF8.self) + "\n")
         default:
@@ -92,10 +92,10 @@ enum KernelsCommand {
                 rows.append([c.label, c.precision, String(c.m), String(c.n), String(c.k), String(c.threads),
                              String(format: "%.3g µs", r.timing.median * 1e6), String(format: "%.1f", r.gigaflops),
                              String(format: "%.0f%%", share), numpyRate(c).map { String(format: "%.2f×", r.gigaflops / $0) } ?? "",
-                             c.role])
+                             r.gigabytesPerSecond.map { String(format: "%.1f", $0) } ?? "", c.role])
             }
             console.line(BenchmarkTable.render(["kernel", "precision", "m", "n", "k", "thr", "median", "GFLOP/s", "% peak",
-                                                "vs NumPy", "shape"], rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9]))
+                                                "vs NumPy", "GB/s", "shape"], rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10]))
         }
         return 0
     }

@@ -355,6 +355,16 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
     let width = V.scalarCount
     let factor = V(repeating: scale ?? 1)
     let tailStart = column + Count.value * width
+    let tail = end - tailStart  // < width
+    precondition(k <= 8 && tail < width, "shortSum: k ≤ 8 and a tail narrower than a vector")
+    // B's ragged tail is the same for every row: its k partial vectors are gathered once, and each row's tail is
+    // one more vector chain (lane j of a vector fma is the scalar fma of column j: the same operations).
+    var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
+    if tail > 0 {
+        @inline(__always) func gather(_ p: Int) -> V { p < k ? loadPartial(b + p * ldb + tailStart, tail) : V() }
+        b0 = gather(0); b1 = gather(1); b2 = gather(2); b3 = gather(3)
+        b4 = gather(4); b5 = gather(5); b6 = gather(6); b7 = gather(7)
+    }
     for i in 0..<m {
         let row = c + i * ldc + column
         @inline(__always) func start(_ v: Int) -> V { fromZero || Count.value <= v ? V() : loadVector(row + v * width) }
@@ -382,12 +392,14 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
         if Count.value > 5 { storeVector(finish(c5), row + 5 * width) }
         if Count.value > 6 { storeVector(finish(c6), row + 6 * width) }
         if Count.value > 7 { storeVector(finish(c7), row + 7 * width) }
-        var j = tailStart
-        while j < end {
-            var sum: T = fromZero ? 0 : c[i * ldc + j]
-            for p in 0..<k { sum = sum.addingProduct(a[p * lda + i], b[p * ldb + j]) }
-            c[i * ldc + j] = scale.map { sum * $0 } ?? sum
-            j += 1
+        if tail > 0 {
+            let target = c + i * ldc + tailStart
+            var t = fromZero ? V() : loadPartial(UnsafePointer(target), tail)
+            @inline(__always) func step(_ p: Int, _ bp: V) {
+                if p < k { t = t.addingProduct(V(repeating: a[p * lda + i]), bp) }
+            }
+            step(0, b0); step(1, b1); step(2, b2); step(3, b3); step(4, b4); step(5, b5); step(6, b6); step(7, b7)
+            storePartial(finish(t), target, tail)
         }
     }
 }

@@ -12,11 +12,12 @@ struct GEMMTests {
         }
     }
 
-    /// Edge sizes around the register tile (6 × 8 / 6 × 16) and the cache blocks (KC = 256, MC = 72 / 144), with
-    /// every transposition: the three products of backpropagation are among them.
+    /// Edge sizes around the register tile (6 × 8 / 6 × 16) and the cache blocks (KC = 256, MC = 48 / 96), with
+    /// every transposition: the three products of backpropagation are among them, and the short sums (K ≤ 8, the
+    /// weight gradient of a small batch) with ragged tails of every length.
     static let shapes: [Shape] = {
         let sizes = [(1, 1, 1), (1, 30, 784), (5, 7, 3), (6, 8, 256), (7, 17, 257), (13, 10, 30), (33, 33, 33),
-                     (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257)]
+                     (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257), (9, 30, 8), (11, 13, 2)]
         return sizes.flatMap { m, n, k in
             [(false, false), (true, false), (false, true), (true, true)].map {
                 Shape(m: m, n: n, k: k, aTransposed: $0.0, bTransposed: $0.1)
