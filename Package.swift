@@ -22,6 +22,8 @@ let codeGeneration: [SwiftSetting] = targetCPU == "none"
 
 let package = Package(
     name: "Backprop",
+    // Synchronization's atomics (the worker pool) need macOS 15 on Apple platforms; Linux has no such floor.
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "Backprop", targets: ["Backprop"]),
         .executable(name: "backprop", targets: ["BackpropTool"]),

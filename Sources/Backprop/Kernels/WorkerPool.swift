@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Synchronization
 
 /// A fixed set of threads that run the parts of one job at a time: the batch engine's `--threads N`.
 ///
@@ -10,8 +11,14 @@ import Darwin
 /// are done. Threads are created once, with the pool, and joined when it goes away. The pool keeps the job only
 /// for the call; a call allocates nothing when the closure is made once and passed again (GEMM keeps its jobs), so
 /// an engine with a pool keeps its no-allocation promise. (A closure literal written at the call would be a new
-/// heap object on every call, and so would converting a non-escaping one with `withoutActuallyEscaping`.) Idle
-/// workers sleep on a condition variable.
+/// heap object on every call, and so would converting a non-escaping one with `withoutActuallyEscaping`.)
+///
+/// Waking a sleeping thread is slow on a virtual machine: an idle virtual CPU is halted, and the host takes tens
+/// to hundreds of microseconds to run it again, as long as a whole 256³ product. So a worker that has just
+/// finished a part watches for the next job for `spinNanoseconds` (a quarter of a millisecond) before it sleeps
+/// on a condition variable, and the caller watches for the workers the same way: the batch engine's products
+/// follow one another within microseconds. The watch is short so that a pool left idle (while the loop engine is
+/// timed, say) stops taking the other core's time almost at once.
 public final class WorkerPool: @unchecked Sendable {
     /// The number of threads a job can use, the caller included.
     public let threadCount: Int
@@ -23,7 +30,7 @@ public final class WorkerPool: @unchecked Sendable {
     public init(threadCount: Int) {
         precondition(threadCount >= 1, "a pool needs at least one thread")
         self.threadCount = threadCount
-        shared = Shared()
+        shared = Shared(workerCount: threadCount - 1)
         for index in 1..<threadCount {
             // Each thread owns a reference to the shared state (not to the pool), released when it exits.
             let context = Unmanaged.passRetained(Worker(shared: shared, index: index)).toOpaque()
@@ -69,18 +76,38 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// The state the caller and the workers share, guarded by one mutex.
+    /// How long a waiting thread keeps checking before it sleeps.
+    static let spinNanoseconds: UInt64 = 250_000
+
+    /// Checks `done` until it is true or `spinNanoseconds` have passed (reading the clock every 64 checks);
+    /// returns whether it became true.
+    @inline(__always)
+    static func spin(until done: () -> Bool) -> Bool {
+        let start = MonotonicClock.nanoseconds()
+        while true {
+            for _ in 0..<64 where done() { return true }
+            if MonotonicClock.nanoseconds() &- start > spinNanoseconds { return done() }
+        }
+    }
+
+    /// The state the caller and the workers share: the job's announcement and completion count are atomics that
+    /// a waiting thread watches; the mutex and condition variables are for the threads that went to sleep.
     private final class Shared: @unchecked Sendable {
         private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
         private let wake = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
         private let finished = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
-        private var generation = 0
+        /// Incremented (releasing) once `job` and `parts` are written: a worker that sees it change (acquiring)
+        /// sees them.
+        private let generation = Atomic<Int>(0)
+        /// The workers that have not yet answered the current job.
+        private let remaining = Atomic<Int>(0)
+        private let stopping = Atomic<Bool>(false)
         private var parts = 0
-        private var remaining = 0
         private var job: ((Int) -> Void)?
-        private var stopping = false
+        private let workerCount: Int
 
-        init() {
+        init(workerCount: Int) {
+            self.workerCount = workerCount
             pthread_mutex_init(mutex, nil)
             pthread_cond_init(wake, nil)
             pthread_cond_init(finished, nil)
@@ -96,44 +123,58 @@ public final class WorkerPool: @unchecked Sendable {
         }
 
         func start(_ job: @escaping (Int) -> Void, parts: Int) {
-            pthread_mutex_lock(mutex)
             self.job = job
             self.parts = parts
-            remaining = parts - 1
-            generation &+= 1
+            remaining.store(workerCount, ordering: .relaxed)
+            generation.add(1, ordering: .releasing)
+            // A worker that is asleep checked `generation` under the mutex before it slept: taking the mutex here
+            // means it is either waiting (and woken) or has not checked yet (and will see the new value).
+            pthread_mutex_lock(mutex)
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
         }
 
         func waitForWorkers() {
-            pthread_mutex_lock(mutex)
-            while remaining > 0 { pthread_cond_wait(finished, mutex) }
+            if !WorkerPool.spin(until: { remaining.load(ordering: .acquiring) == 0 }) {
+                pthread_mutex_lock(mutex)
+                while remaining.load(ordering: .acquiring) > 0 { pthread_cond_wait(finished, mutex) }
+                pthread_mutex_unlock(mutex)
+            }
             job = nil  // held for the call only
-            pthread_mutex_unlock(mutex)
         }
 
         func stop() {
+            stopping.store(true, ordering: .releasing)
             pthread_mutex_lock(mutex)
-            stopping = true
             pthread_cond_broadcast(wake)
             pthread_mutex_unlock(mutex)
         }
 
         func work(index: Int) {
             var seen = 0
-            pthread_mutex_lock(mutex)
             while true {
-                while generation == seen && !stopping { pthread_cond_wait(wake, mutex) }
-                if stopping { break }
-                seen = generation
-                guard index < parts, let job else { continue }
-                pthread_mutex_unlock(mutex)
-                job(index)
-                pthread_mutex_lock(mutex)
-                remaining -= 1
-                if remaining == 0 { pthread_cond_signal(finished) }
+                let announced = WorkerPool.spin {
+                    generation.load(ordering: .acquiring) != seen || stopping.load(ordering: .relaxed)
+                }
+                if !announced {
+                    pthread_mutex_lock(mutex)
+                    while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .acquiring) {
+                        pthread_cond_wait(wake, mutex)
+                    }
+                    pthread_mutex_unlock(mutex)
+                }
+                if stopping.load(ordering: .acquiring) { break }
+                seen = generation.load(ordering: .acquiring)
+                // Every worker answers every job, with or without a part, so that no worker is still reading
+                // `parts` or `job` when the caller writes the next ones.
+                if index < parts, let job { job(index) }
+                // The caller checks `remaining` under the mutex before it sleeps: signal under it too.
+                if remaining.subtract(1, ordering: .acquiringAndReleasing).newValue == 0 {
+                    pthread_mutex_lock(mutex)
+                    pthread_cond_signal(finished)
+                    pthread_mutex_unlock(mutex)
+                }
             }
-            pthread_mutex_unlock(mutex)
         }
     }
 }
