@@ -200,12 +200,17 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
 /// aRow = lda, aStep = 1). B's two vectors for step k are at `b + k · bStep` (packed: bStep = NR; read in place:
 /// bStep = ldb). The accumulators start from C (`loadC`) or +0. Inlined at each call, so constant strides fold.
 @inlinable @inline(__always)
-func microKernel<T: BackpropScalar, Rows: VectorCount>(
-    _: Rows.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>, bStep: Int,
-    c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
+func microKernel<T: BackpropScalar, Rows: VectorCount, Layout: OperandLayout>(
+    _: Rows.Type, _: Layout.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>,
+    bStep: Int, c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
 ) {
     typealias V = T.Vector
     let w = V.scalarCount
+    // A packed operand's strides are constants: with them known, the six broadcasts of a step address one
+    // pointer plus fixed offsets, instead of a chain of additions of a stride held in a register.
+    let aRow = Layout.aPacked ? 1 : aRow
+    let aStep = Layout.aPacked ? GEMMBlocking<T>.mr : aStep
+    let bStep = Layout.bPacked ? GEMMBlocking<T>.nr : bStep
     var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
     var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
     if loadC {
@@ -254,19 +259,42 @@ func microKernel<T: BackpropScalar, Rows: VectorCount>(
     if Rows.value > 5 { storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w) }
 }
 
-/// The micro-kernel for `rows` (1…6) rows, dispatched to its static specialisation.
+/// How the micro-kernel reads its operands: a packed sliver (constant strides) or in place (strides given).
+@usableFromInline protocol OperandLayout {
+    static var aPacked: Bool { get }
+    static var bPacked: Bool { get }
+}
+@usableFromInline enum PackedAPackedB: OperandLayout {
+    @inlinable static var aPacked: Bool { true }
+    @inlinable static var bPacked: Bool { true }
+}
+@usableFromInline enum PackedAInPlaceB: OperandLayout {
+    @inlinable static var aPacked: Bool { true }
+    @inlinable static var bPacked: Bool { false }
+}
+@usableFromInline enum InPlaceAPackedB: OperandLayout {
+    @inlinable static var aPacked: Bool { false }
+    @inlinable static var bPacked: Bool { true }
+}
+@usableFromInline enum InPlaceAInPlaceB: OperandLayout {
+    @inlinable static var aPacked: Bool { false }
+    @inlinable static var bPacked: Bool { false }
+}
+
+/// The micro-kernel for `rows` (1…6) rows, dispatched to its static specialisation for that row count and
+/// operand layout.
 @inlinable @inline(__always)
-func microKernel<T: BackpropScalar>(
-    rows: Int, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>, bStep: Int,
-    c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
+func microKernel<T: BackpropScalar, Layout: OperandLayout>(
+    rows: Int, _ layout: Layout.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>,
+    bStep: Int, c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool
 ) {
     switch rows {
-    case 6: microKernel(SixVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
-    case 5: microKernel(FiveVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
-    case 4: microKernel(FourVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
-    case 3: microKernel(ThreeVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
-    case 2: microKernel(TwoVectors.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
-    default: microKernel(OneVector.self, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 6: microKernel(SixVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 5: microKernel(FiveVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 4: microKernel(FourVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 3: microKernel(ThreeVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    case 2: microKernel(TwoVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
+    default: microKernel(OneVector.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC)
     }
 }
 
@@ -400,16 +428,16 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                         // the inner loop's addresses.
                         switch (packAllOfA, inPlaceB) {
                         case (true, false):
-                            microKernel(rows: rows, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: nr,
+                            microKernel(rows: rows, PackedAPackedB.self, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: nr,
                                         c: target, ldc: targetStride, loadC: loadC)
                         case (true, true):
-                            microKernel(rows: rows, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: b.stride,
+                            microKernel(rows: rows, PackedAInPlaceB.self, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: b.stride,
                                         c: target, ldc: targetStride, loadC: loadC)
                         case (false, false):
-                            microKernel(rows: rows, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: nr,
+                            microKernel(rows: rows, InPlaceAPackedB.self, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: nr,
                                         c: target, ldc: targetStride, loadC: loadC)
                         case (false, true):
-                            microKernel(rows: rows, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: b.stride,
+                            microKernel(rows: rows, InPlaceAInPlaceB.self, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: b.stride,
                                         c: target, ldc: targetStride, loadC: loadC)
                         }
                         if !full {
