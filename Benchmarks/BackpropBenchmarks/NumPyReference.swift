@@ -22,6 +22,11 @@ public struct ExternalTimer {
 /// One Python process per thread count, each started with its BLAS limited to that many threads
 /// (OPENBLAS_NUM_THREADS, OMP_NUM_THREADS, MKL_NUM_THREADS), and with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed
 /// from its environment only, so that OpenBLAS picks its own kernel for this CPU as a user's NumPy would.
+///
+/// With more than one thread, OpenBLAS's idle threads spin for 2²⁸ cycles (about 0.1 s) after each call before
+/// they sleep, so after each NumPy sample they would take the second core from the Swift sample that follows
+/// (two-thread Swift rows came out up to 2× slower). The process gets OPENBLAS_THREAD_TIMEOUT=20 (2²⁰ cycles,
+/// about 0.3 ms, like the Swift pool's quarter of a millisecond), unless the caller set it.
 public final class NumPyReference {
     public let python: String
     public let script: String
@@ -73,6 +78,7 @@ public final class NumPyReference {
         environment["OPENBLAS_CORETYPE"] = nil
         environment["OPENBLAS_L2_SIZE"] = nil
         for name in ["OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"] { environment[name] = String(threads) }
+        if environment["OPENBLAS_THREAD_TIMEOUT"] == nil { environment["OPENBLAS_THREAD_TIMEOUT"] = "20" }
         return environment
     }
 
