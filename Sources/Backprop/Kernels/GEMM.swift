@@ -207,7 +207,25 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
                 storeVector(loadVector(src + width), dst + k * nr + width)
             }
         } else {
-            for k in 0..<kc {
+            // A ragged last sliver (a 30-unit layer: 14 of 16 Float columns). Rows are read with two full vectors
+            // whose lanes past the sliver (the next row's first values) are zeroed with a mask, as long as the
+            // second vector ends within the block's last needed element; the rows after that are copied lane by
+            // lane, so nothing past the matrix is touched. The same values as a scalar copy, far fewer steps.
+            typealias V = T.Vector
+            var lanes = V()
+            for lane in 0..<width { lanes[lane] = T(lane) }
+            let keep0 = lanes .< V(repeating: T(min(columns, width)))
+            let keep1 = lanes .< V(repeating: T(max(columns - width, 0)))
+            // Row k's second vector ends at k·stride + sliver + 2·width; the last needed element is at
+            // (kc − 1)·stride + sliver + columns.
+            let room = (kc - 1) * b.stride + columns - 2 * width
+            let vectorRows = room < 0 ? 0 : min(kc, room / b.stride + 1)
+            for k in 0..<vectorRows {
+                let src = b.base + k * b.stride + sliver
+                storeVector(V().replacing(with: loadVector(src), where: keep0), dst + k * nr)
+                storeVector(V().replacing(with: loadVector(src + width), where: keep1), dst + k * nr + width)
+            }
+            for k in vectorRows..<kc {
                 let src = b.base + k * b.stride + sliver
                 for c in 0..<columns { dst[k * nr + c] = src[c] }
                 for c in columns..<nr { dst[k * nr + c] = 0 }
@@ -377,8 +395,14 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     // scale epilogue fused; a tiny K would leave each micro-kernel tile all overhead.
     if k <= 8 && a.transposed && !b.transposed && !startsWithBias(start) {
         let scale = epilogue.fusedScale
-        shortSum(m: m, n: n, k: k, a: a.base, lda: a.stride, b: b.base, ldb: b.stride, c: c, ldc: ldc,
-                 fromZero: startsFromZero, scale: scale)
+        if k == 1 {
+            // One example: C = start + a bᵀ is exactly the loop engine's rank-one update (a = op(A)'s only column,
+            // contiguous in the stored row; b = B's only row), the same chain per element.
+            rankOneUpdate(k: m, n: n, a: a.base, delta: b.base, g: c, first: startsFromZero, scale: scale, ldg: ldc)
+        } else {
+            shortSum(m: m, n: n, k: k, a: a.base, lda: a.stride, b: b.base, ldb: b.stride, c: c, ldc: ldc,
+                     fromZero: startsFromZero, scale: scale)
+        }
         if scale == nil { epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n) }
         return
     }

@@ -197,8 +197,9 @@ func streamingForward<T: BackpropScalar>(
 /// - Parameters: `a` has k = h_{l−1} entries, `delta` n = h_l, `g` is `[k, n]` row-major; with `first`, G's old
 ///   contents are ignored (the chain starts from +0); with `scale`, every element is then multiplied by it.
 /// - Complexity: 2kn flops; G read and written once, row after row. Rows of up to 8 full vectors hold δ in
-///   registers; wider rows read it from L1. The columns past the last full vector are updated one scalar at a
-///   time in the same pass over the row (a full-width store there would write into the next row).
+///   registers; wider rows read it from L1. The columns past the last full vector are updated in the same pass
+///   over the row: by one more vector overlapping the last full one when there is one (rows of up to 8
+///   vectors), else one scalar at a time (a full-width store past the row's end would write into the next row).
 @inlinable
 func rankOneUpdate<T: BackpropScalar>(
     k: Int, n: Int, a: UnsafePointer<T>, delta: UnsafePointer<T>, g: UnsafeMutablePointer<T>,
@@ -253,10 +254,17 @@ func rankOneBlock<T: BackpropScalar, Count: VectorCount, Mode: RankOneMode>(
     let d0 = d(0), d1 = d(1), d2 = d(2), d3 = d(3), d4 = d(4), d5 = d(5), d6 = d(6), d7 = d(7)
     let factor = V(repeating: scale)
     let tailStart = Count.value * width
+    // A ragged tail after at least one full vector is done as one more full vector ending at the row's end,
+    // overlapping the last full one. It is computed from G's values before any store, so the overlapping lanes
+    // get the same value twice (the same fma of the same operands), never a second fma.
+    let overlapping = Count.value > 0 && tailStart < n
+    let tailOffset = n - width
+    let dTail = overlapping ? loadVector(delta + tailOffset) : V()
     var row = g
     for i in 0..<k {
         let s = a[i]
         let ai = V(repeating: s)
+        let tail = overlapping ? rankOneStep(Mode.self, loadVector(row + tailOffset), ai, dTail, factor) : V()
         @inline(__always) func update(_ v: Int, _ dv: V) {
             let p = row + v * width
             storeVector(rankOneStep(Mode.self, loadVector(p), ai, dv, factor), p)
@@ -269,11 +277,15 @@ func rankOneBlock<T: BackpropScalar, Count: VectorCount, Mode: RankOneMode>(
         if Count.value > 5 { update(5, d5) }
         if Count.value > 6 { update(6, d6) }
         if Count.value > 7 { update(7, d7) }
-        var j = tailStart
-        while j < n {
-            let sum = (Mode.startsFromZero ? 0 : row[j]).addingProduct(s, delta[j])
-            row[j] = Mode.scales ? sum * scale : sum
-            j += 1
+        if overlapping {
+            storeVector(tail, row + tailOffset)
+        } else {
+            var j = tailStart
+            while j < n {
+                let sum = (Mode.startsFromZero ? 0 : row[j]).addingProduct(s, delta[j])
+                row[j] = Mode.scales ? sum * scale : sum
+                j += 1
+            }
         }
         row += ldg
     }
@@ -357,11 +369,19 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
     let tailStart = column + Count.value * width
     let tail = end - tailStart  // < width
     precondition(k <= 8 && tail < width, "shortSum: k ≤ 8 and a tail narrower than a vector")
-    // B's ragged tail is the same for every row: its k partial vectors are gathered once, and each row's tail is
-    // one more vector chain (lane j of a vector fma is the scalar fma of column j: the same operations).
+    // B's ragged tail is the same for every row: its k vectors are loaded once, and each row's tail is one more
+    // vector chain (lane j of a vector fma is the scalar fma of column j: the same operations). After at least one
+    // full vector, the tail vector ends at the block's end and overlaps the last full one: it is computed from C's
+    // values before any store, so the overlapping lanes get the same value twice, never a second fma. With no
+    // full vector, it is a zero-padded partial vector.
+    let overlapping = Count.value > 0 && tail > 0
+    let tailOffset = overlapping ? end - width : tailStart
     var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
     if tail > 0 {
-        @inline(__always) func gather(_ p: Int) -> V { p < k ? loadPartial(b + p * ldb + tailStart, tail) : V() }
+        @inline(__always) func gather(_ p: Int) -> V {
+            guard p < k else { return V() }
+            return overlapping ? loadVector(b + p * ldb + tailOffset) : loadPartial(b + p * ldb + tailOffset, tail)
+        }
         b0 = gather(0); b1 = gather(1); b2 = gather(2); b3 = gather(3)
         b4 = gather(4); b5 = gather(5); b6 = gather(6); b7 = gather(7)
     }
@@ -384,6 +404,16 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
             bRow += ldb
         }
         @inline(__always) func finish(_ v: V) -> V { scale == nil ? v : v * factor }
+        let target = c + i * ldc + tailOffset
+        var t = V()
+        if tail > 0 {
+            if !fromZero { t = overlapping ? loadVector(target) : loadPartial(UnsafePointer(target), tail) }
+            @inline(__always) func step(_ p: Int, _ bp: V) {
+                if p < k { t = t.addingProduct(V(repeating: a[p * lda + i]), bp) }
+            }
+            step(0, b0); step(1, b1); step(2, b2); step(3, b3); step(4, b4); step(5, b5); step(6, b6); step(7, b7)
+            t = finish(t)
+        }
         if Count.value > 0 { storeVector(finish(c0), row) }
         if Count.value > 1 { storeVector(finish(c1), row + width) }
         if Count.value > 2 { storeVector(finish(c2), row + 2 * width) }
@@ -393,13 +423,7 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
         if Count.value > 6 { storeVector(finish(c6), row + 6 * width) }
         if Count.value > 7 { storeVector(finish(c7), row + 7 * width) }
         if tail > 0 {
-            let target = c + i * ldc + tailStart
-            var t = fromZero ? V() : loadPartial(UnsafePointer(target), tail)
-            @inline(__always) func step(_ p: Int, _ bp: V) {
-                if p < k { t = t.addingProduct(V(repeating: a[p * lda + i]), bp) }
-            }
-            step(0, b0); step(1, b1); step(2, b2); step(3, b3); step(4, b4); step(5, b5); step(6, b6); step(7, b7)
-            storePartial(finish(t), target, tail)
+            if overlapping { storeVector(t, target) } else { storePartial(t, target, tail) }
         }
     }
 }
