@@ -1,12 +1,9 @@
 import Foundation
-#if canImport(FoundationXML)
-import FoundationXML
-#endif
 import Testing
 @testable import Backprop
 @testable import BackpropBenchmarks
 
-@Suite("Benchmark output: CSV, JSON, SVG")
+@Suite("Benchmark output: CSV and JSON")
 struct ResultFormatsTests {
     static func report() throws -> BenchmarkReport {
         var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))
@@ -49,24 +46,5 @@ struct ResultFormatsTests {
             #expect(results.allSatisfy { $0[key] != nil }, "missing \(key)")
         }
         #expect((object["machine"] as! [String: Any])["cpu"] != nil)
-    }
-
-    @Test("the SVG is well-formed XML with one series per network and precision")
-    func svg() throws {
-        let report = try Self.report()
-        let svg = SpeedupChart(records: report.results, subtitle: "test").svg()
-        let parser = XMLParser(data: Data(svg.utf8))
-        final class Counter: NSObject, XMLParserDelegate {
-            var series: [String] = []
-            func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                        attributes: [String: String] = [:]) {
-                if name == "g", attributes["class"] == "series", let label = attributes["data-series"] { series.append(label) }
-            }
-        }
-        let counter = Counter()
-        parser.delegate = counter
-        #expect(parser.parse(), "not well-formed: \(parser.parserError.map { "\($0)" } ?? "")")
-        #expect(counter.series == ["6-5-3 double", "6-5-3 float", "4-3 double", "4-3 float"])
-        #expect(svg.contains("batch size m") && svg.contains("speedup"))
     }
 }
