@@ -29,6 +29,10 @@ where RawSignificand: FixedWidthInteger {
     static func exp(_ x: Vector) -> Vector
     /// eˣ − 1 for every lane, accurate near zero (used by tanh).
     static func expm1(_ x: Vector) -> Vector
+    /// The even lanes and the odd lanes of the vector pair (a, b) taken as one vector of twice the width:
+    /// `even = (a₀, a₂, …, b₀, b₂, …)`, `odd = (a₁, a₃, …, b₁, b₃, …)`. Only moves scalars; the GEMM's packing
+    /// transposes blocks of a matrix with it (log₂(width) rounds of it are a transpose).
+    static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector)
 
     /// ln 2 split in two so that `e · ln2Hi` is exact for every binary exponent e of this type.
     static var ln2Hi: Self { get }
@@ -45,6 +49,12 @@ extension Double: BackpropScalar {
     @inlinable public init(bits: UInt64) { self.init(bitPattern: bits) }
 
     public static var precisionName: String { "double" }
+
+    @inlinable @inline(__always)
+    public static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector) {
+        let pair = SIMD8<Double>(lowHalf: a, highHalf: b)
+        return (pair.evenHalf, pair.oddHalf)
+    }
 
     public static var ln2Hi: Double { 0x1.62e42fee00000p-1 }
     public static var ln2Lo: Double { 0x1.a39ef35793c76p-33 }
@@ -114,6 +124,12 @@ extension Float: BackpropScalar {
     @inlinable public init(bits: UInt32) { self.init(bitPattern: bits) }
 
     public static var precisionName: String { "float" }
+
+    @inlinable @inline(__always)
+    public static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector) {
+        let pair = SIMD16<Float>(lowHalf: a, highHalf: b)
+        return (pair.evenHalf, pair.oddHalf)
+    }
 
     public static var ln2Hi: Float { 0x1.62e3p-1 }
     public static var ln2Lo: Float { 0x1.2fefa2p-17 }

@@ -105,3 +105,45 @@ struct BackpropScalarTests {
         #expect(abs(Double.softplus(-30) - Foundation.exp(-30)) < 1e-25)
     }
 }
+
+/// `deinterleave`, the only lane shuffle the kernels use (the GEMM's transposed packing): checked lane by lane, and
+/// that log₂(width) rounds of it transpose a square block of vectors.
+@Suite("Vector deinterleave")
+struct DeinterleaveTests {
+    static func check<T: BackpropScalar>(_: T.Type) {
+        let w = T.Vector.scalarCount
+        var a = T.Vector(), b = T.Vector()
+        for i in 0..<w { a[i] = T(i); b[i] = T(w + i) }
+        let (even, odd) = T.deinterleave(a, b)
+        for i in 0..<w {
+            #expect(even[i] == T(2 * i), "\(T.self) even lane \(i)")
+            #expect(odd[i] == T(2 * i + 1), "\(T.self) odd lane \(i)")
+        }
+        // Rows r: lane c holds r·w + c. After log₂ w rounds, row c lane r must hold r·w + c.
+        var rows = (0..<w).map { r in
+            var v = T.Vector()
+            for c in 0..<w { v[c] = T(r * w + c) }
+            return v
+        }
+        var round = 0
+        while 1 << round < w {
+            var next = rows
+            for q in 0..<(w / 2) {
+                (next[q], next[q + w / 2]) = T.deinterleave(rows[2 * q], rows[2 * q + 1])
+            }
+            rows = next
+            round += 1
+        }
+        for c in 0..<w {
+            for r in 0..<w { #expect(rows[c][r] == T(r * w + c), "\(T.self) transposed [\(c)][\(r)]") }
+        }
+    }
+
+    @Test("even and odd lanes of a pair, and a transpose in log₂(width) rounds", arguments: Precision.allCases)
+    func deinterleave(precision: Precision) {
+        switch precision {
+        case .double: Self.check(Double.self)
+        case .float: Self.check(Float.self)
+        }
+    }
+}
