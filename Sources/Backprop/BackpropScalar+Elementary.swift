@@ -70,9 +70,45 @@ extension BackpropScalar {
         return log(u) * (y / (u - 1))
     }
 
-    /// softplus(z) = ln(1 + eᶻ) = max(z, 0) + ln(1 + e^−|z|), finite for every finite z.
+    /// softplus(z) = ln(1 + eᶻ) = max(z, 0) + ln(1 + e^−|z|), finite for every finite z: lane 0 of the vector
+    /// `softplus`.
     @inlinable
-    public static func softplus(_ z: Self) -> Self {
-        Swift.max(z, 0) + log1p(exp(-Swift.abs(z)))
+    public static func softplus(_ z: Self) -> Self { softplus(Vector(repeating: z))[0] }
+
+    /// softplus on every lane: max(z, 0) + ln(1 + t) with t = e^−|z| in [0, 1].
+    ///
+    /// The scalar `log1p` and `log` written for the only arguments that occur here, u = 1 + t in [1, 2], with the
+    /// same operations lane by lane (so it agrees with them bit for bit): u = 2ᵉ f, halved once more when
+    /// f > √2, and ln f from the same odd series. The sigmoid + cross-entropy loss evaluates it once per output
+    /// unit of every example, a vector at a time. NaN stays NaN; ±∞ give +∞ and +0.
+    @inlinable
+    public static func softplus(_ z: Vector) -> Vector {
+        let negative = z .< 0
+        let t = exp(z.replacing(with: -z, where: .!negative))  // e^−|z|
+        let u = 1 + t
+        // u = 2ᵉ f with f in [1, 2): e = 1 only for u = 2 (t = 1); then f > √2 is halved once more.
+        let two = u .>= 2
+        var e = Vector().replacing(with: 1, where: two)
+        var f = u.replacing(with: u * 0.5, where: two)
+        let large = f .> Vector(repeating: 0x1.6a09e667f3bcdp0)
+        f.replace(with: f * 0.5, where: large)
+        e.replace(with: e + 1, where: large)
+        let s = (f - 1) / (f + 1)
+        let s2 = s * s
+        var series = Vector(repeating: 1 / 21)
+        series = Vector(repeating: 1 / 19).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 17).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 15).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 13).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 11).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 9).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 7).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 5).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 3).addingProduct(series, s2)
+        let lnF = (s + s).addingProduct(s + s, s2 * series)
+        let lnU = e * Vector(repeating: ln2Hi) + (e * Vector(repeating: ln2Lo) + lnF)
+        // log1p(t) = ln(u) · t / (u − 1), or t itself when 1 + t rounds to 1.
+        let log1pT = (lnU * (t / (u - 1))).replacing(with: t, where: u .== 1)
+        return z.replacing(with: 0, where: negative) + log1pT
     }
 }

@@ -147,7 +147,15 @@ public struct OutputLayer: Hashable, Sendable {
         var total: T = 0
         switch (activation, loss) {
         case (.sigmoid, .crossEntropy):
-            for j in 0..<c { total += T.softplus(z[j]) - y[j] * z[j] }
+            // softplus a vector at a time; the sum still runs over j in order.
+            let width = T.Vector.scalarCount
+            var j = 0
+            while j < c {
+                let lanes = Swift.min(width, c - j)
+                let softplus = T.softplus(lanes == width ? loadVector(z + j) : loadPartial(z + j, lanes))
+                for lane in 0..<lanes { total += softplus[lane] - y[j + lane] * z[j + lane] }
+                j += width
+            }
         case (.softmax, .crossEntropy):
             var largest = z[0]
             for j in 1..<c where z[j] > largest || z[j].isNaN { largest = z[j] }

@@ -104,6 +104,35 @@ struct BackpropScalarTests {
         #expect(Double.softplus(0) == Foundation.log(2.0))
         #expect(abs(Double.softplus(-30) - Foundation.exp(-30)) < 1e-25)
     }
+
+    /// The vector softplus (what the loss uses) against the scalar formula max(z, 0) + log1p(e^−|z|) built from
+    /// the scalar `log1p` and `log`: the same operations, so the same bits, on every lane.
+    static func checkVectorSoftplus<T: BackpropScalar>(_: T.Type) {
+        var g = SplitMix64(seed: 11)
+        let special: [T] = [0, -0.0, 1, -1, 0.5, 1e-30, -1e-30, 30, -30, 80, -80, 1000, -1000, .infinity, -.infinity]
+        let random = (0..<2000).map { _ in T(g.nextUniform(in: -40, 40)) }
+        let values = special + random
+        let width = T.Vector.scalarCount
+        for start in stride(from: 0, to: values.count - width, by: width) {
+            var z = T.Vector()
+            for lane in 0..<width { z[lane] = values[start + lane] }
+            let vector = T.softplus(z)
+            for lane in 0..<width {
+                let x = z[lane]
+                let scalar = Swift.max(x, 0) + T.log1p(T.exp(-Swift.abs(x)))
+                #expect(vector[lane].bits == scalar.bits, "\(T.self) softplus(\(x)): \(vector[lane]) vs \(scalar)")
+            }
+        }
+        #expect(T.softplus(T.Vector(repeating: .nan))[0].isNaN)
+    }
+
+    @Test("the vector softplus is the scalar formula, bit for bit", arguments: Precision.allCases)
+    func vectorSoftplus(precision: Precision) {
+        switch precision {
+        case .double: Self.checkVectorSoftplus(Double.self)
+        case .float: Self.checkVectorSoftplus(Float.self)
+        }
+    }
 }
 
 /// `deinterleave`, the only lane shuffle the kernels use (the GEMM's transposed packing): checked lane by lane, and
