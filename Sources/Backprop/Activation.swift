@@ -67,11 +67,12 @@ enum TanhKernel<Scalar: BackpropScalar>: ActivationKernel {
 enum ReluKernel<Scalar: BackpropScalar>: ActivationKernel {
     @inlinable @inline(__always)
     static func value(_ z: Scalar.Vector) -> Scalar.Vector {
-        z.replacing(with: 0, where: z .< 0)  // NaN stays NaN, so a diverging network is noticed
+        // 0 > z ? 0 : z: NaN stays NaN, so a diverging network is noticed.
+        Scalar.select(Scalar.Vector(), greaterThan: z, then: Scalar.Vector(), otherwise: z)
     }
     @inlinable @inline(__always)
     static func derivative(_ a: Scalar.Vector) -> Scalar.Vector {
-        Scalar.Vector().replacing(with: 1, where: a .> 0)
+        Scalar.select(a, greaterThan: Scalar.Vector(), then: Scalar.Vector(repeating: 1), otherwise: Scalar.Vector())
     }
 }
 

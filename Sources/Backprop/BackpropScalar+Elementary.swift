@@ -21,8 +21,8 @@ extension BackpropScalar {
     @inlinable @inline(__always)
     public static func tanh(_ z: Vector) -> Vector {
         let limit = Vector(repeating: tanhSaturation)
-        var zc = z.replacing(with: limit, where: z .> limit)
-        zc.replace(with: -limit, where: z .< -limit)
+        var zc = select(z, greaterThan: limit, then: limit, otherwise: z)
+        zc = select(-limit, greaterThan: z, then: -limit, otherwise: zc)
         let e = expm1(zc + zc)
         return e / (e + 2)
     }
@@ -83,16 +83,14 @@ extension BackpropScalar {
     /// unit of every example, a vector at a time. NaN stays NaN; ±∞ give +∞ and +0.
     @inlinable
     public static func softplus(_ z: Vector) -> Vector {
-        let negative = z .< 0
-        let t = exp(z.replacing(with: -z, where: .!negative))  // e^−|z|
+        let zero = Vector(), one = Vector(repeating: 1), half = Vector(repeating: 0.5)
+        let t = exp(select(zero, greaterThan: z, then: z, otherwise: -z))  // e^−|z|
         let u = 1 + t
-        // u = 2ᵉ f with f in [1, 2): e = 1 only for u = 2 (t = 1); then f > √2 is halved once more.
-        let two = u .>= 2
-        var e = Vector().replacing(with: 1, where: two)
-        var f = u.replacing(with: u * 0.5, where: two)
-        let large = f .> Vector(repeating: 0x1.6a09e667f3bcdp0)
-        f.replace(with: f * 0.5, where: large)
-        e.replace(with: e + 1, where: large)
+        // u = 2ᵉ f with f in [1, 2), then halved once more when f > √2: for u in [1, 2] both steps are the one
+        // halving of u > √2 (u = 2, exponent 1 and significand 1, is not halved again).
+        let rootTwo = Vector(repeating: 0x1.6a09e667f3bcdp0)
+        let f = select(u, greaterThan: rootTwo, then: u * half, otherwise: u)
+        let e = select(u, greaterThan: rootTwo, then: one, otherwise: zero)
         let s = (f - 1) / (f + 1)
         let s2 = s * s
         var series = Vector(repeating: 1 / 21)
@@ -108,7 +106,8 @@ extension BackpropScalar {
         let lnF = (s + s).addingProduct(s + s, s2 * series)
         let lnU = e * Vector(repeating: ln2Hi) + (e * Vector(repeating: ln2Lo) + lnF)
         // log1p(t) = ln(u) · t / (u − 1), or t itself when 1 + t rounds to 1.
-        let log1pT = (lnU * (t / (u - 1))).replacing(with: t, where: u .== 1)
-        return z.replacing(with: 0, where: negative) + log1pT
+        let log1pT = select(u, equalTo: one, then: t, otherwise: lnU * (t / (u - 1)))
+        // max(z, 0), NaN staying NaN.
+        return select(zero, greaterThan: z, then: zero, otherwise: z) + log1pT
     }
 }

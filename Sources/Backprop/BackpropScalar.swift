@@ -33,6 +33,15 @@ where RawSignificand: FixedWidthInteger {
     /// `even = (a₀, a₂, …, b₀, b₂, …)`, `odd = (a₁, a₃, …, b₁, b₃, …)`. Only moves scalars; the GEMM's packing
     /// transposes blocks of a matrix with it (log₂(width) rounds of it are a transpose).
     static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector)
+    /// Lane-wise `a > b ? then : otherwise` (false for NaN lanes).
+    ///
+    /// Generic code cannot write this as `otherwise.replacing(with: then, where: a .> b)`: in a generic context
+    /// `.>` is the standard library's lane-by-lane loop, which builds the mask one scalar at a time (the vector
+    /// softplus was 8× slower for it); written per type it is one compare and one blend.
+    static func select(_ a: Vector, greaterThan b: Vector, then: Vector, otherwise: Vector) -> Vector
+    /// Lane-wise `a == b ? then : otherwise` (false for NaN lanes), one compare and one blend; see
+    /// `select(_:greaterThan:then:otherwise:)`.
+    static func select(_ a: Vector, equalTo b: Vector, then: Vector, otherwise: Vector) -> Vector
 
     /// ln 2 split in two so that `e · ln2Hi` is exact for every binary exponent e of this type.
     static var ln2Hi: Self { get }
@@ -54,6 +63,16 @@ extension Double: BackpropScalar {
     public static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector) {
         let pair = SIMD8<Double>(lowHalf: a, highHalf: b)
         return (pair.evenHalf, pair.oddHalf)
+    }
+
+    @inlinable @inline(__always)
+    public static func select(_ a: Vector, greaterThan b: Vector, then: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: then, where: a .> b)
+    }
+
+    @inlinable @inline(__always)
+    public static func select(_ a: Vector, equalTo b: Vector, then: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: then, where: a .== b)
     }
 
     public static var ln2Hi: Double { 0x1.62e42fee00000p-1 }
@@ -129,6 +148,16 @@ extension Float: BackpropScalar {
     public static func deinterleave(_ a: Vector, _ b: Vector) -> (even: Vector, odd: Vector) {
         let pair = SIMD16<Float>(lowHalf: a, highHalf: b)
         return (pair.evenHalf, pair.oddHalf)
+    }
+
+    @inlinable @inline(__always)
+    public static func select(_ a: Vector, greaterThan b: Vector, then: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: then, where: a .> b)
+    }
+
+    @inlinable @inline(__always)
+    public static func select(_ a: Vector, equalTo b: Vector, then: Vector, otherwise: Vector) -> Vector {
+        otherwise.replacing(with: then, where: a .== b)
     }
 
     public static var ln2Hi: Float { 0x1.62e3p-1 }
