@@ -329,9 +329,10 @@ func microKernel<T: BackpropScalar, Rows: VectorCount, Layout: OperandLayout>(
         if Rows.value > 4 { c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w) }
         if Rows.value > 5 { c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w) }
     }
-    var pa = a
-    var pb = b
-    for _ in 0..<kc {
+    // One step k: two vectors of B, then each row's broadcast of A times both. The same chain per accumulator
+    // whatever the unrolling: four steps per trip, then the rest one at a time.
+    @inline(__always)
+    func step(_ pa: UnsafePointer<T>, _ pb: UnsafePointer<T>) {
         let b0 = loadVector(pb)
         let b1 = loadVector(pb + w)
         var x = V(repeating: pa[0])
@@ -356,8 +357,24 @@ func microKernel<T: BackpropScalar, Rows: VectorCount, Layout: OperandLayout>(
             x = V(repeating: pa[5 * aRow])
             c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
         }
+    }
+    var pa = a
+    var pb = b
+    var remaining = kc
+    while remaining >= 4 {
+        step(pa, pb)
+        step(pa + aStep, pb + bStep)
+        step(pa + 2 * aStep, pb + 2 * bStep)
+        step(pa + 3 * aStep, pb + 3 * bStep)
+        pa += 4 * aStep
+        pb += 4 * bStep
+        remaining -= 4
+    }
+    while remaining > 0 {
+        step(pa, pb)
         pa += aStep
         pb += bStep
+        remaining -= 1
     }
     storeVector(c00, c); storeVector(c01, c + w)
     if Rows.value > 1 { storeVector(c10, c + ldc); storeVector(c11, c + ldc + w) }
