@@ -492,6 +492,10 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     let packAllOfB = b.transposed || (m + mr - 1) / mr > 4
     let packAllOfA = a.transposed || (n + nr - 1) / nr > 4
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
+    // K in equal blocks of at most KC (a multiple of 8): 784 = 4 × 196 is packed as 200 + 200 + 200 + 184, not
+    // 256 + 256 + 256 + 16, whose last block would load and store every tile of C for 16 steps.
+    let kBlocks = (k + kcMax - 1) / kcMax
+    let kcBlock = min(kcMax, ((k + kBlocks - 1) / kBlocks + 7) / 8 * 8)
     let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
     workspace.packedB.reserve(min(kcMax, k) * ncBlock)
     workspace.packedA.reserve(min(kcMax, k) * mcBlock)
@@ -504,7 +508,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         let fullColumns = nc / nr * nr
         var pc = 0
         while pc < k {
-            let kc = min(kcMax, k - pc)
+            let kc = min(kcBlock, k - pc)
             let first = pc == 0, last = pc + kc == k
             if packAllOfB {
                 packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
