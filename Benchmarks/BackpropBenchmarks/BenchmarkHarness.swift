@@ -24,7 +24,7 @@ public struct HarnessSettings: Sendable {
 
 /// One engine's timing on one case.
 public struct EngineMeasurement: Sendable {
-    /// "loop", "batch", or "numpy-loop", "numpy-batch".
+    /// "loop", "batch", "batch-1t" (beside a multi-thread batch engine), or "numpy-loop", "numpy-batch".
     public var engine: String
     /// Seconds per gradient call.
     public var timing: TimingSummary
@@ -69,6 +69,13 @@ public struct CaseResult: Sendable {
         return reference.timing.median / me.timing.median
     }
 
+    /// The batch engine's speed with the case's threads over its speed with one, both from the same rotation of
+    /// samples (nil for one-thread cases).
+    public var threadSpeedup: Double? {
+        guard let one = measurement(BenchmarkHarness.oneThreadBatch), let many = measurement("batch") else { return nil }
+        return one.timing.median / many.timing.median
+    }
+
     /// Swift over NumPy for the same form: "loop" against "numpy-loop", "batch" against "numpy-batch".
     public func ratioToNumPy(_ engine: String) -> Double? {
         guard !engine.hasPrefix("numpy"), let me = measurement(engine),
@@ -102,10 +109,19 @@ public struct BenchmarkHarness: Sendable {
         self.settings = settings
     }
 
-    /// The library's engines for a case: the loop engine and the batch engine with the case's threads.
+    /// The library's engines for a case: the loop engine and the batch engine with the case's threads; with more
+    /// than one thread, also a one-thread batch engine ("batch-1t"), so that the gain from threads is measured in
+    /// the same rotation of samples rather than between cases timed minutes apart.
     public static func standardEngines<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase) -> [AnyBackpropEngine<T>] {
-        [AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(BatchEngine<T>(threads: benchmarkCase.threads))]
+        var engines = [AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(BatchEngine<T>(threads: benchmarkCase.threads))]
+        if benchmarkCase.threads > 1 {
+            engines.append(AnyBackpropEngine(BatchEngine<T>(threads: 1), name: oneThreadBatch))
+        }
+        return engines
     }
+
+    /// The name of the one-thread batch engine timed beside a multi-thread one.
+    public static let oneThreadBatch = "batch-1t"
 
     /// The case's network and batch.
     public func inputs<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase, _: T.Type) throws -> (Network<T>, Batch<T>) {

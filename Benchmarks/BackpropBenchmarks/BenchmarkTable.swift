@@ -41,19 +41,24 @@ public enum BenchmarkTable {
 
     /// The main table: one row per case.
     public static func main(_ results: [CaseResult], peak: PeakRates) -> String {
-        let header = ["network", "m", "precision", "thr", "loop ex/s (p10–p90)", "batch ex/s (p10–p90)", "speedup",
+        let threaded = results.contains { $0.threadSpeedup != nil }
+        var header = ["network", "m", "precision", "thr", "loop ex/s (p10–p90)", "batch ex/s (p10–p90)", "speedup",
                       "loop GFLOP/s", "batch GFLOP/s", "identical"]
+        // With several thread counts: the batch engine's gain over one thread, measured in the same rotation.
+        if threaded { header.append("vs 1 thread") }
         let rows: [[String]] = results.map { r in
             let c = r.benchmarkCase
             func flops(_ engine: String, threads: Int) -> String {
                 guard let g = r.gigaflops(engine) else { return "-" }
                 return String(format: "%.1f (%.0f%%)", g, 100 * g / peak.peak(c.precision, threads: threads))
             }
-            return [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "loop"), rate(r, "batch"),
-                    r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
-                    flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
+            var row = [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "loop"), rate(r, "batch"),
+                       r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
+                       flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
+            if threaded { row.append(r.threadSpeedup.map { String(format: "%.2f×", $0) } ?? "-") }
+            return row
         }
-        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8])
+        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 10])
     }
 
     /// The NumPy comparison: NumPy's rows and Swift/NumPy ratios for each form.

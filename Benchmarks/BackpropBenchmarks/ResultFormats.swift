@@ -87,7 +87,8 @@ public struct BenchmarkReport: Codable, Sendable {
         results = cases.flatMap { result in
             result.measurements.map { measurement in
                 let c = result.benchmarkCase
-                let threads = measurement.engine.hasSuffix("loop") ? 1 : c.threads
+                let threads = measurement.engine.hasSuffix("loop") || measurement.engine == BenchmarkHarness.oneThreadBatch
+                    ? 1 : c.threads
                 let gflops = result.gigaflops(measurement.engine) ?? 0
                 return BenchmarkRecord(
                     network: c.network, precision: c.precision, batch: c.examples, threads: threads,

@@ -24,7 +24,7 @@ public struct SpeedupChart {
     /// loop-form rows (which always use one thread) belong to every series of their network and precision.
     var series: [(label: String, records: [BenchmarkRecord])] {
         var keys: [(network: String, precision: String, threads: Int)] = []
-        for record in records where !record.engine.hasSuffix("loop") {
+        for record in records where !record.engine.hasSuffix("loop") && record.engine != BenchmarkHarness.oneThreadBatch {
             if !keys.contains(where: { $0 == (record.network, record.precision, record.threads) }) {
                 keys.append((record.network, record.precision, record.threads))
             }
@@ -35,7 +35,7 @@ public struct SpeedupChart {
                 + (threadCounts.count > 1 || key.threads > 1 ? ", \(key.threads) thread\(key.threads == 1 ? "" : "s")" : "")
             let rows = records.filter {
                 $0.network == key.network && $0.precision == key.precision
-                    && ($0.engine.hasSuffix("loop") || $0.threads == key.threads)
+                    && ($0.engine.hasSuffix("loop") || ($0.threads == key.threads && $0.engine != BenchmarkHarness.oneThreadBatch))
             }
             return (label, rows)
         }

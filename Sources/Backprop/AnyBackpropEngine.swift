@@ -12,9 +12,11 @@ public struct AnyBackpropEngine<Scalar: BackpropScalar>: BackpropEngine {
     public let base: any BackpropEngine<Scalar>
     @usableFromInline let compute: (Network<Scalar>, Matrix<Scalar>, Matrix<Scalar>, inout Gradients<Scalar>) throws -> Void
 
+    /// Wraps `engine`, under its own name or under `name` (the benchmark times a one-thread batch engine beside
+    /// an N-thread one as "batch-1t").
     @inlinable
-    public init<Engine: BackpropEngine>(_ engine: Engine) where Engine.Scalar == Scalar {
-        name = engine.name
+    public init<Engine: BackpropEngine>(_ engine: Engine, name: String? = nil) where Engine.Scalar == Scalar {
+        self.name = name ?? engine.name
         recorder = engine as? any RecordsPhases
         base = engine
         compute = { network, inputs, targets, gradients in

@@ -43,5 +43,27 @@ struct BenchmarkHarnessTests {
         #expect(result.speedup("loop") == 1)
         #expect(result.examplesPerSecond("batch")! > 0)
         #expect(harness.checksum.isFinite && harness.checksum != 0)
+        #expect(result.threadSpeedup == nil)
+    }
+
+    @Test("a multi-thread case also times a one-thread batch engine in the same rotation")
+    func threadGain() throws {
+        var harness = BenchmarkHarness(settings: quick)
+        let result = try harness.run(BenchmarkCase(sizes: [40, 24, 5], examples: 64, precision: "double", threads: 2))
+        #expect(result.identical)
+        #expect(result.measurements.map(\.engine) == ["loop", "batch", BenchmarkHarness.oneThreadBatch])
+        let one = try #require(result.measurement(BenchmarkHarness.oneThreadBatch)).timing.median
+        let two = try #require(result.measurement("batch")).timing.median
+        #expect(result.threadSpeedup == one / two)
+
+        // The records say which engine had how many threads, and the chart draws no series for the extra engine.
+        let report = BenchmarkReport(machine: MachineInfo.current(), peak: PeakRates(double: 1, float: 2, source: "given"),
+                                     settings: quick, cases: [result])
+        #expect(report.results.map(\.engine) == ["loop", "batch", "batch-1t"])
+        #expect(report.results.map(\.threads) == [1, 2, 1])
+        let chart = SpeedupChart(records: report.results, subtitle: "test")
+        #expect(chart.series.map(\.label) == ["40-24-5 double, 2 threads"])
+        #expect(chart.series[0].records.map(\.engine) == ["loop", "batch"])
+        #expect(BenchmarkTable.main([result], peak: report.peak).contains("vs 1 thread"))
     }
 }

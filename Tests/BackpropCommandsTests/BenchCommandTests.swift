@@ -40,7 +40,10 @@ struct BenchCommandTests {
         let result = runCommand(small + ["--format", "json", "--svg", svg, "--threads", "1,2"])
         #expect(result.code == 0, "\(result.err)")
         let object = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
-        #expect((object?["results"] as? [Any])?.count == 2 * 2 * 2 * 2)
+        // 2 batch sizes × 2 networks: 1 thread (loop, batch) and 2 threads (loop, batch, batch-1t).
+        let results = try #require(object?["results"] as? [[String: Any]])
+        #expect(results.count == 2 * 2 * (2 + 3))
+        #expect(results.filter { $0["engine"] as? String == "batch-1t" }.allSatisfy { $0["threads"] as? Int == 1 })
         let picture = try String(contentsOfFile: svg, encoding: .utf8)
         #expect(picture.hasPrefix("<?xml") && picture.contains("class=\"series\""))
     }
