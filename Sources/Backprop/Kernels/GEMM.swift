@@ -104,6 +104,8 @@ func startsWithBias<T>(_ start: GEMMStart<T>) -> Bool {
 final class GEMMWorkspace<Scalar: BackpropScalar> {
     @usableFromInline let packedA = AlignedBuffer<Scalar>()
     @usableFromInline let packedB = AlignedBuffer<Scalar>()
+    /// The packed B panel the threads of a row-split product fill together (kept by the first thread's workspace).
+    @usableFromInline let sharedB = AlignedBuffer<Scalar>()
     @usableFromInline let edgeTile = AlignedBuffer<Scalar>(
         capacity: GEMMBlocking<Scalar>.mr * GEMMBlocking<Scalar>.nr)
     /// The parallel jobs made so far, one per type (see `gemm`): kept by the first thread's workspace.
@@ -431,7 +433,8 @@ func microKernel<T: BackpropScalar, Layout: OperandLayout>(
 @inlinable
 func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
-    start: GEMMStart<T>, epilogue: E, rowOffset: Int, columnOffset: Int, workspace: GEMMWorkspace<T>
+    start: GEMMStart<T>, epilogue: E, rowOffset: Int, columnOffset: Int, workspace: GEMMWorkspace<T>,
+    sharedB: SharedPackedB<T>? = nil
 ) where E.Scalar == T {
     let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
     let kcMax = GEMMBlocking<T>.kc, mcMax = GEMMBlocking<T>.mc, ncMax = GEMMBlocking<T>.nc
@@ -489,7 +492,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         if scale == nil { epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n) }
         return
     }
-    let packAllOfB = b.transposed || (m + mr - 1) / mr > 4
+    let packAllOfB = sharedB != nil || b.transposed || (m + mr - 1) / mr > 4
     let packAllOfA = a.transposed || (n + nr - 1) / nr > 4
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
     // K in equal blocks of at most KC (a multiple of 8): 784 = 4 × 196 is packed as 200 + 200 + 200 + 184, not
@@ -499,10 +502,12 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
     workspace.packedB.reserve(min(kcMax, k) * ncBlock)
     workspace.packedA.reserve(min(kcMax, k) * mcBlock)
-    let packedA = workspace.packedA.pointer, packedB = workspace.packedB.pointer
+    let packedA = workspace.packedA.pointer
+    var packedB = workspace.packedB.pointer
     let edge = workspace.edgeTile.pointer
 
     var jc = 0
+    var blockIndex = 0
     while jc < n {
         let nc = min(ncMax, n - jc)
         let fullColumns = nc / nr * nr
@@ -510,7 +515,20 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         while pc < k {
             let kc = min(kcBlock, k - pc)
             let first = pc == 0, last = pc + kc == k
-            if packAllOfB {
+            if let sharedB {
+                // Every part packs its share of this block's slivers into the shared buffer, then waits for the
+                // others: each part then reads the whole block. Two buffers alternate, so a part still computing
+                // with block i (no part can be past the wait of block i + 1) never sees block i + 2 written.
+                packedB = sharedB.buffer + (blockIndex % 2) * sharedB.blockCapacity
+                let slivers = (nc + nr - 1) / nr
+                let q0 = slivers * sharedB.part / sharedB.parts, q1 = slivers * (sharedB.part + 1) / sharedB.parts
+                if q1 > q0 {
+                    packB(b.offset(row: pc, column: jc + q0 * nr), kc: kc, nc: min(nc, q1 * nr) - q0 * nr,
+                          into: packedB + q0 * nr * kc)
+                }
+                sharedB.barrier.wait(parties: sharedB.parts)
+                blockIndex += 1
+            } else if packAllOfB {
                 packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
             } else if fullColumns < nc {
                 packB(b.offset(row: pc, column: jc + fullColumns), kc: kc, nc: nc - fullColumns,
@@ -594,6 +612,27 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     }
 }
 
+/// A packed B panel that the parts of a row-split parallel GEMM pack together and all read: each part packs
+/// 1/parts of every K-block's slivers instead of all of them (with two threads, each packed the whole of W¹, 784 ×
+/// 256, for its half of the rows).
+@usableFromInline
+struct SharedPackedB<T: BackpropScalar> {
+    /// Two blocks of `blockCapacity` scalars, used alternately.
+    @usableFromInline let buffer: UnsafeMutablePointer<T>
+    @usableFromInline let blockCapacity: Int
+    @usableFromInline let part: Int, parts: Int
+    @usableFromInline let barrier: SpinBarrier
+
+    @inlinable
+    init(buffer: UnsafeMutablePointer<T>, blockCapacity: Int, part: Int, parts: Int, barrier: SpinBarrier) {
+        self.buffer = buffer
+        self.blockCapacity = blockCapacity
+        self.part = part
+        self.parts = parts
+        self.barrier = barrier
+    }
+}
+
 /// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, split over the pool's threads by rows or by
 /// columns of C (whole register tiles), never along K, so the result is bitwise the same for any thread count.
 ///
@@ -620,9 +659,18 @@ func gemm<T: BackpropScalar, E: TileEpilogue>(
     // The job is an object made once per epilogue type and kept in the first workspace, with its closure made
     // here, in the specialized code: a parallel call only writes its parameters, and allocates nothing.
     let job = workspaces[0].parallelJob(ParallelGEMM<T, E>.self) { ParallelGEMM<T, E>() }
+    // Rows split and B packed whole by every part: share the packing instead. Only where every part takes the
+    // packed path (K > 8; at least 2 row tiles per part, so no part is a matrix–vector product).
+    var sharedBuffer: UnsafeMutablePointer<T>?
+    var blockCapacity = 0
+    if !splitColumns && k > 8 && rowTiles >= 2 * parts {
+        blockCapacity = min(GEMMBlocking<T>.kc, k) * min(GEMMBlocking<T>.nc, (n + nr - 1) / nr * nr)
+        workspaces[0].sharedB.reserve(2 * blockCapacity)
+        sharedBuffer = workspaces[0].sharedB.pointer
+    }
     job.parameters = ParallelGEMM.Parameters(
         m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue, workspaces: workspaces,
-        tiles: tiles, parts: parts, splitColumns: splitColumns)
+        tiles: tiles, parts: parts, splitColumns: splitColumns, sharedB: sharedBuffer, sharedBlock: blockCapacity)
     if job.body == nil { job.body = { [unowned job] part in job.run(part: part) } }
     pool.run(parts: parts, job.body!)
     job.parameters = nil
@@ -639,16 +687,22 @@ final class ParallelGEMM<T: BackpropScalar, E: TileEpilogue> where E.Scalar == T
         @usableFromInline let start: GEMMStart<T>, epilogue: E
         @usableFromInline let workspaces: [GEMMWorkspace<T>]
         @usableFromInline let tiles: Int, parts: Int, splitColumns: Bool
+        /// The shared packed-B buffer (two blocks of `sharedBlock` scalars), when the parts pack B together.
+        @usableFromInline let sharedB: UnsafeMutablePointer<T>?, sharedBlock: Int
 
         @inlinable
         init(m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
              start: GEMMStart<T>, epilogue: E, workspaces: [GEMMWorkspace<T>], tiles: Int, parts: Int,
-             splitColumns: Bool) {
+             splitColumns: Bool, sharedB: UnsafeMutablePointer<T>?, sharedBlock: Int) {
             self.m = m; self.n = n; self.k = k; self.a = a; self.b = b; self.c = c; self.ldc = ldc
             self.start = start; self.epilogue = epilogue; self.workspaces = workspaces
             self.tiles = tiles; self.parts = parts; self.splitColumns = splitColumns
+            self.sharedB = sharedB; self.sharedBlock = sharedBlock
         }
     }
+
+    /// The barrier of the parts that share a packed B.
+    @usableFromInline let barrier = SpinBarrier()
 
     /// Set for the length of one call; every part reads it, none writes it.
     @usableFromInline var parameters: Parameters?
@@ -671,9 +725,12 @@ final class ParallelGEMM<T: BackpropScalar, E: TileEpilogue> where E.Scalar == T
                              workspace: p.workspaces[part])
         } else {
             let i0 = firstTile * mr, i1 = min(p.m, endTile * mr)
+            let shared = p.sharedB.map {
+                SharedPackedB(buffer: $0, blockCapacity: p.sharedBlock, part: part, parts: p.parts, barrier: barrier)
+            }
             gemmSingleThread(m: i1 - i0, n: p.n, k: p.k, a: p.a.offset(row: i0, column: 0), b: p.b,
                              c: p.c + i0 * p.ldc, ldc: p.ldc, start: p.start, epilogue: p.epilogue, rowOffset: i0,
-                             columnOffset: 0, workspace: p.workspaces[part])
+                             columnOffset: 0, workspace: p.workspaces[part], sharedB: shared)
         }
     }
 }

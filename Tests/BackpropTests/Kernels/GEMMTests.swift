@@ -17,7 +17,10 @@ struct GEMMTests {
     /// weight gradient of a small batch) with ragged tails of every length.
     static let shapes: [Shape] = {
         let sizes = [(1, 1, 1), (1, 30, 784), (5, 7, 3), (6, 8, 256), (7, 17, 257), (13, 10, 30), (33, 33, 33),
-                     (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257), (9, 30, 8), (11, 13, 2)]
+                     (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257), (9, 30, 8), (11, 13, 2),
+                     // Large enough to be split between two threads (rows), which then pack B together over two and
+                     // three K-blocks (the shared buffer's two halves in turn), with ragged column slivers.
+                     (200, 40, 300), (96, 70, 520)]
         return sizes.flatMap { m, n, k in
             [(false, false), (true, false), (false, true), (true, true)].map {
                 Shape(m: m, n: n, k: k, aTransposed: $0.0, bTransposed: $0.1)
