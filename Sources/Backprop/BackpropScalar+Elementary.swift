@@ -27,6 +27,28 @@ extension BackpropScalar {
         return e / (e + 2)
     }
 
+    /// ln f for f in [√½, √2] on every lane: 2 atanh(s) with s = (f − 1)/(f + 1), |s| ≤ 0.172, summed as the odd
+    /// series 2s (1 + s²/3 + s⁴/5 + … + s²⁰/21) to below half an ULP (ten terms are enough for Double, extra ones
+    /// are harmless for Float). Written out so that each 1/d is a constant folded at compile time (the same
+    /// correctly rounded quotient a run-time division gives). The scalar `log` uses lane 0 of it, the vector
+    /// `softplus` all lanes: the same operations, so the same bits.
+    @inlinable @inline(__always)
+    static func logSignificand(_ f: Vector) -> Vector {
+        let s = (f - 1) / (f + 1)
+        let s2 = s * s
+        var series = Vector(repeating: 1 / 21)
+        series = Vector(repeating: 1 / 19).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 17).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 15).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 13).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 11).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 9).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 7).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 5).addingProduct(series, s2)
+        series = Vector(repeating: 1 / 3).addingProduct(series, s2)
+        return (s + s).addingProduct(s + s, s2 * series)
+    }
+
     /// The natural logarithm of a positive finite x (the losses need it, once per output unit and example).
     ///
     /// x = 2ᵉ · f with f in [√½, √2); ln f = 2 atanh(s) with s = (f − 1)/(f + 1), |s| ≤ 0.172, summed as an odd
@@ -43,22 +65,7 @@ extension BackpropScalar {
             f /= 2
             e += 1
         }
-        let s = (f - 1) / (f + 1)
-        let s2 = s * s
-        // 2s (1 + s²/3 + s⁴/5 + … + s²⁰/21): ten terms are enough for Double, extra ones are harmless for Float.
-        // Written out so that each 1/d is a constant folded at compile time (the same correctly rounded quotient
-        // a run-time division gives) instead of nine divisions per call.
-        var series: Self = 1 / 21
-        series = (1 / 19 as Self).addingProduct(series, s2)
-        series = (1 / 17 as Self).addingProduct(series, s2)
-        series = (1 / 15 as Self).addingProduct(series, s2)
-        series = (1 / 13 as Self).addingProduct(series, s2)
-        series = (1 / 11 as Self).addingProduct(series, s2)
-        series = (1 / 9 as Self).addingProduct(series, s2)
-        series = (1 / 7 as Self).addingProduct(series, s2)
-        series = (1 / 5 as Self).addingProduct(series, s2)
-        series = (1 / 3 as Self).addingProduct(series, s2)
-        let lnF = (s + s).addingProduct(s + s, s2 * series)
+        let lnF = logSignificand(Vector(repeating: f))[0]
         return e * ln2Hi + (e * ln2Lo + lnF)
     }
 
@@ -91,19 +98,7 @@ extension BackpropScalar {
         let rootTwo = Vector(repeating: 0x1.6a09e667f3bcdp0)
         let f = select(u, greaterThan: rootTwo, then: u * half, otherwise: u)
         let e = select(u, greaterThan: rootTwo, then: one, otherwise: zero)
-        let s = (f - 1) / (f + 1)
-        let s2 = s * s
-        var series = Vector(repeating: 1 / 21)
-        series = Vector(repeating: 1 / 19).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 17).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 15).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 13).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 11).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 9).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 7).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 5).addingProduct(series, s2)
-        series = Vector(repeating: 1 / 3).addingProduct(series, s2)
-        let lnF = (s + s).addingProduct(s + s, s2 * series)
+        let lnF = logSignificand(f)
         let lnU = e * Vector(repeating: ln2Hi) + (e * Vector(repeating: ln2Lo) + lnF)
         // log1p(t) = ln(u) · t / (u − 1), or t itself when 1 + t rounds to 1.
         let log1pT = select(u, equalTo: one, then: t, otherwise: lnU * (t / (u - 1)))
