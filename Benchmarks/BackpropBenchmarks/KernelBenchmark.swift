@@ -3,7 +3,9 @@ import Foundation
 
 /// One matrix-kernel measurement of `backprop bench --kernels`.
 public struct KernelCase: Hashable, Sendable {
-    /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "gemv-forward" (z = Wᵀx + b),
+    /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "packed-independent" (`threads`
+    /// separate one-thread products at once, each on its own operands: what the machine gives threads that share
+    /// nothing, not even B's packing), "gemv-forward" (z = Wᵀx + b),
     /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "stream-read" (Σ of k·n elements: the bandwidth
     /// probe the matrix–vector kernels are measured against), or "numpy-matmul".
     public var kernel: String
@@ -15,9 +17,13 @@ public struct KernelCase: Hashable, Sendable {
     /// What the shape is, e.g. "square", "784-30-10 forward Z¹".
     public var role: String
 
-    /// 2·m·n·k; k·n additions for "stream-read".
+    /// 2·m·n·k (once per thread for "packed-independent"); k·n additions for "stream-read".
     public var flops: Double {
-        kernel == "stream-read" ? Double(n) * Double(k) : 2 * Double(m) * Double(n) * Double(k)
+        switch kernel {
+        case "stream-read": return Double(n) * Double(k)
+        case "packed-independent": return Double(threads) * 2 * Double(m) * Double(n) * Double(k)
+        default: return 2 * Double(m) * Double(n) * Double(k)
+        }
     }
 
     /// The bytes the kernel must move between the cache and the registers, for the memory-bound kernels (nil for
@@ -61,6 +67,8 @@ public enum KernelBenchmark {
                 }
                 for t in threads where t > 1 {
                     cases.append(KernelCase(kernel: "packed", precision: precision, m: n, n: n, k: n, threads: t, role: "square"))
+                    cases.append(KernelCase(kernel: "packed-independent", precision: precision, m: n, n: n, k: n,
+                                            threads: t, role: "square, \(t) products at once"))
                 }
             }
             let engineShapes: [(Int, Int, Int, Bool, Bool, String)] = [
@@ -128,6 +136,21 @@ public enum KernelBenchmark {
             var gradient = random(c.k, c.n)
             let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
             body = { MatrixVector.addOuterProduct(&gradient, a, d); return Double(gradient.elements[0]) }
+        case "packed-independent":
+            // One product per thread, nothing shared but the machine: each thread its own operands, multiplier
+            // (packing buffers) and result.
+            let operands = (0..<c.threads).map { _ in (random(c.m, c.k), random(c.k, c.n)) }
+            let multipliers = (0..<c.threads).map { _ in MatrixMultiplier<T>(threads: 1) }
+            let products = (0..<c.threads).map { _ in ProductBox(Matrix<T>(rows: c.m, columns: c.n)) }
+            let pool = WorkerPool(threadCount: c.threads)
+            let job: (Int) -> Void = { part in
+                multipliers[part].multiply(operands[part].0, transposed: false, operands[part].1, transposed: false,
+                                           into: &products[part].matrix, variant: .packed)
+            }
+            body = {
+                pool.run(parts: c.threads, job)
+                return Double(products[0].matrix.elements[0])
+            }
         default:
             let a = c.transposeA ? random(c.k, c.m) : random(c.m, c.k)
             let b = c.transposeB ? random(c.n, c.k) : random(c.k, c.n)
@@ -172,6 +195,12 @@ public enum KernelBenchmark {
         }
         return results
     }
+}
+
+/// One thread's result matrix, in its own object, so that threads writing their own never touch a shared array.
+final class ProductBox<T: BackpropScalar> {
+    var matrix: Matrix<T>
+    init(_ matrix: Matrix<T>) { self.matrix = matrix }
 }
 
 /// The bandwidth probe: the sum of an array with 4 independent SIMD accumulators, so that the loads, not the

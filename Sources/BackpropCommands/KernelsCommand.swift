@@ -59,7 +59,9 @@ enum KernelsCommand {
 
         let machine = MachineInfo.current()
         func numpyRate(_ c: KernelCase) -> Double? {
-            results.first { $0.kernelCase.kernel == "numpy-matmul" && $0.kernelCase.precision == c.precision
+            // Independent products are the machine's ceiling, not one product: no ratio to NumPy's one.
+            guard c.kernel != "packed-independent" else { return nil }
+            return results.first { $0.kernelCase.kernel == "numpy-matmul" && $0.kernelCase.precision == c.precision
                 && $0.kernelCase.m == c.m && $0.kernelCase.n == c.n && $0.kernelCase.k == c.k && $0.kernelCase.threads == c.threads
                 && !c.transposeA && !c.transposeB }?.gigaflops
         }

@@ -14,6 +14,8 @@ struct KernelBenchmarkTests {
                 #expect(rungs == ["naive", "reordered", "blocked", "packed"], "n = \(n), \(precision)")
             }
             #expect(mine.contains { $0.kernel == "packed" && $0.m == 1024 && $0.threads == 2 })
+            #expect(mine.filter { $0.kernel == "packed-independent" }.map(\.m) == [256, 512, 1024])
+            #expect(!KernelBenchmark.defaultCases(precisions: [precision], threads: [1]).contains { $0.threads > 1 })
             #expect(mine.contains { $0.transposeA && $0.role.contains("weight gradient") })
             #expect(mine.contains { $0.transposeB && $0.role.contains("hidden error") })
             #expect(mine.filter { $0.kernel == "stream-read" }.count == 4)
@@ -28,6 +30,9 @@ struct KernelBenchmarkTests {
         #expect(gemv.flops == 2 * 30 * 784 && gemv.bytesMoved == 4 * 30 * 784)
         let update = KernelCase(kernel: "rank1-update", precision: "double", m: 1, n: 30, k: 784, role: "")
         #expect(update.bytesMoved == Double(2 * 8 * 30 * 784))
+        let independent = KernelCase(kernel: "packed-independent", precision: "float", m: 3, n: 5, k: 7, threads: 2,
+                                     role: "")
+        #expect(independent.flops == 2 * 210 && independent.bytesMoved == nil)
         let stream = KernelCase(kernel: "stream-read", precision: "double", m: 1, n: 64, k: 64, role: "")
         #expect(stream.flops == 4096 && stream.bytesMoved == 8 * 4096)
     }
@@ -47,6 +52,7 @@ struct KernelBenchmarkTests {
         KernelCase(kernel: "gemv-backward", precision: "double", m: 1, n: 7, k: 3, role: "tiny"),
         KernelCase(kernel: "rank1-update", precision: "float", m: 1, n: 7, k: 33, role: "tiny"),
         KernelCase(kernel: "stream-read", precision: "double", m: 1, n: 7, k: 33, role: "tiny"),
+        KernelCase(kernel: "packed-independent", precision: "double", m: 9, n: 17, k: 5, threads: 2, role: "tiny"),
     ])
     func runs(kernelCase: KernelCase) throws {
         let results = try KernelBenchmark.run(kernelCase, settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))

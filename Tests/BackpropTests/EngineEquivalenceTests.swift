@@ -63,6 +63,52 @@ struct EngineEquivalenceTests {
         try compare(testCase, precision, threads: 2)
     }
 
+    /// Batches large enough for the row-split pass (`BatchEngine.RowPass`): at least `rowSplitMinimumRows`
+    /// examples per thread, shares that are not whole register tiles, K at, below and above the sharing threshold
+    /// of 8, more than one K-block (257 and 300 inputs), every hidden activation.
+    static let rowSplit: [NetworkCase] = [
+        NetworkCase(sizes: [300, 65, 33, 10], hidden: .tanh, output: .softmaxCrossEntropy, examples: 301),
+        NetworkCase(sizes: [257, 7, 33], hidden: .sigmoid, output: .sigmoidCrossEntropy, examples: 146),
+        NetworkCase(sizes: [33, 8, 9, 3], hidden: .relu, output: .identitySquaredError, examples: 150),
+        NetworkCase(sizes: [20, 40, 1], hidden: .identity, output: .sigmoidSquaredError, examples: 200, seed: 5),
+    ]
+
+    @Test("2 and 3 threads splitting the examples give the same bits as the loop engine",
+          arguments: rowSplit, [2, 3])
+    func rowSplitThreads(_ testCase: NetworkCase, _ threads: Int) throws {
+        #expect(testCase.examples >= threads * BatchEngine<Double>.rowSplitMinimumRows,  // one share per thread
+                "the case must take the row-split path")
+        try compare(testCase, Float.self, threads: threads)
+        try compare(testCase, Double.self, threads: threads)
+    }
+
+    @Test("one threaded engine, calls that alternate between the row split and the per-product split")
+    func alternatingSplits() throws {
+        let engine = BatchEngine<Float>(threads: 2), loop = LoopEngine<Float>()
+        let small = BatchEngine<Float>.rowSplitMinimumRows * 2 - 1
+        var gradients = Gradients<Float>(loss: 0, layers: [])
+        for (index, testCase) in (Self.rowSplit + Self.rowSplit).enumerated() {
+            var alternated = testCase
+            if index % 2 == 1 { alternated.examples = small }  // below the row split: each product split
+            let network = try alternated.network(Float.self)
+            let batch = alternated.batch(for: network)
+            try engine.computeGradients(of: network, inputs: batch.inputs, targets: batch.targets, into: &gradients)
+            let expected = try loop.gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+            expectIdentical(gradients, expected, "call \(index), \(alternated.testDescription)")
+        }
+    }
+
+    @Test("the row split's shares cover the batch in order, within one example of each other",
+          arguments: [1, 2, 3, 4, 7], [1, 7, 96, 97, 257])
+    func rowShares(_ parts: Int, _ m: Int) {
+        let shares = (0..<parts).map { BatchEngine<Double>.RowPass<SigmoidKernel<Double>>.rows(part: $0, of: parts, examples: m) }
+        #expect(shares.first?.lowerBound == 0)
+        #expect(shares.last?.upperBound == m)
+        for (a, b) in zip(shares, shares.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
+        let counts = shares.map(\.count)
+        #expect(counts.max()! - counts.min()! <= 1, "shares \(counts)")
+    }
+
     @Test("a reused engine and gradients give the same bits as fresh ones")
     func reuse() throws {
         let engine = BatchEngine<Double>(), loop = LoopEngine<Double>()

@@ -91,6 +91,25 @@ enum GEMMBlocking<Scalar: BackpropScalar> {
     @inlinable static var kc: Int { 256 }
     @inlinable static var mc: Int { MemoryLayout<Scalar>.size == 8 ? 48 : 96 }
     @inlinable static var nc: Int { 3072 }
+
+    /// The depth of K's blocks for a sum of `k` products: K in equal blocks of at most KC, rounded up to a
+    /// multiple of 8 (784 → 200 + 200 + 200 + 184).
+    @inlinable static func kBlockDepth(_ k: Int) -> Int {
+        let blocks = (k + kc - 1) / kc
+        return min(kc, ((k + blocks - 1) / blocks + 7) / 8 * 8)
+    }
+
+    /// The packed blocks of B that one product of C [·, n] over a sum of `k` uses, one per (NC panel, K block):
+    /// the packing steps a shared B (`SharedPackedB`) goes through.
+    @inlinable static func packedBlockCount(n: Int, k: Int) -> Int {
+        let depth = kBlockDepth(k)
+        return (n + nc - 1) / nc * ((k + depth - 1) / depth)
+    }
+
+    /// The scalars one packed block of B takes for a product of C [·, n] over a sum of `k` products.
+    @inlinable static func packedBlockCapacity(n: Int, k: Int) -> Int {
+        min(kc, k) * min(nc, (n + nr - 1) / nr * nr)
+    }
 }
 
 @inlinable @inline(__always)
@@ -508,8 +527,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
     // K in equal blocks of at most KC (a multiple of 8): 784 = 4 × 196 is packed as 200 + 200 + 200 + 184, not
     // 256 + 256 + 256 + 16, whose last block would load and store every tile of C for 16 steps.
-    let kBlocks = (k + kcMax - 1) / kcMax
-    let kcBlock = min(kcMax, ((k + kBlocks - 1) / kBlocks + 7) / 8 * 8)
+    let kcBlock = GEMMBlocking<T>.kBlockDepth(k)
     let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
     workspace.packedB.reserve(min(kcMax, k) * ncBlock)
     workspace.packedA.reserve(min(kcMax, k) * mcBlock)
@@ -519,7 +537,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     let edge = workspace.edgeTile.pointer
 
     var jc = 0
-    var blockIndex = 0
+    var blockIndex = sharedB?.firstBlock ?? 0
     while jc < n {
         let nc = min(ncMax, n - jc)
         let fullColumns = nc / nr * nr
@@ -629,6 +647,11 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
 /// A packed B panel that the parts of a row-split parallel GEMM pack together and all read: each part packs
 /// 1/parts of every K-block's slivers instead of all of them (with two threads, each packed the whole of W¹, 784 ×
 /// 256, for its half of the rows).
+///
+/// The blocks alternate between two halves of `buffer`, by a block index that starts at `firstBlock`. Parts that
+/// run several products one after another without joining (the batch engine's row split) carry the index on from
+/// product to product, so that a part starting the next product never packs into the half another part may still
+/// be reading; for that they also use one `blockCapacity` for all the products.
 @usableFromInline
 struct SharedPackedB<T: BackpropScalar> {
     /// Two blocks of `blockCapacity` scalars, used alternately.
@@ -636,14 +659,18 @@ struct SharedPackedB<T: BackpropScalar> {
     @usableFromInline let blockCapacity: Int
     @usableFromInline let part: Int, parts: Int
     @usableFromInline let barrier: SpinBarrier
+    /// The index of this product's first block (its parity picks the half of `buffer`).
+    @usableFromInline let firstBlock: Int
 
     @inlinable
-    init(buffer: UnsafeMutablePointer<T>, blockCapacity: Int, part: Int, parts: Int, barrier: SpinBarrier) {
+    init(buffer: UnsafeMutablePointer<T>, blockCapacity: Int, part: Int, parts: Int, barrier: SpinBarrier,
+         firstBlock: Int = 0) {
         self.buffer = buffer
         self.blockCapacity = blockCapacity
         self.part = part
         self.parts = parts
         self.barrier = barrier
+        self.firstBlock = firstBlock
     }
 }
 
@@ -678,7 +705,7 @@ func gemm<T: BackpropScalar, E: TileEpilogue>(
     var sharedBuffer: UnsafeMutablePointer<T>?
     var blockCapacity = 0
     if !splitColumns && k > 8 && rowTiles >= 2 * parts {
-        blockCapacity = min(GEMMBlocking<T>.kc, k) * min(GEMMBlocking<T>.nc, (n + nr - 1) / nr * nr)
+        blockCapacity = GEMMBlocking<T>.packedBlockCapacity(n: n, k: k)
         workspaces[0].sharedB.reserve(2 * blockCapacity)
         sharedBuffer = workspaces[0].sharedB.pointer
     }
