@@ -39,9 +39,9 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
     @usableFromInline let rowPassBarrier = SpinBarrier()
 
     /// The fewest examples per thread for which the forward and error passes are split by rows (one fork for the
-    /// whole pass, `RowPass`); a smaller batch splits each product by its larger side instead. Measured here, A
-    /// against B in one process: the row split is 3–18% faster on 784-30-10 at m = 128…1024 with 2 threads, and
-    /// within ±5% of the per-product split on 784-256-128-10, whose products are each large enough to split well.
+    /// whole pass, `RowPass`); a smaller batch splits each product by its larger side instead. The row split pays
+    /// most where the products are small (784-30-10: its output and hidden-error products were too small to split
+    /// at all); where each product is large (784-256-128-10) the two ways come out about even.
     @inlinable public static var rowSplitMinimumRows: Int { 48 }
 
     /// A batch engine whose matrix products use `threads` threads (the calling one included).
