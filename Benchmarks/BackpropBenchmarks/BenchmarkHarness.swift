@@ -8,6 +8,10 @@ public struct HarnessSettings: Sendable {
     public var samples: Int = 7
     /// Seconds of untimed calls per engine first (workspaces allocated, caches and branch predictors warm).
     public var warmUp: Double = 0.02
+    /// Untimed calls at the start of every sample, so that no engine's sample pays for the engine before it:
+    /// the caches hold this engine's data again, and a thread pool that went to sleep while another engine ran is
+    /// awake (a virtual CPU left idle can take milliseconds to run at full speed again).
+    public var untimedCallsPerSample: Int = 1
     /// The seed of the network's weights; the batch uses seed + 1.
     public var seed: UInt64 = 1
     /// Whether to also measure the per-phase breakdown.
@@ -96,8 +100,9 @@ public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
 ///    all gradients are bitwise identical to the first engine's;
 /// 2. warms each engine up (its workspace is allocated, caches are warm);
 /// 3. takes `samples` samples per engine, interleaved (A B C C B A A B C …) so that drift in the machine's speed hits
-///    every engine alike (NumPy's forms, when compared, take part in the same rotation); a sample times back-to-back
-///    calls for at least `minimumTime` on the monotonic clock;
+///    every engine alike (NumPy's forms, when compared, take part in the same rotation); a sample makes
+///    `untimedCallsPerSample` untimed calls, then times back-to-back calls for at least `minimumTime` on the
+///    monotonic clock;
 /// 4. keeps every result alive (each call's loss goes into a checksum), so no work can be optimised away;
 /// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call.
 public struct BenchmarkHarness: Sendable {
@@ -178,6 +183,7 @@ public struct BenchmarkHarness: Sendable {
             let order = round % 2 == 0 ? Array(0..<participants) : Array((0..<participants).reversed())
             for index in order {
                 if index < engines.count {
+                    for _ in 0..<settings.untimedCallsPerSample { try call(index) }
                     let start = MonotonicClock.nanoseconds()
                     for _ in 0..<repetitions[index] { try call(index) }
                     times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))

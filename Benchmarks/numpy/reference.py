@@ -136,7 +136,8 @@ class Network:
 
 
 def time_interleaved(functions, min_time, samples, warm_up):
-    """Warm up each function, size its samples to min_time, then take interleaved samples (A B B A ...)."""
+    """Warm up each function, size its samples to min_time, then take interleaved samples (A B B A ...), each
+    after one untimed call."""
     repetitions = []
     for f in functions:
         calls, start = 0, time.perf_counter()
@@ -151,6 +152,7 @@ def time_interleaved(functions, min_time, samples, warm_up):
     for round_ in range(samples):
         order = range(len(functions)) if round_ % 2 == 0 else reversed(range(len(functions)))
         for i in order:
+            functions[i]()  # untimed: each sample starts warm
             start = time.perf_counter()
             for _ in range(repetitions[i]):
                 functions[i]()
@@ -224,6 +226,7 @@ def serve():
         elif op == "sample":
             f = functions[request["engine"]]
             reps = repetitions[request["engine"]]
+            f()  # untimed, as the Swift harness starts each sample
             start = time.perf_counter()
             for _ in range(reps):
                 f()

@@ -12,6 +12,17 @@ struct OneULPOffEngine: BackpropEngine {
     }
 }
 
+/// A loop engine that counts its calls (a class, so that the count survives the harness's copies).
+final class CountingEngine: BackpropEngine {
+    let name = "counting"
+    private(set) var calls = 0
+    func computeGradients(of network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>,
+                          into gradients: inout Gradients<Double>) throws {
+        calls += 1
+        try LoopEngine<Double>().computeGradients(of: network, inputs: inputs, targets: targets, into: &gradients)
+    }
+}
+
 @Suite("Benchmark harness")
 struct BenchmarkHarnessTests {
     let quick = HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001)
@@ -44,6 +55,21 @@ struct BenchmarkHarnessTests {
         #expect(result.examplesPerSecond("batch")! > 0)
         #expect(harness.checksum.isFinite && harness.checksum != 0)
         #expect(result.threadSpeedup == nil)
+    }
+
+    @Test("every sample starts with the requested untimed calls", arguments: [0, 1, 3])
+    func untimedCalls(_ untimed: Int) throws {
+        // No warm-up time and no minimum time: one warm-up call and one timed call per sample, so the count is exact.
+        var settings = HarnessSettings(minimumTime: 0, samples: 4, warmUp: 0)
+        settings.untimedCallsPerSample = untimed
+        var harness = BenchmarkHarness(settings: settings)
+        let counting = CountingEngine()
+        let result = try harness.run(BenchmarkCase(sizes: [5, 4, 3], examples: 6, precision: "double"), Double.self,
+                                     engines: [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(counting)])
+        #expect(result.identical)
+        #expect(try #require(result.measurement("counting")).timing.repetitions == 1)
+        // The identity check, the warm-up, then per sample the untimed calls and the timed one.
+        #expect(counting.calls == 1 + 1 + 4 * (untimed + 1))
     }
 
     @Test("a multi-thread case also times a one-thread batch engine in the same rotation")
