@@ -71,12 +71,15 @@ extension BatchEngine {
         /// Runs the pass on part `part` of `parts` of the m examples, and returns where its time went (forward,
         /// output error, hidden errors) when `records` is on.
         ///
-        /// With `parts > 1`, every part must run at the same time (they meet at the shared packing's barrier),
-        /// and each must hold at least two row tiles, so that every product takes the packed path.
+        /// - Precondition: with `parts > 1`, every part runs at the same time (they meet at the shared packing's
+        ///   barrier) and holds more than two rows: a part of one or two rows would take the matrix–vector path,
+        ///   which packs nothing, and never reach the barrier the others wait at. (The engine gives each part at
+        ///   least `rowSplitMinimumRows`.)
         @inlinable
         func run(part: Int, of parts: Int, examples m: Int) -> PhaseTimes {
             let sizes = workspace.sizes, depth = sizes.count - 1, c = sizes[depth]
             let rows = Self.rows(part: part, of: parts, examples: m)
+            precondition(parts == 1 || rows.count > 2, "a row-split part of \(rows.count) rows would never reach the barrier")
             let i0 = rows.lowerBound
             var times = PhaseTimes()
             var clock = records ? MonotonicClock.nanoseconds() : 0
