@@ -1,26 +1,33 @@
 extension BatchEngine {
     /// The part of backpropagation that works row by row: the forward pass, the output error and the hidden
-    /// errors, for examples `rows` of the batch.
+    /// errors, for examples `rows` of the batch; then the bias gradients, for columns `columns` of every layer.
     ///
     ///     Zˡ[rows] = Aˡ⁻¹[rows] Wˡ + bˡ, Aˡ = σ(Zˡ)          [r, h_l] = [r, h_{l−1}] · [h_{l−1}, h_l] + [h_l]
     ///     Δᴸ[rows] = Aᴸ[rows] − Y[rows], ℓᵢ for i in rows   [r, c]
     ///     Δˡ[rows] = (Δˡ⁺¹[rows] (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ[rows])     [r, h_l] = [r, h_{l+1}] · [h_{l+1}, h_l]
+    ///     ∂bˡ[columns] = (1/m) Σᵢ Δˡ[i, columns]            [h_l share] from [m, h_l]
     ///
     /// Row i of every one of these matrices depends on row i of X and Y and on the parameters only. So with
     /// threads, a large batch is split once, by rows, for this whole pass: each thread runs it on its own run of
     /// equal share of the rows, with no join between the products (one fork for 2L − 1 products instead of
     /// one per product). The threads still pack each Wˡ together (`SharedPackedB`), each packing a share of the
     /// slivers and waiting for the others once per K-block. The weight gradients (Aˡ⁻¹)ᵀ Δˡ sum over all rows, so
-    /// they come after the pass, each product split over the threads by its own output.
+    /// they come after the pass, each product split over the threads by its own output. The bias gradients sum
+    /// over all rows too, but they are cheap and their Δˡ was just written: so the parts wait for each other once
+    /// at the end of the pass and then each sums its own share of every layer's columns, while Δˡ is still in
+    /// cache (`columnSums`).
     ///
     /// Which rows a thread computes changes nothing in any element's operations (the micro-kernel's chain for
     /// C[i, j] runs over K in order whatever tile holds it), so the pass gives the same bits for any split.
-    /// The losses ℓᵢ go into `losses[i]` and are summed in order afterwards, as the loop engine sums them.
+    /// The losses ℓᵢ go into `losses[i]` and are summed in order afterwards, as the loop engine sums them. Each
+    /// bias element's chain runs down all m rows in order whichever part sums its column.
     @usableFromInline
     struct RowPass<Hidden: ActivationKernel> where Hidden.Scalar == Scalar {
         @usableFromInline let workspace: Workspace
         @usableFromInline let output: OutputLayer
         @usableFromInline let parameters: UnsafePointer<UnsafePointer<Scalar>>
+        /// The gradient table (∂W¹, ∂b¹, ∂W², …): the pass writes the ∂bˡ.
+        @usableFromInline let gradients: UnsafePointer<UnsafeMutablePointer<Scalar>>
         @usableFromInline let x: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>
         @usableFromInline let gemmWorkspaces: [GEMMWorkspace<Scalar>]
         /// The pool each product is split over when one thread runs the whole pass (a small batch).
@@ -32,12 +39,13 @@ extension BatchEngine {
 
         @inlinable
         init(workspace: Workspace, output: OutputLayer, parameters: UnsafePointer<UnsafePointer<Scalar>>,
-             x: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>, gemmWorkspaces: [GEMMWorkspace<Scalar>],
+             gradients: UnsafePointer<UnsafeMutablePointer<Scalar>>, x: UnsafePointer<Scalar>, y: UnsafePointer<Scalar>, gemmWorkspaces: [GEMMWorkspace<Scalar>],
              pool: WorkerPool?, sharedB: UnsafeMutablePointer<Scalar>, sharedBlockCapacity: Int,
              barrier: SpinBarrier, records: Bool) {
             self.workspace = workspace
             self.output = output
             self.parameters = parameters
+            self.gradients = gradients
             self.x = x
             self.y = y
             self.gemmWorkspaces = gemmWorkspaces
@@ -55,6 +63,15 @@ extension BatchEngine {
             m * part / parts..<m * (part + 1) / parts
         }
 
+        /// The columns of part `part` of `parts` of a layer of `width` units, for the bias sums: equal shares cut at
+        /// whole vectors, so that only the last part's last vector can be partial (10 Doubles: 0..<4 and 4..<10).
+        @inlinable
+        static func columns(part: Int, of parts: Int, width: Int) -> Range<Int> {
+            let lanes = Scalar.Vector.scalarCount
+            @inline(__always) func cut(_ p: Int) -> Int { p == parts ? width : width * p / parts / lanes * lanes }
+            return cut(part)..<cut(part + 1)
+        }
+
         /// The scalars of one shared packed block big enough for every product of the pass on `sizes`.
         @inlinable
         static func sharedBlockCapacity(sizes: [Int]) -> Int {
@@ -69,7 +86,7 @@ extension BatchEngine {
         }
 
         /// Runs the pass on part `part` of `parts` of the m examples, and returns where its time went (forward,
-        /// output error, hidden errors) when `records` is on.
+        /// output error, hidden errors, bias gradients) when `records` is on.
         ///
         /// - Precondition: with `parts > 1`, every part runs at the same time (they meet at the shared packing's
         ///   barrier) and holds more than two rows: a part of one or two rows would take the matrix–vector path,
@@ -149,7 +166,19 @@ extension BatchEngine {
                         b: Operand(w(l + 1), stride: sizes[l + 1], transposed: true), c: delta(l), start: .zero,
                         epilogue: DerivativeEpilogue<Hidden>(activations: activation(l), stride: sizes[l]))
             }
+            // Bias gradients: ∂bˡ = (1/m) Σᵢ Δˡ[i, :] needs every part's rows of Δˡ, so the parts meet first (the
+            // wait counts as hidden-error time), then each sums its share of the columns down all m rows.
+            if parts > 1 { barrier.wait(parties: parts) }
             if records { Self.lap(&times.hiddenErrors, &clock) }
+            let scale = 1 / Scalar(m)
+            for l in 1...depth {
+                let h = sizes[l], columns = Self.columns(part: part, of: parts, width: h)
+                guard !columns.isEmpty else { continue }
+                let j = columns.lowerBound
+                columnSums(rows: m, columns: columns.count, delta(l) + j, stride: h, scale: scale,
+                           into: gradients[2 * (l - 1) + 1] + j)
+            }
+            if records { Self.lap(&times.biasGradients, &clock) }
             return times
         }
 

@@ -13,9 +13,9 @@
 /// engine computes, to the last bit (docs/bitwise-identity.md).
 ///
 /// With `threads > 1` a batch of at least `rowSplitMinimumRows` examples per thread is split by rows for the whole
-/// forward and error pass (each thread runs it on its share of the examples: `RowPass`), and each weight-gradient
-/// product's output is split between the threads; a smaller batch splits every product's output instead (whole
-/// tiles of rows or columns). No split ever divides a sum, so the gradients are bitwise the same for any thread
+/// forward and error pass (each thread runs it on its share of the examples: `RowPass`), then every layer's bias
+/// sums are split by columns, and each weight-gradient product's output is split between the threads; a smaller
+/// batch splits every product's output instead (whole tiles of rows or columns) and sums the biases on one thread. No split ever divides a sum, so the gradients are bitwise the same for any thread
 /// count. The matrices live in a workspace made on the
 /// first call and grown only when a larger batch arrives, so steady-state calls allocate nothing.
 ///
@@ -138,7 +138,6 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
             withGradientPointers(&gradients.layers, table: workspace.gradients) {
                 let grads = UnsafePointer(workspace.gradients)
                 @inline(__always) func gw(_ l: Int) -> UnsafeMutablePointer<Scalar> { grads[2 * (l - 1)] }
-                @inline(__always) func gb(_ l: Int) -> UnsafeMutablePointer<Scalar> { grads[2 * (l - 1) + 1] }
                 @inline(__always) func a(_ l: Int) -> UnsafeMutablePointer<Scalar> { workspace.activations[l].pointer }
                 @inline(__always) func delta(_ l: Int) -> UnsafeMutablePointer<Scalar> { workspace.deltas[l].pointer }
 
@@ -149,10 +148,11 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
                         @inline(__always) func input(_ l: Int) -> UnsafePointer<Scalar> {
                             l == 1 ? x : UnsafePointer(a(l - 1))
                         }
-                        // Forward, output error and hidden errors: on every thread's rows at once, or on all the
-                        // rows with each product split over the threads.
+                        // Forward, output error, hidden errors and bias gradients: on every thread's rows (and
+                        // then columns) at once, or on all the rows with each product split over the threads.
                         let pass = RowPass<Hidden>(
-                            workspace: workspace, output: network.output, parameters: workspace.parameters, x: x,
+                            workspace: workspace, output: network.output, parameters: workspace.parameters,
+                            gradients: grads, x: x,
                             y: ys.baseAddress!, gemmWorkspaces: gemmWorkspaces, pool: pool,
                             sharedB: gemmWorkspaces[0].sharedB.pointer, sharedBlockCapacity: sharedBlockCapacity,
                             barrier: rowPassBarrier, records: record)
@@ -172,9 +172,10 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
                         let losses = workspace.losses.pointer
                         for i in 0..<m { lossSum += losses[i] }
                         if record {
-                            // What the calling thread waited for the others counts as hidden-error time.
+                            // What the calling thread waited for the others at the join (they were finishing their
+                            // bias sums) counts as bias-gradient time.
                             let now = MonotonicClock.nanoseconds()
-                            lastPhaseTimes.hiddenErrors += Double(now &- clock) * 1e-9 - lastPhaseTimes.total
+                            lastPhaseTimes.biasGradients += Double(now &- clock) * 1e-9 - lastPhaseTimes.total
                             clock = now
                         }
                         // The times go straight into the engine (a class): a local captured by `lap` would be
@@ -195,17 +196,6 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
                                  workspaces: gemmWorkspaces, pool: pool)
                         }
                         lap(\.weightGradients)
-
-                        // ∂bˡ = (1/m) Σᵢ Δˡ[i, :]: the column sums, row after row, then 1/m.
-                        for l in 1...depth {
-                            let h = sizes[l], sum = gb(l)
-                            sum.update(repeating: 0, count: h)
-                            for i in 0..<m {
-                                mapVectors(h, sum, delta(l) + i * h, sum) { $0 + $1 }
-                            }
-                            mapVectors(h, sum, sum) { $0 * scale }
-                        }
-                        lap(\.biasGradients)
                     }
                 }
             }

@@ -109,6 +109,27 @@ struct EngineEquivalenceTests {
         #expect(counts.max()! - counts.min()! <= 1, "shares \(counts)")
     }
 
+    @Test("the bias sums' column shares cover the layer in order, cut at whole vectors",
+          arguments: [1, 2, 3], [1, 3, 10, 30, 33, 128, 257])
+    func columnShares(_ parts: Int, _ width: Int) {
+        func check<T: BackpropScalar>(_: T.Type) {
+            let shares = (0..<parts).map {
+                BatchEngine<T>.RowPass<SigmoidKernel<T>>.columns(part: $0, of: parts, width: width)
+            }
+            let lanes = T.Vector.scalarCount
+            #expect(shares.first?.lowerBound == 0)
+            #expect(shares.last?.upperBound == width)
+            for (a, b) in zip(shares, shares.dropFirst()) {
+                #expect(a.upperBound == b.lowerBound)
+                #expect(a.upperBound % lanes == 0, "\(T.self): share ends at \(a.upperBound), inside a vector")
+            }
+            // No share is more than a vector short of an equal one.
+            #expect(shares.allSatisfy { $0.count >= width / parts - lanes }, "\(T.self): \(shares)")
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     @Test("a reused engine and gradients give the same bits as fresh ones")
     func reuse() throws {
         let engine = BatchEngine<Double>(), loop = LoopEngine<Double>()
