@@ -93,11 +93,14 @@ public enum KernelBenchmark {
             for (kernel, n, k, role) in vectorShapes {
                 cases.append(KernelCase(kernel: kernel, precision: precision, m: 1, n: n, k: k, role: role))
             }
-            // The read bandwidth of each level the loop engine's data lives in: 32 KiB (L1) in double, the
-            // weights of 784-30-10 (L2) and of 784-256-128-10 (L2 or L3, by precision), and 128 MiB (memory).
+            // The read bandwidth of each level the loop engine's data lives in: 64 × 64 scalars (L1: 32 KiB in
+            // double, 16 in float), the weights of 784-30-10 (L2) and of 784-256-128-10 (L2 or L3, by precision),
+            // and 4096 × 4096 (memory: 128 MiB in double, 64 in float).
+            let scalarBytes = precision == "float" ? MemoryLayout<Float>.size : MemoryLayout<Double>.size
             let streams: [(Int, Int, String)] = [
-                (64, 64, "bandwidth, 32 KiB in double"), (30, 784, "bandwidth, 784-30-10 W1"),
-                (256, 784, "bandwidth, 784-256-128-10 W1"), (4096, 4096, "bandwidth, 128 MiB in double"),
+                (64, 64, "bandwidth, \(64 * 64 * scalarBytes / 1024) KiB in \(precision)"),
+                (30, 784, "bandwidth, 784-30-10 W1"), (256, 784, "bandwidth, 784-256-128-10 W1"),
+                (4096, 4096, "bandwidth, \(4096 * 4096 * scalarBytes / (1024 * 1024)) MiB in \(precision)"),
             ]
             for (n, k, role) in streams {
                 cases.append(KernelCase(kernel: "stream-read", precision: precision, m: 1, n: n, k: k, role: role))

@@ -20,6 +20,10 @@ struct KernelBenchmarkTests {
             #expect(mine.contains { $0.transposeB && $0.role.contains("hidden error") })
             #expect(mine.filter { $0.kernel == "stream-read" }.count == 4)
         }
+        // The probes' sizes are named in their own precision's bytes.
+        let sizes = cases.filter { $0.kernel == "stream-read" && $0.role.contains(" in ") }.map { "\($0.precision): \($0.role)" }
+        #expect(sizes == ["double: bandwidth, 32 KiB in double", "double: bandwidth, 128 MiB in double",
+                          "float: bandwidth, 16 KiB in float", "float: bandwidth, 64 MiB in float"])
     }
 
     @Test("flops and bytes: 2·m·n·k for a product, k·n for the probe; bytes only for memory-bound kernels")
