@@ -460,6 +460,10 @@ func microKernel<T: BackpropScalar, Layout: OperandLayout>(
 /// Packing pays for itself when a packed sliver is reused many times. When it is not (few rows of C: B's slivers
 /// are used by at most four tiles; few columns of C: A's slivers by at most four), an operand stored the right
 /// way round is read in place instead; a ragged last sliver of B is still packed, so nothing is read past B's end.
+/// When B's rows are whole cache lines apart but B does not start on one (a network's weights live in a Swift
+/// array, 48 bytes past a line), the columns before the first line boundary are packed as a narrow first sliver,
+/// so that every sliver read in place starts on a line: each row of it is then one line, not two, and no vector
+/// load straddles two (Double at m = 16: the forward product 15% faster).
 @inlinable
 func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
@@ -529,7 +533,8 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     // 256 + 256 + 256 + 16, whose last block would load and store every tile of C for 16 steps.
     let kcBlock = GEMMBlocking<T>.kBlockDepth(k)
     let mcBlock = min(mcMax, (m + mr - 1) / mr * mr)
-    workspace.packedB.reserve(min(kcMax, k) * ncBlock)
+    // Room for one more sliver than the columns fill: a narrow first sliver (see `lead`) moves the last one on.
+    workspace.packedB.reserve(min(kcMax, k) * (ncBlock + nr))
     workspace.packedA.reserve(min(kcMax, k) * mcBlock)
     let packedA = workspace.packedA.pointer
     var packedB = workspace.packedB.pointer
@@ -540,7 +545,18 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     var blockIndex = sharedB?.firstBlock ?? 0
     while jc < n {
         let nc = min(ncMax, n - jc)
-        let fullColumns = nc / nr * nr
+        // B in place: the columns before its first cache-line boundary (0 when B starts on one, or when its rows
+        // do not all start at the same offset in a line), packed as a narrow first sliver; then whole slivers read
+        // in place; then a ragged last sliver, packed.
+        var lead = 0
+        if !packAllOfB && (b.stride * MemoryLayout<T>.stride) % 64 == 0 {
+            let offset = Int(bitPattern: b.base + jc) & 63
+            if offset != 0 && offset % MemoryLayout<T>.stride == 0 {
+                lead = (64 - offset) / MemoryLayout<T>.stride
+                if nc - lead < nr { lead = 0 }
+            }
+        }
+        let fullEnd = lead + (nc - lead) / nr * nr
         var pc = 0
         while pc < k {
             let kc = min(kcBlock, k - pc)
@@ -560,9 +576,11 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                 blockIndex += 1
             } else if packAllOfB {
                 packB(b.offset(row: pc, column: jc), kc: kc, nc: nc, into: packedB)
-            } else if fullColumns < nc {
-                packB(b.offset(row: pc, column: jc + fullColumns), kc: kc, nc: nc - fullColumns,
-                      into: packedB + fullColumns * kc)
+            } else {
+                if lead > 0 { packB(b.offset(row: pc, column: jc), kc: kc, nc: lead, into: packedB) }
+                if fullEnd < nc {
+                    packB(b.offset(row: pc, column: jc + fullEnd), kc: kc, nc: nc - fullEnd, into: packedB + fullEnd * kc)
+                }
             }
             var ic = 0
             while ic < m {
@@ -570,7 +588,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                 if packAllOfA { packA(a.offset(row: ic, column: pc), mc: mc, kc: kc, into: packedA) }
                 var jr = 0
                 while jr < nc {
-                    let columns = min(nr, nc - jr)
+                    let columns = jr < lead ? lead : min(nr, nc - jr)
                     // B's sliver: packed (step NR), or in place (step ldb) for full slivers when B is not packed.
                     let inPlaceB = !packAllOfB && columns == nr
                     let bInPlace: UnsafePointer<T> = b.base + (pc * b.stride + jc + jr)
@@ -634,7 +652,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                         }
                         ir += mr
                     }
-                    jr += nr
+                    jr += columns
                 }
                 ic += mc
             }

@@ -125,6 +125,55 @@ struct GEMMTests {
         }
     }
 
+    /// B read in place (a few rows of C) from every offset within a cache line, with rows whole lines apart: the
+    /// columns before the first line boundary go through a narrow packed first sliver.
+    @Test("B read in place from any offset in a cache line, from the bias", arguments: [3, 16, 24], Precision.allCases)
+    func misalignedB(_ m: Int, _ precision: Precision) {
+        switch precision {
+        case .float: misalignedB(m, Float.self)
+        case .double: misalignedB(m, Double.self)
+        }
+    }
+
+    func misalignedB<T: BackpropScalar>(_ m: Int, _: T.Type) {
+        let ldb = 64  // 512 or 256 bytes: every row starts at the same offset in a line
+        let lanes = 64 / MemoryLayout<T>.stride
+        var g = SplitMix64(seed: UInt64(m))
+        for k in [5, 300] {
+            let storage = UnsafeMutableRawPointer.allocate(byteCount: k * ldb * MemoryLayout<T>.stride, alignment: 64)
+                .bindMemory(to: T.self, capacity: k * ldb)
+            defer { storage.deallocate() }
+            for i in 0..<(k * ldb) { storage[i] = T(g.nextUniform(in: -1, 1)) }
+            let a = (0..<(m * k)).map { _ in T(g.nextUniform(in: -1, 1)) }
+            let bias = (0..<ldb).map { _ in T(g.nextUniform(in: -1, 1)) }
+            for offset in 0..<lanes {
+                for n in [9, 20, 33, ldb - offset] where offset + n <= ldb {
+                    let b = storage + offset
+                    var expected = [T](repeating: 0, count: m * n)
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = bias[j]
+                            for p in 0..<k { sum = sum.addingProduct(a[i * k + p], b[p * ldb + j]) }
+                            expected[i * n + j] = sum
+                        }
+                    }
+                    var c = [T](repeating: .nan, count: m * n)
+                    a.withUnsafeBufferPointer { ap in
+                        bias.withUnsafeBufferPointer { bp in
+                            c.withUnsafeMutableBufferPointer { cp in
+                                gemm(m: m, n: n, k: k, a: Operand(ap.baseAddress!, stride: k), b: Operand(UnsafePointer(b), stride: ldb),
+                                     c: cp.baseAddress!, ldc: n, start: .bias(bp.baseAddress!), epilogue: NoEpilogue<T>(),
+                                     workspaces: [GEMMWorkspace()], pool: nil)
+                            }
+                        }
+                    }
+                    let difference = ElementwiseDifference(c, expected)
+                    #expect(difference.isIdentical, "\(T.self) m = \(m), n = \(n), k = \(k), B \(offset) scalars past a line: \(difference.differing) differ")
+                }
+            }
+        }
+    }
+
     @Test("a product written into a wider matrix leaves the other columns alone")
     func leadingDimension() {
         let shape = Shape(m: 9, n: 10, k: 5, aTransposed: false, bTransposed: false)
