@@ -56,7 +56,8 @@ public struct KernelResult: Sendable {
 /// The cases and the timing of `backprop bench --kernels`.
 public enum KernelBenchmark {
     /// The teaching ladder on squares (naive and reordered only up to 512: at 1024 one call of the naive kernel
-    /// takes seconds), the engines' real shapes at m = 256, and the loop engine's matrix–vector kernels.
+    /// takes seconds), the engines' real shapes at m = 256 (and two at m = 16), and the loop engine's
+    /// matrix–vector kernels.
     public static func defaultCases(precisions: [String], threads: [Int]) -> [KernelCase] {
         var cases: [KernelCase] = []
         for precision in precisions {
@@ -80,6 +81,7 @@ public enum KernelBenchmark {
                 (256, 256, 128, false, true, "784-256-128-10 hidden error D1"),
                 (784, 256, 256, true, false, "784-256-128-10 weight gradient dW1"),
                 (16, 256, 784, false, false, "784-256-128-10 forward Z1, m = 16"),
+                (784, 256, 16, true, false, "784-256-128-10 weight gradient dW1, m = 16"),
             ]
             for (m, n, k, ta, tb, role) in engineShapes {
                 cases.append(KernelCase(kernel: "packed", precision: precision, m: m, n: n, k: k, transposeA: ta,

@@ -17,6 +17,8 @@ struct KernelBenchmarkTests {
             #expect(mine.filter { $0.kernel == "packed-independent" }.map(\.m) == [256, 512, 1024])
             #expect(!KernelBenchmark.defaultCases(precisions: [precision], threads: [1]).contains { $0.threads > 1 })
             #expect(mine.contains { $0.transposeA && $0.role.contains("weight gradient") })
+            // The m = 16 weight gradient: a sum of only 16 products per element, the GEMM's shallowest K-blocks.
+            #expect(mine.contains { $0.transposeA && $0.k == 16 && $0.role.hasSuffix("m = 16") })
             #expect(mine.contains { $0.transposeB && $0.role.contains("hidden error") })
             #expect(mine.filter { $0.kernel == "stream-read" }.count == 4)
         }

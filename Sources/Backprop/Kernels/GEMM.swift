@@ -91,6 +91,8 @@ enum GEMMBlocking<Scalar: BackpropScalar> {
     @inlinable static var kc: Int { 256 }
     @inlinable static var mc: Int { MemoryLayout<Scalar>.size == 8 ? 48 : 96 }
     @inlinable static var nc: Int { 3072 }
+    /// The shallowest K-block whose tiles ask for the next tile of C while they compute (see `gemmSingleThread`).
+    @inlinable static var prefetchDepth: Int { 32 }
 
     /// The depth of K's blocks for a sum of `k` products: K in equal blocks of at most KC, rounded up to a
     /// multiple of 8 (784 → 200 + 200 + 200 + 184).
@@ -561,6 +563,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         while pc < k {
             let kc = min(kcBlock, k - pc)
             let first = pc == 0, last = pc + kc == k
+            let prefetchC = kc >= GEMMBlocking<T>.prefetchDepth
             if let sharedB {
                 // Every part packs its share of this block's slivers into the shared buffer, then waits for the
                 // others: each part then reads the whole block. Two buffers alternate, so a part still computing
@@ -601,8 +604,11 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                         let aPacked: UnsafePointer<T> = UnsafePointer(packedA + ir * kc)
                         let aSliver = packAllOfA ? aPacked : aInPlace
                         let tile = c + (ic + ir) * ldc + jc + jr
-                        // Ask for the next tile's rows of C while this one computes.
-                        if ir + mr < mc {
+                        // Ask for the next tile's rows of C while this one computes, when it computes long enough:
+                        // a tile of a shallower K-block (the weight gradient of 16 or 24 examples) is done before
+                        // the lines could arrive, and the extra requests then only slowed it down (interleaved
+                        // runs of both ways; `bench --kernels` has the m = 16 weight-gradient row).
+                        if prefetchC && ir + mr < mc {
                             let next = tile + mr * ldc
                             for r in 0..<min(mr, mc - ir - mr) { prefetchForWrite(next + r * ldc) }
                         }
