@@ -337,10 +337,11 @@ func shortSum<T: BackpropScalar>(
 ) {
     let fullVectors = n / T.Vector.scalarCount
     var column = 0
-    // Blocks of up to 8 full vectors, then the scalar tail in the last block's pass.
+    // Blocks of up to 8 full vectors, then the scalar tail in the last block's pass: the block after which no
+    // full vector is left (the tail, narrower than a vector, joins it).
     repeat {
         let vectors = min(maximumBlockVectors, fullVectors - column / T.Vector.scalarCount)
-        let last = column + vectors * T.Vector.scalarCount + maximumBlockVectors * T.Vector.scalarCount > n
+        let last = column + (vectors + 1) * T.Vector.scalarCount > n
         let end = last ? n : column + vectors * T.Vector.scalarCount
         switch vectors {
         case 0: shortSumBlock(NoVectors.self, m, column, end, k, a, lda, b, ldb, c, ldc, fromZero, scale)

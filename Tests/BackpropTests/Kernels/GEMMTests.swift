@@ -174,6 +174,63 @@ struct GEMMTests {
         }
     }
 
+    /// The short sum (Aᵀ read in place, K ≤ 8: the weight gradient of a small batch) from +0 with the fused 1/m, and
+    /// from C's own values, for every width up to past two blocks of eight vectors: each tail length, overlapping a
+    /// full vector or alone, and C a window of a wider matrix whose other columns must stay as they were.
+    @Test("short sums from +0 with the 1/m scale and from C's values, every tail", arguments: [1, 2, 5, 8], Precision.allCases)
+    func shortSums(_ k: Int, _ precision: Precision) {
+        switch precision {
+        case .float: shortSums(k, Float.self)
+        case .double: shortSums(k, Double.self)
+        }
+    }
+
+    func shortSums<T: BackpropScalar>(_ k: Int, _: T.Type) {
+        let lanes = T.Vector.scalarCount
+        var g = SplitMix64(seed: UInt64(100 + k))
+        for m in [3, 7] {
+            for n in Array(1...(2 * lanes + 1)) + [8 * lanes - 1, 8 * lanes + 3, 17 * lanes + lanes / 2] {
+                let ldc = n + 3
+                let a = (0..<(k * m)).map { _ in T(g.nextUniform(in: -1, 1)) }  // stored [k, m]: op(A) = Aᵀ
+                let b = (0..<(k * n)).map { _ in T(g.nextUniform(in: -1, 1)) }
+                let initial = (0..<(m * ldc)).map { _ in T(g.nextUniform(in: -1, 1)) }
+                let scale = 1 / T(k)
+                func chain(_ i: Int, _ j: Int, from start: T) -> T {
+                    var sum = start
+                    for p in 0..<k { sum = sum.addingProduct(a[p * m + i], b[p * n + j]) }
+                    return sum
+                }
+                for accumulate in [false, true] {
+                    var c = initial
+                    a.withUnsafeBufferPointer { ap in
+                        b.withUnsafeBufferPointer { bp in
+                            c.withUnsafeMutableBufferPointer { cp in
+                                if accumulate {
+                                    gemm(m: m, n: n, k: k, a: Operand(ap.baseAddress!, stride: m, transposed: true),
+                                         b: Operand(bp.baseAddress!, stride: n), c: cp.baseAddress!, ldc: ldc,
+                                         start: .accumulate, epilogue: NoEpilogue<T>(), workspaces: [GEMMWorkspace()], pool: nil)
+                                } else {
+                                    gemm(m: m, n: n, k: k, a: Operand(ap.baseAddress!, stride: m, transposed: true),
+                                         b: Operand(bp.baseAddress!, stride: n), c: cp.baseAddress!, ldc: ldc,
+                                         start: .zero, epilogue: ScaleEpilogue(scale), workspaces: [GEMMWorkspace()], pool: nil)
+                                }
+                            }
+                        }
+                    }
+                    var expected = initial
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            expected[i * ldc + j] = accumulate ? chain(i, j, from: initial[i * ldc + j]) : chain(i, j, from: 0) * scale
+                        }
+                    }
+                    let difference = ElementwiseDifference(c, expected)
+                    #expect(difference.isIdentical,
+                            "\(T.self) m = \(m), n = \(n), k = \(k), \(accumulate ? "from C" : "from +0, × 1/k"): \(difference.differing) differ")
+                }
+            }
+        }
+    }
+
     @Test("a product written into a wider matrix leaves the other columns alone")
     func leadingDimension() {
         let shape = Shape(m: 9, n: 10, k: 5, aTransposed: false, bTransposed: false)
