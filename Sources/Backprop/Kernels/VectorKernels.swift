@@ -370,49 +370,75 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
     let tailStart = column + Count.value * width
     let tail = end - tailStart  // < width
     precondition(k <= 8 && tail < width, "shortSum: k ≤ 8 and a tail narrower than a vector")
-    // B's ragged tail is the same for every row: its k vectors are loaded once, and each row's tail is one more
-    // vector chain (lane j of a vector fma is the scalar fma of column j: the same operations). After at least one
-    // full vector, the tail vector ends at the block's end and overlaps the last full one: it is computed from C's
-    // values before any store, so the overlapping lanes get the same value twice, never a second fma. With no
-    // full vector, it is a zero-padded partial vector.
+    // Each row's ragged tail is one more vector chain (lane j of a vector fma is the scalar fma of column j: the
+    // same operations). After at least one full vector, the tail vector ends at the block's end and overlaps the
+    // last full one: it is computed from C's values before any store, so the overlapping lanes get the same value
+    // twice, never a second fma. With no full vector, it is a zero-padded partial vector, whose k rows of B are
+    // gathered once for all the rows of C.
     let overlapping = Count.value > 0 && tail > 0
     let tailOffset = overlapping ? end - width : tailStart
     var b0 = V(), b1 = V(), b2 = V(), b3 = V(), b4 = V(), b5 = V(), b6 = V(), b7 = V()
-    if tail > 0 {
+    if tail > 0 && !overlapping {
         @inline(__always) func gather(_ p: Int) -> V {
-            guard p < k else { return V() }
-            return overlapping ? loadVector(b + p * ldb + tailOffset) : loadPartial(b + p * ldb + tailOffset, tail)
+            p < k ? loadPartial(b + p * ldb + tailOffset, tail) : V()
         }
         b0 = gather(0); b1 = gather(1); b2 = gather(2); b3 = gather(3)
         b4 = gather(4); b5 = gather(5); b6 = gather(6); b7 = gather(7)
     }
     for i in 0..<m {
         let row = c + i * ldc + column
+        let target = c + i * ldc + tailOffset
         @inline(__always) func start(_ v: Int) -> V { fromZero || Count.value <= v ? V() : loadVector(row + v * width) }
         var c0 = start(0), c1 = start(1), c2 = start(2), c3 = start(3)
         var c4 = start(4), c5 = start(5), c6 = start(6), c7 = start(7)
+        // The tail starts from C's values before any store of this row (the overlapping lanes included).
+        var t = V()
+        if tail > 0 && !fromZero { t = overlapping ? loadVector(target) : loadPartial(UnsafePointer(target), tail) }
+        // Term p: A[p, i] (down A's column i, one broadcast for the whole row) times B's row p. An overlapping
+        // tail is one more vector of the same row of B, read with the others: the loop is written twice, with
+        // and without it, so that neither copy tests for it at every term.
         var bRow = b + column
-        for p in 0..<k {
-            let x = V(repeating: a[p * lda + i])
-            if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
-            if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
-            if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
-            if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
-            if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
-            if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
-            if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
-            if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
-            bRow += ldb
+        var aTerm = a + i
+        if overlapping {
+            let tailColumn = tailOffset - column
+            for _ in 0..<k {
+                let x = V(repeating: aTerm.pointee)
+                if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
+                if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
+                if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
+                if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
+                if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
+                if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
+                if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
+                if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
+                t = t.addingProduct(x, loadVector(bRow + tailColumn))
+                bRow += ldb
+                aTerm += lda
+            }
+        } else {
+            for _ in 0..<k {
+                let x = V(repeating: aTerm.pointee)
+                if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
+                if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
+                if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
+                if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
+                if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
+                if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
+                if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
+                if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
+                bRow += ldb
+                aTerm += lda
+            }
         }
         @inline(__always) func finish(_ v: V) -> V { scale == nil ? v : v * factor }
-        let target = c + i * ldc + tailOffset
-        var t = V()
         if tail > 0 {
-            if !fromZero { t = overlapping ? loadVector(target) : loadPartial(UnsafePointer(target), tail) }
-            @inline(__always) func step(_ p: Int, _ bp: V) {
-                if p < k { t = t.addingProduct(V(repeating: a[p * lda + i]), bp) }
+            if !overlapping {
+                // A partial tail (no full vector before it), from B's gathered rows.
+                @inline(__always) func step(_ p: Int, _ bp: V) {
+                    if p < k { t = t.addingProduct(V(repeating: a[p * lda + i]), bp) }
+                }
+                step(0, b0); step(1, b1); step(2, b2); step(3, b3); step(4, b4); step(5, b5); step(6, b6); step(7, b7)
             }
-            step(0, b0); step(1, b1); step(2, b2); step(3, b3); step(4, b4); step(5, b5); step(6, b6); step(7, b7)
             t = finish(t)
         }
         if Count.value > 0 { storeVector(finish(c0), row) }
