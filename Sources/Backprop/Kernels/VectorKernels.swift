@@ -389,47 +389,32 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
         let row = c + i * ldc + column
         let target = c + i * ldc + tailOffset
         @inline(__always) func start(_ v: Int) -> V { fromZero || Count.value <= v ? V() : loadVector(row + v * width) }
-        var c0 = start(0), c1 = start(1), c2 = start(2), c3 = start(3)
-        var c4 = start(4), c5 = start(5), c6 = start(6), c7 = start(7)
+        var sums = (start(0), start(1), start(2), start(3), start(4), start(5), start(6), start(7))
         // The tail starts from C's values before any store of this row (the overlapping lanes included).
         var t = V()
         if tail > 0 && !fromZero { t = overlapping ? loadVector(target) : loadPartial(UnsafePointer(target), tail) }
         // Term p: A[p, i] (down A's column i, one broadcast for the whole row) times B's row p. An overlapping
-        // tail is one more vector of the same row of B, read with the others: the loop is written twice, with
-        // and without it, so that neither copy tests for it at every term.
+        // tail is one more vector of the same row of B, read with the others: two loops, with and without it, so
+        // that neither tests for it at every term.
         var bRow = b + column
         var aTerm = a + i
         if overlapping {
             let tailColumn = tailOffset - column
             for _ in 0..<k {
                 let x = V(repeating: aTerm.pointee)
-                if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
-                if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
-                if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
-                if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
-                if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
-                if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
-                if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
-                if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
+                addTerm(Count.self, x, bRow, &sums)
                 t = t.addingProduct(x, loadVector(bRow + tailColumn))
                 bRow += ldb
                 aTerm += lda
             }
         } else {
             for _ in 0..<k {
-                let x = V(repeating: aTerm.pointee)
-                if Count.value > 0 { c0 = c0.addingProduct(x, loadVector(bRow)) }
-                if Count.value > 1 { c1 = c1.addingProduct(x, loadVector(bRow + width)) }
-                if Count.value > 2 { c2 = c2.addingProduct(x, loadVector(bRow + 2 * width)) }
-                if Count.value > 3 { c3 = c3.addingProduct(x, loadVector(bRow + 3 * width)) }
-                if Count.value > 4 { c4 = c4.addingProduct(x, loadVector(bRow + 4 * width)) }
-                if Count.value > 5 { c5 = c5.addingProduct(x, loadVector(bRow + 5 * width)) }
-                if Count.value > 6 { c6 = c6.addingProduct(x, loadVector(bRow + 6 * width)) }
-                if Count.value > 7 { c7 = c7.addingProduct(x, loadVector(bRow + 7 * width)) }
+                addTerm(Count.self, V(repeating: aTerm.pointee), bRow, &sums)
                 bRow += ldb
                 aTerm += lda
             }
         }
+        let (c0, c1, c2, c3, c4, c5, c6, c7) = sums
         @inline(__always) func finish(_ v: V) -> V { scale == nil ? v : v * factor }
         if tail > 0 {
             if !overlapping {
@@ -453,6 +438,23 @@ func shortSumBlock<T: BackpropScalar, Count: VectorCount>(
             if overlapping { storeVector(t, target) } else { storePartial(t, target, tail) }
         }
     }
+}
+
+/// One term of a short sum's row: sums[v] += x · B[p, v-th vector] for the first `Count` vectors of B's row p.
+@inlinable @inline(__always)
+func addTerm<T: BackpropScalar, Count: VectorCount>(
+    _: Count.Type, _ x: T.Vector, _ bRow: UnsafePointer<T>,
+    _ sums: inout (T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector, T.Vector)
+) {
+    let width = T.Vector.scalarCount
+    if Count.value > 0 { sums.0 = sums.0.addingProduct(x, loadVector(bRow)) }
+    if Count.value > 1 { sums.1 = sums.1.addingProduct(x, loadVector(bRow + width)) }
+    if Count.value > 2 { sums.2 = sums.2.addingProduct(x, loadVector(bRow + 2 * width)) }
+    if Count.value > 3 { sums.3 = sums.3.addingProduct(x, loadVector(bRow + 3 * width)) }
+    if Count.value > 4 { sums.4 = sums.4.addingProduct(x, loadVector(bRow + 4 * width)) }
+    if Count.value > 5 { sums.5 = sums.5.addingProduct(x, loadVector(bRow + 5 * width)) }
+    if Count.value > 6 { sums.6 = sums.6.addingProduct(x, loadVector(bRow + 6 * width)) }
+    if Count.value > 7 { sums.7 = sums.7.addingProduct(x, loadVector(bRow + 7 * width)) }
 }
 
 /// s[j] = Σₖ W[j, k] · δ′[k] for k = 0…n−1 in order: the (Wˡ⁺¹ δˡ⁺¹) of the hidden error, before ∘ σ′.
