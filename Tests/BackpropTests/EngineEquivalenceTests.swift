@@ -22,8 +22,8 @@ struct EngineEquivalenceTests {
 
     /// Hidden widths × batch sizes 1, 3, 7, 33, 257 (none a multiple of a SIMD width), and wide inputs; and
     /// Nielsen's 784-100-10 at small batches: a weight gradient of at most 8 examples over 100 columns is a short
-    /// sum whose row spans more than one block of eight vectors (this once trapped, for any width from 9 to 16
-    /// vectors).
+    /// sum whose row spans more than one block of eight vectors (this once trapped, for any width of more than
+    /// eight full vectors that is not a multiple of eight of them: 100 or 200 units, not 257 in Float or Double).
     static let widths: [NetworkCase] = [1, 3, 7, 33, 257].flatMap { width in
         [1, 3, 7, 33, 257].map { m in
             NetworkCase(sizes: [7, width, 3], hidden: .sigmoid, output: .softmaxCrossEntropy, examples: m)
