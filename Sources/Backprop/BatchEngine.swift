@@ -12,12 +12,12 @@
 /// product, 1/m after the weight-gradient product. Row i of Δˡ is example i's δˡ: the same numbers the loop
 /// engine computes, to the last bit (docs/bitwise-identity.md).
 ///
-/// With `threads > 1` a batch of at least `rowSplitMinimumRows` examples per thread is split by rows for the whole
-/// forward and error pass (each thread runs it on its share of the examples: `RowPass`), then every layer's bias
-/// sums are split by columns, and each weight-gradient product's output is split between the threads; a smaller
-/// batch splits every product's output instead (whole tiles of rows or columns) and sums the biases on one thread. No split ever divides a sum, so the gradients are bitwise the same for any thread
-/// count. The matrices live in a workspace made on the
-/// first call and grown only when a larger batch arrives, so steady-state calls allocate nothing.
+/// With `threads > 1` a batch of at least `rowSplitMinimumRows` examples per thread becomes a list of tasks that
+/// the threads take in turn (`RowPass`): packing the weights, the forward and error pass on chunks of rows, the
+/// bias sums by columns, and the weight gradients by rows of each ∂Wˡ; a smaller batch splits every product's
+/// output instead (whole tiles of rows or columns) and sums the biases on one thread. No split ever divides a sum,
+/// so the gradients are bitwise the same for any thread count. The matrices live in a workspace made on the first
+/// call and grown only when a larger batch arrives, so steady-state calls allocate nothing.
 ///
 /// - Complexity: 2m·(2·Σ h_{l−1}h_l + Σ_{l≥2} h_{l−1}h_l) flops in three GEMMs per layer.
 public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
@@ -35,13 +35,12 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
     @usableFromInline var workspace: Workspace?
     /// The row-split pass's jobs, one per hidden activation, made on first use (see `RowPassJob`).
     @usableFromInline var rowPassJobs: [ObjectIdentifier: AnyObject] = [:]
-    /// The barrier of the threads of a row-split pass.
-    @usableFromInline let rowPassBarrier = SpinBarrier()
+    /// The task numbers of a pass run as tasks by several threads.
+    @usableFromInline let rowPassTasks = TaskCounter()
 
-    /// The fewest examples per thread for which the forward and error passes are split by rows (one fork for the
-    /// whole pass, `RowPass`); a smaller batch splits each product by its larger side instead. The row split pays
-    /// most where the products are small (784-30-10: its output and hidden-error products were too small to split
-    /// at all); where each product is large (784-256-128-10) the two ways come out about even.
+    /// The fewest examples per thread for which a call runs as tasks over row chunks (one fork for the whole call,
+    /// `RowPass`); a smaller batch splits each product by its larger side instead. The row chunks pay most where
+    /// the products are small (784-30-10: its output and hidden-error products were too small to split at all).
     @inlinable public static var rowSplitMinimumRows: Int { 48 }
 
     /// A batch engine whose matrix products use `threads` threads (the calling one included).
@@ -66,6 +65,8 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
         @usableFromInline let logits = AlignedBuffer<Scalar>()
         /// ℓᵢ, each example's loss, summed in order once all are known.
         @usableFromInline let losses = AlignedBuffer<Scalar>()
+        /// The weights and errors packed once per call when several threads share the pass (`RowPass`).
+        @usableFromInline let packedOperands = AlignedBuffer<Scalar>()
         @usableFromInline let parameters: UnsafeMutablePointer<UnsafePointer<Scalar>>
         @usableFromInline let gradients: UnsafeMutablePointer<UnsafeMutablePointer<Scalar>>
 
@@ -126,10 +127,8 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
         let record = recordsPhases
         // A batch with enough rows for every thread is split by rows for the whole forward and error pass.
         let rowParts = pool == nil ? 1 : min(threads, m / Self.rowSplitMinimumRows)
-        var sharedBlockCapacity = 0
         if rowParts > 1 {
-            sharedBlockCapacity = RowPass<Hidden>.sharedBlockCapacity(sizes: sizes)
-            gemmWorkspaces[0].sharedB.reserve(2 * sharedBlockCapacity)
+            workspace.packedOperands.reserve(RowPass<Hidden>.packedCapacity(sizes: sizes, examples: m))
         }
         var lossSum: Scalar = 0
         let scale = 1 / Scalar(m)
@@ -154,30 +153,38 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
                             workspace: workspace, output: network.output, parameters: workspace.parameters,
                             gradients: grads, x: x,
                             y: ys.baseAddress!, gemmWorkspaces: gemmWorkspaces, pool: pool,
-                            sharedB: gemmWorkspaces[0].sharedB.pointer, sharedBlockCapacity: sharedBlockCapacity,
-                            barrier: rowPassBarrier, records: record)
+                            packed: workspace.packedOperands.pointer, tasks: rowPassTasks, records: record)
                         var clock = record ? MonotonicClock.nanoseconds() : 0
+                        // The losses in example order, as the loop engine adds them. (Returned, not added to
+                        // `lossSum` here: a local variable captured by a nested function is boxed on the heap.)
+                        @inline(__always) func sumOfLosses() -> Scalar {
+                            let losses = workspace.losses.pointer
+                            var sum: Scalar = 0
+                            for i in 0..<m { sum += losses[i] }
+                            return sum
+                        }
                         if let pool, rowParts > 1 {
+                            // Everything, weight gradients included, as tasks the threads take in turn.
                             let job = rowPassJob(Hidden.self)
                             job.pass = pass
                             job.examples = m
                             job.parts = rowParts
+                            rowPassTasks.reset()
                             pool.run(parts: rowParts, job.body!)
                             job.pass = nil
                             lastPhaseTimes = job.times
-                        } else {
-                            lastPhaseTimes = pass.run(part: 0, of: 1, examples: m)
+                            lossSum = sumOfLosses()
+                            if record {
+                                // What the calling thread waited for the others at the join (they were finishing
+                                // their last weight-gradient tasks) counts as weight-gradient time.
+                                let now = MonotonicClock.nanoseconds()
+                                lastPhaseTimes.weightGradients += Double(now &- clock) * 1e-9 - lastPhaseTimes.total
+                            }
+                            return
                         }
-                        // The losses in example order, as the loop engine adds them.
-                        let losses = workspace.losses.pointer
-                        for i in 0..<m { lossSum += losses[i] }
-                        if record {
-                            // What the calling thread waited for the others at the join (they were finishing their
-                            // bias sums) counts as bias-gradient time.
-                            let now = MonotonicClock.nanoseconds()
-                            lastPhaseTimes.biasGradients += Double(now &- clock) * 1e-9 - lastPhaseTimes.total
-                            clock = now
-                        }
+                        lastPhaseTimes = pass.run(examples: m)
+                        lossSum = sumOfLosses()
+                        if record { clock = MonotonicClock.nanoseconds() }
                         // The times go straight into the engine (a class): a local captured by `lap` would be
                         // boxed on the heap.
                         @inline(__always) func lap(_ phase: WritableKeyPath<PhaseTimes, Double>) {

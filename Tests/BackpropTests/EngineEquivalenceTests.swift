@@ -102,15 +102,25 @@ struct EngineEquivalenceTests {
         }
     }
 
-    @Test("the row split's shares cover the batch in order, within one example of each other",
-          arguments: [1, 2, 3, 4, 7], [1, 7, 96, 97, 257])
-    func rowShares(_ parts: Int, _ m: Int) {
-        let shares = (0..<parts).map { BatchEngine<Double>.RowPass<SigmoidKernel<Double>>.rows(part: $0, of: parts, examples: m) }
-        #expect(shares.first?.lowerBound == 0)
-        #expect(shares.last?.upperBound == m)
-        for (a, b) in zip(shares, shares.dropFirst()) { #expect(a.upperBound == b.lowerBound) }
-        let counts = shares.map(\.count)
-        #expect(counts.max()! - counts.min()! <= 1, "shares \(counts)")
+    @Test("the row chunks cover the batch in order, in whole register tiles, shrinking towards the end",
+          arguments: [1, 2, 3, 4, 7], [1, 7, 96, 97, 257, 1024])
+    func rowChunks(_ parts: Int, _ m: Int) {
+        typealias Pass = BatchEngine<Double>.RowPass<SigmoidKernel<Double>>
+        let mr = GEMMBlocking<Double>.mr, minimum = Pass.minimumChunkRows
+        let count = Pass.chunkCount(examples: m, parts: parts)
+        let chunks = (0..<count).map { Pass.rows(chunk: $0, examples: m, parts: parts) }
+        #expect(chunks.first?.lowerBound == 0)
+        #expect(chunks.last?.upperBound == m)
+        for (a, b) in zip(chunks, chunks.dropFirst()) {
+            #expect(a.upperBound == b.lowerBound)
+            #expect(a.count % mr == 0 && a.count >= minimum, "a chunk of \(a.count) rows before the last")
+            // No chunk is larger than an earlier one, but for the last, which may take a few rows more.
+            #expect(b.count <= a.count || b == chunks.last, "chunk sizes \(chunks.map(\.count))")
+        }
+        #expect(chunks.last!.count < minimum + mr, "the last chunk has \(chunks.last!.count) rows")
+        // Never more than half of an equal share at once, so that every thread gets several chunks.
+        #expect(chunks.allSatisfy { $0.count <= max(m / (2 * parts), minimum + mr - 1) }, "\(chunks.map(\.count))")
+        if m == 257 && parts == 2 { #expect(chunks.map(\.count) == [60, 48, 36, 24, 24, 24, 24, 17]) }
     }
 
     @Test("the bias sums' column shares cover the layer in order, cut at whole vectors",

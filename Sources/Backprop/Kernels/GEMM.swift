@@ -466,11 +466,14 @@ func microKernel<T: BackpropScalar, Layout: OperandLayout>(
 /// 48 bytes past a line), the columns before the first line boundary are packed as a narrow first sliver, so that
 /// every sliver read in place starts on a line: each row of it is then one line, not two, and no vector load
 /// straddles two.
+///
+/// With `prepackedB` (all of op(B) packed beforehand, `PrepackedB`), the packed path reads B's blocks from it and
+/// packs none; the matrix–vector path (m ≤ 2) and the short sum (K ≤ 8) read B in place as always.
 @inlinable
 func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
     start: GEMMStart<T>, epilogue: E, rowOffset: Int, columnOffset: Int, workspace: GEMMWorkspace<T>,
-    sharedB: SharedPackedB<T>? = nil
+    sharedB: SharedPackedB<T>? = nil, prepackedB: UnsafePointer<T>? = nil
 ) where E.Scalar == T {
     let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
     let kcMax = GEMMBlocking<T>.kc, mcMax = GEMMBlocking<T>.mc, ncMax = GEMMBlocking<T>.nc
@@ -528,7 +531,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         if scale == nil { epilogue.finish(c, ldc, row: rowOffset, column: columnOffset, rows: m, columns: n) }
         return
     }
-    let packAllOfB = sharedB != nil || b.transposed || (m + mr - 1) / mr > 4
+    let packAllOfB = sharedB != nil || prepackedB != nil || b.transposed || (m + mr - 1) / mr > 4
     let packAllOfA = a.transposed || (n + nr - 1) / nr > 4
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
     // K in equal blocks of at most KC (a multiple of 8): 784 = 4 × 196 is packed as 200 + 200 + 200 + 184, not
@@ -545,6 +548,8 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
 
     var jc = 0
     var blockIndex = sharedB?.firstBlock ?? 0
+    // Where the next block of a prepacked B starts (`PrepackedB`: the blocks in the order this loop reads them).
+    var prepackedOffset = 0
     while jc < n {
         let nc = min(ncMax, n - jc)
         // B in place: the columns before its first cache-line boundary (0 when B starts on one, or when its rows
@@ -564,7 +569,10 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
             let kc = min(kcBlock, k - pc)
             let first = pc == 0, last = pc + kc == k
             let prefetchC = kc >= GEMMBlocking<T>.prefetchDepth
-            if let sharedB {
+            if let prepackedB {
+                packedB = UnsafeMutablePointer(mutating: prepackedB + prepackedOffset)
+                prepackedOffset += kc * ((nc + nr - 1) / nr * nr)
+            } else if let sharedB {
                 // Every part packs its share of this block's slivers into the shared buffer, then waits for the
                 // others: each part then reads the whole block. Two buffers alternate, so a part still computing
                 // with block i (no part can be past the wait of block i + 1) never sees block i + 2 written.
