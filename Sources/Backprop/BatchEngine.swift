@@ -33,7 +33,7 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
     @usableFromInline let pool: WorkerPool?
     @usableFromInline let gemmWorkspaces: [GEMMWorkspace<Scalar>]
     @usableFromInline var workspace: Workspace?
-    /// The row-split pass's jobs, one per hidden activation, made on first use (see `RowPassJob`).
+    /// The jobs of calls run as tasks, one per hidden activation, made on first use (see `RowPassJob`).
     @usableFromInline var rowPassJobs: [ObjectIdentifier: AnyObject] = [:]
     /// The task numbers of a pass run as tasks by several threads.
     @usableFromInline let rowPassTasks = TaskCounter()
@@ -210,7 +210,7 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
         gradients.loss = lossSum * scale
     }
 
-    /// The row-split pass's job for `Hidden`, made (with its closure) the first time.
+    /// The job of a call run as tasks for `Hidden`, made (with its closure) the first time.
     @inlinable
     func rowPassJob<Hidden: ActivationKernel>(_: Hidden.Type) -> RowPassJob<Hidden> where Hidden.Scalar == Scalar {
         if let job = rowPassJobs[ObjectIdentifier(Hidden.self)] {

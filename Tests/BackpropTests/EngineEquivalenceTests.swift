@@ -67,9 +67,9 @@ struct EngineEquivalenceTests {
         try compare(testCase, precision, threads: 2)
     }
 
-    /// Batches large enough for the row-split pass (`BatchEngine.RowPass`): at least `rowSplitMinimumRows`
-    /// examples per thread, shares that are not whole register tiles, K at, below and above the sharing threshold
-    /// of 8, more than one K-block (257 and 300 inputs), every hidden activation.
+    /// Batches large enough to run as tasks (`BatchEngine.RowPass`): at least `rowSplitMinimumRows` examples per
+    /// thread, a last row chunk that is not a whole register tile (m = 301, 146, 200), K of 1 to 9 and more than one
+    /// K-block (257 and 300 inputs) in the packed weights, every hidden activation.
     static let rowSplit: [NetworkCase] = [
         NetworkCase(sizes: [300, 65, 33, 10], hidden: .tanh, output: .softmaxCrossEntropy, examples: 301),
         NetworkCase(sizes: [257, 7, 33], hidden: .sigmoid, output: .sigmoidCrossEntropy, examples: 146),

@@ -102,7 +102,7 @@ enum GEMMBlocking<Scalar: BackpropScalar> {
     }
 
     /// The packed blocks of B that one product of C [·, n] over a sum of `k` uses, one per (NC panel, K block):
-    /// the packing steps a shared B (`SharedPackedB`) goes through.
+    /// the packing steps of a shared B (`SharedPackedB`), the packing tasks of a prepacked one (`PrepackedB`).
     @inlinable static func packedBlockCount(n: Int, k: Int) -> Int {
         let depth = kBlockDepth(k)
         return (n + nc - 1) / nc * ((k + depth - 1) / depth)
@@ -547,7 +547,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
     let edge = workspace.edgeTile.pointer
 
     var jc = 0
-    var blockIndex = sharedB?.firstBlock ?? 0
+    var blockIndex = 0
     // Where the next block of a prepacked B starts (`PrepackedB`: the blocks in the order this loop reads them).
     var prepackedOffset = 0
     while jc < n {
@@ -680,10 +680,10 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
 /// 1/parts of every K-block's slivers instead of all of them (with two threads, each packed the whole of W¹, 784 ×
 /// 256, for its half of the rows).
 ///
-/// The blocks alternate between two halves of `buffer`, by a block index that starts at `firstBlock`. Parts that
-/// run several products one after another without joining (the batch engine's row split) carry the index on from
-/// product to product, so that a part starting the next product never packs into the half another part may still
-/// be reading; for that they also use one `blockCapacity` for all the products.
+/// The blocks alternate between the two halves of `buffer`, so that one barrier per block is enough: no part can
+/// start packing block i + 2 (into the half of block i) before every part has finished with block i, since it has
+/// passed block i + 1's barrier. (The batch engine's large batches pack all of B once per call instead,
+/// `PrepackedB`, and need no barrier.)
 @usableFromInline
 struct SharedPackedB<T: BackpropScalar> {
     /// Two blocks of `blockCapacity` scalars, used alternately.
@@ -691,18 +691,14 @@ struct SharedPackedB<T: BackpropScalar> {
     @usableFromInline let blockCapacity: Int
     @usableFromInline let part: Int, parts: Int
     @usableFromInline let barrier: SpinBarrier
-    /// The index of this product's first block (its parity picks the half of `buffer`).
-    @usableFromInline let firstBlock: Int
 
     @inlinable
-    init(buffer: UnsafeMutablePointer<T>, blockCapacity: Int, part: Int, parts: Int, barrier: SpinBarrier,
-         firstBlock: Int = 0) {
+    init(buffer: UnsafeMutablePointer<T>, blockCapacity: Int, part: Int, parts: Int, barrier: SpinBarrier) {
         self.buffer = buffer
         self.blockCapacity = blockCapacity
         self.part = part
         self.parts = parts
         self.barrier = barrier
-        self.firstBlock = firstBlock
     }
 }
 
