@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// A reusable barrier for the parts of one parallel job: `wait(parties:)` returns once that many threads have
@@ -28,10 +23,6 @@ final class SpinBarrier: @unchecked Sendable {
             generation.add(1, ordering: .releasing)
             return
         }
-        var checks = 0
-        while generation.load(ordering: .acquiring) == phase {
-            checks += 1
-            if checks > 4096 { sched_yield() }
-        }
+        spinWait { generation.load(ordering: .acquiring) != phase }
     }
 }

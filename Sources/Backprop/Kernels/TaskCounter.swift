@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// Hands out the tasks of one parallel job in order, to whichever thread asks first, and counts the finished ones:
@@ -47,14 +42,10 @@ final class TaskCounter: @unchecked Sendable {
     @usableFromInline
     var finishedCount: Int { finished.load(ordering: .acquiring) }
 
-    /// Returns once at least `count` tasks have finished: a short spin (the other thread's task is normally
-    /// microseconds from done), then `sched_yield` between checks, as `SpinBarrier` does.
+    /// Returns once at least `count` tasks have finished (`spinWait`: the other thread's task is normally
+    /// microseconds from done).
     @usableFromInline
     func wait(untilFinished count: Int) {
-        var checks = 0
-        while finished.load(ordering: .acquiring) < count {
-            checks += 1
-            if checks > 4096 { sched_yield() }
-        }
+        spinWait { finished.load(ordering: .acquiring) >= count }
     }
 }
