@@ -12,8 +12,8 @@ extension BatchEngine {
     /// Row i of the first three depends on row i of X and Y and on the parameters only. So with threads, a large
     /// batch is cut into row chunks, large first and smaller towards the end, and the threads run the whole pass
     /// on one chunk after another, each taking the next chunk when it is done with its last (a dynamic schedule,
-    /// `TaskCounter`). All
-    /// of the work of a call is tasks, numbered in four phases; a task may read what any earlier phase wrote:
+    /// `TaskCounter`). All of the work of a call is tasks, numbered in four phases; a task may read what any
+    /// earlier phase wrote:
     ///
     ///  1. pack every Wˡ and (Wˡ⁺¹)ᵀ once for all chunks (`PrepackedB`), a share of a K-block per task;
     ///  2. the row chunks (forward, output error, hidden errors), reading the packed weights;
