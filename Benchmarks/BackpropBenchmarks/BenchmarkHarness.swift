@@ -51,6 +51,9 @@ public struct CaseResult: Sendable {
     public var flops: FlopCount
     /// The largest relative difference between NumPy's gradients and the Swift engines', when NumPy ran.
     public var numpyMaximumRelativeDifference: Double?
+    /// The share (0…1) of the machine's CPU time that the host took while the case's samples ran (`HostCPUTime`);
+    /// nil where the system does not count it.
+    public var hostSteal: Double? = nil
 
     public func measurement(_ engine: String) -> EngineMeasurement? {
         measurements.first { $0.engine == engine }
@@ -104,7 +107,8 @@ public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
 ///    `untimedCallsPerSample` untimed calls, then times back-to-back calls for at least `minimumTime` on the
 ///    monotonic clock;
 /// 4. keeps every result alive (each call's loss goes into a checksum), so no work can be optimised away;
-/// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call.
+/// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call, and the share of the
+///    machine's CPU time that the host took while the samples ran (a shared host's "steal", `HostCPUTime`).
 public struct BenchmarkHarness: Sendable {
     public var settings: HarnessSettings
     /// Sum of every timed call's loss; exposed so the compiler must compute it.
@@ -179,6 +183,7 @@ public struct BenchmarkHarness: Sendable {
         let participants = engines.count + timers.count
         var times = [[Double]](repeating: [], count: participants)
         var externalRepetitions = [Int](repeating: 1, count: timers.count)
+        let cpuBefore = HostCPUTime.now()
         for round in 0..<settings.samples {
             let order = round % 2 == 0 ? Array(0..<participants) : Array((0..<participants).reversed())
             for index in order {
@@ -195,6 +200,7 @@ public struct BenchmarkHarness: Sendable {
             }
         }
 
+        let cpuAfter = HostCPUTime.now()
         var measurements: [EngineMeasurement] = []
         for index in engines.indices {
             var phases: PhaseTimes?
@@ -217,8 +223,11 @@ public struct BenchmarkHarness: Sendable {
                 times[engines.count + offset], repetitions: externalRepetitions[offset])))
         }
         checksum += sink
+        var steal: Double?
+        if let cpuBefore, let cpuAfter { steal = cpuAfter.stolenShare(since: cpuBefore) }
         return CaseResult(benchmarkCase: benchmarkCase, identical: true, measurements: measurements,
-                          flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: difference)
+                          flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: difference,
+                          hostSteal: steal)
     }
 
     /// Runs a case with the library's engines, in the case's precision.

@@ -46,6 +46,9 @@ public enum BenchmarkTable {
                       "loop GFLOP/s", "batch GFLOP/s", "identical"]
         // With several thread counts: the batch engine's gain over one thread, measured in the same rotation.
         if threaded { header.append("vs 1 thread") }
+        // Where the system counts it: the share of CPU time the host took during the case's samples.
+        let counted = results.contains { $0.hostSteal != nil }
+        if counted { header.append("steal") }
         let rows: [[String]] = results.map { r in
             let c = r.benchmarkCase
             func flops(_ engine: String, threads: Int) -> String {
@@ -56,9 +59,10 @@ public enum BenchmarkTable {
                        r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
                        flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
             if threaded { row.append(r.threadSpeedup.map { String(format: "%.2f×", $0) } ?? "-") }
+            if counted { row.append(r.hostSteal.map { String(format: "%.1f%%", 100 * $0) } ?? "-") }
             return row
         }
-        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 10])
+        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 10, 11])
     }
 
     /// The NumPy comparison: NumPy's rows and Swift/NumPy ratios for each form.

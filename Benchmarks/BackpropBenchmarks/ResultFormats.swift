@@ -26,12 +26,15 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
     public var percent_of_peak: Double?
     /// For a Swift engine, its speed over NumPy's same form (loop vs numpy-loop, batch vs numpy-batch).
     public var ratio_vs_numpy: Double?
+    /// The percentage of the machine's CPU time the host took while the case ran (the same for every engine of
+    /// the case; nil where the system does not count it).
+    public var host_steal_percent: Double? = nil
 
     /// The documented column order.
     public static let columns = [
         "network", "precision", "batch", "threads", "engine", "median_seconds", "examples_per_second", "gflops",
         "speedup_vs_loop", "identical", "p10_seconds", "p90_seconds", "min_seconds", "max_seconds", "samples",
-        "repetitions", "percent_of_peak", "ratio_vs_numpy",
+        "repetitions", "percent_of_peak", "ratio_vs_numpy", "host_steal_percent",
     ]
 
     var fields: [String] {
@@ -40,7 +43,7 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
                 number(examples_per_second), number(gflops), number(speedup_vs_loop),
                 identical.map { $0 ? "true" : "false" } ?? "", number(p10_seconds), number(p90_seconds),
                 number(min_seconds), number(max_seconds), String(samples), String(repetitions),
-                number(percent_of_peak), number(ratio_vs_numpy)]
+                number(percent_of_peak), number(ratio_vs_numpy), number(host_steal_percent)]
     }
 }
 
@@ -100,7 +103,8 @@ public struct BenchmarkReport: Codable, Sendable {
                     min_seconds: measurement.timing.minimum, max_seconds: measurement.timing.maximum,
                     samples: measurement.timing.samples, repetitions: measurement.timing.repetitions,
                     percent_of_peak: 100 * gflops / peak.peak(c.precision, threads: threads),
-                    ratio_vs_numpy: result.ratioToNumPy(measurement.engine))
+                    ratio_vs_numpy: result.ratioToNumPy(measurement.engine),
+                    host_steal_percent: result.hostSteal.map { 100 * $0 })
             }
         }
     }
@@ -140,7 +144,8 @@ public struct BenchmarkReport: Codable, Sendable {
                 speedup_vs_loop: try optional(8), identical: f[9].isEmpty ? nil : f[9] == "true",
                 p10_seconds: try number(10), p90_seconds: try number(11), min_seconds: try number(12),
                 max_seconds: try number(13), samples: Int(try number(14)), repetitions: Int(try number(15)),
-                percent_of_peak: try optional(16), ratio_vs_numpy: try optional(17))
+                percent_of_peak: try optional(16), ratio_vs_numpy: try optional(17),
+                host_steal_percent: try optional(18))
         }
     }
 }

@@ -86,6 +86,7 @@ enum BenchCommand: Subcommand {
         var runner = BenchmarkRunner(settings: settings, numpy: numpy)
         var results: [CaseResult] = []
         let started = MonotonicClock.nanoseconds()
+        let cpuAtStart = HostCPUTime.now()
         for (index, benchmarkCase) in cases.enumerated() {
             console.progress("[\(index + 1)/\(cases.count)] \(benchmarkCase)")
             do {
@@ -121,6 +122,11 @@ enum BenchCommand: Subcommand {
             }
             console.line()
             console.line(String(format: "%d cases in %.1f s. speedup = batch ex/s ÷ loop ex/s; GFLOP/s counts the same operations for both engines (docs/performance.md).", results.count, MonotonicClock.seconds(since: started)))
+            if let cpuAtStart, let share = HostCPUTime.now()?.stolenShare(since: cpuAtStart),
+               let worst = results.filter({ $0.hostSteal != nil }).max(by: { $0.hostSteal! < $1.hostSteal! }) {
+                let percent = { (share: Double) in String(format: "%.1f%%", 100 * share) }
+                console.line("steal = the host's share of this machine's CPU time (all CPUs) while a case's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(worst.benchmarkCase)).")
+            }
         }
         if let path = arguments.string("svg") {
             let subtitle = "\(machine.cpu), \(machine.build) build, \(machine.codeGeneration); median of \(settings.samples) samples"

@@ -55,6 +55,8 @@ struct BenchmarkHarnessTests {
         #expect(result.examplesPerSecond("batch")! > 0)
         #expect(harness.checksum.isFinite && harness.checksum != 0)
         #expect(result.threadSpeedup == nil)
+        // The host's share, when the samples spanned a clock tick (10 ms of two CPUs' time), is a share.
+        #expect(result.hostSteal.map { (0...1).contains($0) } ?? true)
     }
 
     @Test("every sample starts with the requested untimed calls", arguments: [0, 1, 3])

@@ -32,7 +32,26 @@ struct ResultFormatsTests {
             #expect(parsed.network == original.network && parsed.batch == original.batch && parsed.engine == original.engine)
             #expect(abs(parsed.median_seconds / original.median_seconds - 1) < 1e-5)
             #expect(parsed.identical == true)
+            #expect(parsed.host_steal_percent == original.host_steal_percent.map { Double(String(format: "%.6g", $0))! })
         }
+        #expect(header.hasSuffix(",ratio_vs_numpy,host_steal_percent"))
+    }
+
+    @Test("every engine of a case carries the case's steal share, in percent")
+    func stealColumn() throws {
+        var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))
+        var result = try harness.run(BenchmarkCase(sizes: [4, 3], examples: 8, precision: "double", threads: 2))
+        result.hostSteal = 0.0125
+        let report = BenchmarkReport(machine: .current(), peak: PeakRates(double: 40, float: 80, source: "given"),
+                                     settings: harness.settings, cases: [result])
+        #expect(report.results.count == 3)
+        #expect(report.results.allSatisfy { $0.host_steal_percent == 1.25 })
+        result.hostSteal = nil
+        let uncounted = BenchmarkReport(machine: .current(), peak: PeakRates(double: 40, float: 80, source: "given"),
+                                        settings: harness.settings, cases: [result])
+        let line = try #require(uncounted.csv().split(separator: "\n").last)
+        #expect(line.hasSuffix(","), "no figure: an empty last field")
+        #expect(try BenchmarkReport.parseCSV(uncounted.csv()).allSatisfy { $0.host_steal_percent == nil })
     }
 
     @Test("JSON has one record per engine and case with the documented keys")
