@@ -51,8 +51,8 @@ public struct CaseResult: Sendable {
     public var flops: FlopCount
     /// The largest relative difference between NumPy's gradients and the Swift engines', when NumPy ran.
     public var numpyMaximumRelativeDifference: Double?
-    /// The share (0…1) of the machine's CPU time that the host took while the case's samples ran (`HostCPUTime`);
-    /// nil where the system does not count it.
+    /// The share (0…1) of the time the machine's CPUs wanted to run that the host took while the case's samples
+    /// ran (`HostCPUTime`); nil where the system does not count it.
     public var hostSteal: Double? = nil
 
     public func measurement(_ engine: String) -> EngineMeasurement? {
@@ -108,7 +108,8 @@ public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
 ///    monotonic clock;
 /// 4. keeps every result alive (each call's loss goes into a checksum), so no work can be optimised away;
 /// 5. reports the median, the extremes and the 10th/90th percentiles of seconds per call, and the share of the
-///    machine's CPU time that the host took while the samples ran (a shared host's "steal", `HostCPUTime`).
+///    time the machine's CPUs wanted to run that the host took while the samples ran (a shared host's "steal",
+///    `HostCPUTime`).
 public struct BenchmarkHarness: Sendable {
     public var settings: HarnessSettings
     /// Sum of every timed call's loss; exposed so the compiler must compute it.

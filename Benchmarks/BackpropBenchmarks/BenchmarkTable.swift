@@ -46,7 +46,8 @@ public enum BenchmarkTable {
                       "loop GFLOP/s", "batch GFLOP/s", "identical"]
         // With several thread counts: the batch engine's gain over one thread, measured in the same rotation.
         if threaded { header.append("vs 1 thread") }
-        // Where the system counts it: the share of CPU time the host took during the case's samples.
+        // Where the system counts it: the share of the time the CPUs wanted to run that the host took during the
+        // case's samples.
         let counted = results.contains { $0.hostSteal != nil }
         if counted { header.append("steal") }
         let rows: [[String]] = results.map { r in

@@ -26,8 +26,8 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
     public var percent_of_peak: Double?
     /// For a Swift engine, its speed over NumPy's same form (loop vs numpy-loop, batch vs numpy-batch).
     public var ratio_vs_numpy: Double?
-    /// The percentage of the machine's CPU time the host took while the case ran (the same for every engine of
-    /// the case; nil where the system does not count it).
+    /// The percentage of the time the machine's CPUs wanted to run that the host took while the case ran (the
+    /// same for every engine of the case; nil where the system does not count it).
     public var host_steal_percent: Double? = nil
 
     /// The documented column order.

@@ -125,7 +125,7 @@ enum BenchCommand: Subcommand {
             if let cpuAtStart, let share = HostCPUTime.now()?.stolenShare(since: cpuAtStart),
                let worst = results.filter({ $0.hostSteal != nil }).max(by: { $0.hostSteal! < $1.hostSteal! }) {
                 let percent = { (share: Double) in String(format: "%.1f%%", 100 * share) }
-                console.line("steal = the host's share of this machine's CPU time (all CPUs) while a case's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(worst.benchmarkCase)).")
+                console.line("steal = the share of the time this machine's CPUs wanted to run that the host took, while a case's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(worst.benchmarkCase)).")
             }
         }
         if let path = arguments.string("svg") {
