@@ -25,14 +25,21 @@ public struct HostCPUTime: Equatable, Sendable {
     /// Reads the aggregate `cpu` line of /proc/stat's text:
     /// `cpu  user nice system idle iowait irq softirq steal guest guest_nice`.
     /// Guest time is already inside user and nice, so only the first eight fields count. nil when there is no
-    /// such line or it has fewer than eight numbers (a kernel older than 2.6.11 has no steal field).
+    /// such line, it has fewer than eight numbers (a kernel older than 2.6.11 has no steal field), or their sum
+    /// does not fit in 64 bits.
     public static func parse(_ text: String) -> HostCPUTime? {
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.first == "cpu" else { continue }
             let ticks = fields.dropFirst().prefix(8).compactMap { UInt64($0) }
             guard ticks.count == 8 else { return nil }
-            return HostCPUTime(wanted: ticks.reduce(0, +) - ticks[3] - ticks[4], stolen: ticks[7])
+            var wanted: UInt64 = 0
+            for (index, count) in ticks.enumerated() where index != 3 && index != 4 {  // not idle, not iowait
+                let (sum, overflow) = wanted.addingReportingOverflow(count)
+                if overflow { return nil }
+                wanted = sum
+            }
+            return HostCPUTime(wanted: wanted, stolen: ticks[7])
         }
         return nil
     }

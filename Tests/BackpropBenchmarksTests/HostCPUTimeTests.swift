@@ -21,6 +21,7 @@ struct HostCPUTimeTests {
         "cpu  1 2 3 4 5 6 7\n",          // seven fields: a kernel without steal accounting
         "cpu0 1 2 3 4 5 6 7 8\n",        // only a per-CPU line
         "cpu  1 2 3 x 5 6 7 8\n",        // not a number
+        "cpu  18446744073709551615 1 0 0 0 0 0 0\n",  // a sum past 64 bits
         "",
     ])
     func refusesIncompleteText(_ text: String) {
