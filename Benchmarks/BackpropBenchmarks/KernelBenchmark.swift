@@ -51,6 +51,9 @@ public struct KernelResult: Sendable {
     public var gigaflops: Double { kernelCase.flops / timing.median / 1e9 }
     /// GB/s at the median time, for the memory-bound kernels.
     public var gigabytesPerSecond: Double? { kernelCase.bytesMoved.map { $0 / timing.median / 1e9 } }
+    /// The share (0…1) of the time the CPUs wanted to run that the host took while the samples ran (the kernel's
+    /// and, with a reference, NumPy's, which share the rotation and so the figure); nil where it is not counted.
+    public var hostSteal: Double? = nil
 }
 
 /// The cases and the timing of `backprop bench --kernels`.
@@ -177,6 +180,7 @@ public enum KernelBenchmark {
         let repetitions = max(1, Int((settings.minimumTime / (MonotonicClock.seconds(since: start) / Double(calls))).rounded(.up)))
         var times: [Double] = [], externalTimes: [Double] = []
         var externalRepetitions = 1
+        let cpuBefore = HostCPUTime.now()
         for round in 0..<settings.samples {
             func own() {
                 sink += body()  // untimed, as every sample starts (the reference's samples do the same)
@@ -192,12 +196,16 @@ public enum KernelBenchmark {
             }
             if round % 2 == 0 { own(); try theirs() } else { try theirs(); own() }
         }
+        var steal: Double?
+        if let cpuBefore, let cpuAfter = HostCPUTime.now() { steal = cpuAfter.stolenShare(since: cpuBefore) }
         if sink.isNaN { print("", terminator: "") }  // keeps every result alive
-        var results = [KernelResult(kernelCase: c, timing: TimingSummary(times, repetitions: repetitions))]
+        var results = [KernelResult(kernelCase: c, timing: TimingSummary(times, repetitions: repetitions),
+                                    hostSteal: steal)]
         if let external, !externalTimes.isEmpty {
             var theirs = c
             theirs.kernel = external.name
-            results.append(KernelResult(kernelCase: theirs, timing: TimingSummary(externalTimes, repetitions: externalRepetitions)))
+            results.append(KernelResult(kernelCase: theirs, timing: TimingSummary(externalTimes, repetitions: externalRepetitions),
+                                        hostSteal: steal))
         }
         return results
     }

@@ -36,6 +36,7 @@ enum KernelsCommand {
             console.note("WARNING: this is a DEBUG build; its timings mean nothing. Run: swift run -c release backprop bench --kernels")
         }
         var results: [KernelResult] = []
+        let cpuAtStart = HostCPUTime.now()
         for (index, kernelCase) in cases.enumerated() {
             console.progress("[\(index + 1)/\(cases.count)] \(kernelCase.label) \(kernelCase.precision) \(kernelCase.m)×\(kernelCase.n)×\(kernelCase.k)")
             var external: ExternalTimer?
@@ -68,19 +69,20 @@ enum KernelsCommand {
         switch format {
         case "csv":
             console.line("# \(machine.summary)")
-            console.line("kernel,precision,m,n,k,threads,median_seconds,gflops,gbytes_per_second")
+            console.line("kernel,precision,m,n,k,threads,median_seconds,gflops,gbytes_per_second,host_steal_percent")
             for r in results {
                 let c = r.kernelCase
                 let name = c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : "")
-                console.line("\(name),\(c.precision),\(c.m),\(c.n),\(c.k),\(c.threads),\(String(format: "%.6g", r.timing.median)),\(String(format: "%.4g", r.gigaflops)),\(r.gigabytesPerSecond.map { String(format: "%.4g", $0) } ?? "")")
+                console.line("\(name),\(c.precision),\(c.m),\(c.n),\(c.k),\(c.threads),\(String(format: "%.6g", r.timing.median)),\(String(format: "%.4g", r.gigaflops)),\(r.gigabytesPerSecond.map { String(format: "%.4g", $0) } ?? ""),\(r.hostSteal.map { String(format: "%.4g", 100 * $0) } ?? "")")
             }
         case "json":
-            struct Row: Encodable { var kernel: String, precision: String, m: Int, n: Int, k: Int, threads: Int, median_seconds: Double, gflops: Double, gbytes_per_second: Double?, role: String }
+            struct Row: Encodable { var kernel: String, precision: String, m: Int, n: Int, k: Int, threads: Int, median_seconds: Double, gflops: Double, gbytes_per_second: Double?, host_steal_percent: Double?, role: String }
             struct Report: Encodable { var machine: MachineInfo; var results: [Row] }
             let rows = results.map { r in
                 let c = r.kernelCase
                 return Row(kernel: c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : ""), precision: c.precision,
-                           m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, gbytes_per_second: r.gigabytesPerSecond, role: c.role)
+                           m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, gbytes_per_second: r.gigabytesPerSecond,
+                           host_steal_percent: r.hostSteal.map { 100 * $0 }, role: c.role)
             }
             console.write(String(decoding: try JSONCoding.encode(Report(machine: machine, results: rows)), as: UTF8.self) + "\n")
         default:
@@ -88,16 +90,28 @@ enum KernelsCommand {
             console.line("peak (\(peak.source), one thread): \(String(format: "%.1f", peak.double)) GFLOP/s double, \(String(format: "%.1f", peak.float)) float" + (numpyDescription.map { "; reference: \($0)" } ?? ""))
             console.line()
             var rows: [[String]] = []
+            // Where the system counts it: the share of the time the CPUs wanted to run that the host took.
+            let counted = results.contains { $0.hostSteal != nil }
             for r in results {
                 let c = r.kernelCase
                 let share = 100 * r.gigaflops / peak.peak(c.precision, threads: c.threads)
-                rows.append([c.label, c.precision, String(c.m), String(c.n), String(c.k), String(c.threads),
-                             String(format: "%.3g µs", r.timing.median * 1e6), String(format: "%.1f", r.gigaflops),
-                             String(format: "%.0f%%", share), numpyRate(c).map { String(format: "%.2f×", r.gigaflops / $0) } ?? "",
-                             r.gigabytesPerSecond.map { String(format: "%.1f", $0) } ?? "", c.role])
+                var row = [c.label, c.precision, String(c.m), String(c.n), String(c.k), String(c.threads),
+                           String(format: "%.3g µs", r.timing.median * 1e6), String(format: "%.1f", r.gigaflops),
+                           String(format: "%.0f%%", share), numpyRate(c).map { String(format: "%.2f×", r.gigaflops / $0) } ?? "",
+                           r.gigabytesPerSecond.map { String(format: "%.1f", $0) } ?? ""]
+                if counted { row.append(r.hostSteal.map { String(format: "%.1f%%", 100 * $0) } ?? "-") }
+                rows.append(row + [c.role])
             }
-            console.line(BenchmarkTable.render(["kernel", "precision", "m", "n", "k", "thr", "median", "GFLOP/s", "% peak",
-                                                "vs NumPy", "GB/s", "shape"], rows, rightAligned: [2, 3, 4, 5, 6, 7, 8, 9, 10]))
+            let header = ["kernel", "precision", "m", "n", "k", "thr", "median", "GFLOP/s", "% peak", "vs NumPy", "GB/s"]
+                + (counted ? ["steal"] : []) + ["shape"]
+            console.line(BenchmarkTable.render(header, rows, rightAligned: Set(2..<(counted ? 12 : 11))))
+            if let cpuAtStart, let share = HostCPUTime.now()?.stolenShare(since: cpuAtStart),
+               let worst = results.filter({ $0.hostSteal != nil }).max(by: { $0.hostSteal! < $1.hostSteal! }) {
+                let c = worst.kernelCase
+                let percent = { (share: Double) in String(format: "%.1f%%", 100 * share) }
+                console.line()
+                console.line("steal = the share of the time this machine's CPUs wanted to run that the host took, while a row's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(c.label) \(c.precision) \(c.m)×\(c.n)×\(c.k), \(c.threads) thread\(c.threads == 1 ? "" : "s")).")
+            }
         }
         return 0
     }

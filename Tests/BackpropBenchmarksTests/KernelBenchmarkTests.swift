@@ -67,6 +67,8 @@ struct KernelBenchmarkTests {
         #expect(result.timing.samples == 3)
         #expect(result.gigaflops > 0 && result.gigaflops.isFinite)
         #expect((result.gigabytesPerSecond != nil) == (kernelCase.bytesMoved != nil))
+        // The host's share, when the samples spanned a clock tick, is a share.
+        #expect(result.hostSteal.map { (0...1).contains($0) } ?? true)
     }
 }
 

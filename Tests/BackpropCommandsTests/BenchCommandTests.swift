@@ -55,6 +55,26 @@ struct BenchCommandTests {
         #expect(result.out.contains("loop µs/call") && result.out.contains("batch µs/call"))
     }
 
+    @Test("--kernels: the documented CSV columns, one line per row, and in the table a steal column on Linux")
+    func kernels() throws {
+        let kernels = ["bench", "--kernels", "--filter", "gemv-forward", "--precision", "float", "--min-time", "0.001",
+                       "--samples", "3", "--peak-gflops", "40"]
+        let csv = runCommand(kernels + ["--format", "csv"])
+        #expect(csv.code == 0, "\(csv.err)")
+        let lines = csv.out.split(separator: "\n").filter { !$0.hasPrefix("#") }
+        #expect(lines.first == "kernel,precision,m,n,k,threads,median_seconds,gflops,gbytes_per_second,host_steal_percent")
+        #expect(lines.count == 3, "the two gemv-forward shapes")
+        for line in lines.dropFirst() {
+            let fields = line.split(separator: ",", omittingEmptySubsequences: false)
+            #expect(fields.count == 10 && fields[0] == "gemv-forward" && Double(fields[8]).map { $0 > 0 } == true)
+        }
+        let table = runCommand(kernels)
+        #expect(table.code == 0)
+        #if os(Linux)
+        #expect(table.out.contains("steal") && table.out.contains("over the whole run"))
+        #endif
+    }
+
     @Test("bad flags are usage errors", arguments: [
         (["bench", "--net", "784"], "--net: '784' has one size"),
         (["bench", "--batch", "1,0"], "--batch: expected a positive integer, got '0'"),
