@@ -457,6 +457,63 @@ func microKernel<T: BackpropScalar, Layout: OperandLayout>(
     }
 }
 
+/// The full-height tiles (MR rows, 2 vectors) of one full-width column sliver of C, top to bottom, each as the
+/// block loop of `gemmSingleThread` would do it: the start (+0, the bias copied in, or C), the next tile's rows of C
+/// asked for, the micro-kernel, the epilogue after the last K-block. Only the calls are fewer: one per sliver.
+@usableFromInline
+struct TileColumn<T: BackpropScalar> {
+    @usableFromInline let tiles: Int
+    /// The rows of the row block below the last full tile (a ragged tile, done by the caller).
+    @usableFromInline let rowsAfter: Int
+    @usableFromInline let kc: Int
+    /// The first tile's top-left element of C.
+    @usableFromInline let c: UnsafeMutablePointer<T>
+    @usableFromInline let ldc: Int
+    @usableFromInline let loadC: Bool
+    /// The sliver's NR bias values, copied into each row before the first K-block.
+    @usableFromInline let bias: UnsafePointer<T>?
+    @usableFromInline let prefetchC: Bool
+    @usableFromInline let scale: T?
+    /// Whether to apply the epilogue's `finish` to each tile (after the last K-block, when no scale is fused).
+    @usableFromInline let finish: Bool
+    /// The first tile's position in the whole C, for the epilogue.
+    @usableFromInline let row: Int, column: Int
+
+    @inlinable
+    init(tiles: Int, rowsAfter: Int, kc: Int, c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool,
+         bias: UnsafePointer<T>?, prefetchC: Bool, scale: T?, finish: Bool, row: Int, column: Int) {
+        self.tiles = tiles; self.rowsAfter = rowsAfter; self.kc = kc; self.c = c; self.ldc = ldc
+        self.loadC = loadC; self.bias = bias; self.prefetchC = prefetchC; self.scale = scale
+        self.finish = finish; self.row = row; self.column = column
+    }
+
+    /// Runs the tiles. Tile t reads A at `a + t · aTile` (a packed sliver: aTile = MR · kc; in place: MR · lda).
+    @inlinable @inline(never)
+    func run<Layout: OperandLayout, E: TileEpilogue>(
+        _: Layout.Type, a: UnsafePointer<T>, aTile: Int, aRow: Int, aStep: Int, b: UnsafePointer<T>, bStep: Int,
+        epilogue: E
+    ) where E.Scalar == T {
+        let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr, w = T.Vector.scalarCount
+        var tile = c
+        var pa = a
+        for t in 0..<tiles {
+            if let bias {
+                let low = loadVector(bias), high = loadVector(bias + w)
+                for r in 0..<mr { storeVector(low, tile + r * ldc); storeVector(high, tile + r * ldc + w) }
+            }
+            if prefetchC {
+                let next = tile + mr * ldc
+                for r in 0..<(t + 1 < tiles ? mr : min(mr, rowsAfter)) { prefetchForWrite(next + r * ldc) }
+            }
+            microKernel(SixVectors.self, Layout.self, kc, a: pa, aRow: aRow, aStep: aStep, b: b, bStep: bStep,
+                        c: tile, ldc: ldc, loadC: loadC || bias != nil, scale: scale)
+            if finish { epilogue.finish(tile, ldc, row: row + t * mr, column: column, rows: mr, columns: nr) }
+            tile += mr * ldc
+            pa += aTile
+        }
+    }
+}
+
 /// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, on one thread.
 ///
 /// Packing pays for itself when a packed sliver is reused many times. When it is not (few rows of C: B's slivers
@@ -606,6 +663,41 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                     let bPacked: UnsafePointer<T> = UnsafePointer(packedB + jr * kc)
                     let bSliver = inPlaceB ? bInPlace : bPacked
                     var ir = 0
+                    // The sliver's full-height tiles in one call: a shallow K-block (the weight gradient of 16
+                    // examples: 16 steps, about 100 cycles of FMAs a tile) would otherwise pay a call, a dispatch on
+                    // the row count and this loop's bookkeeping per tile. The ragged last tile goes below.
+                    let fullTiles = columns == nr ? mc / mr : 0
+                    if fullTiles > 0 {
+                        var loadC = true
+                        var bias: UnsafePointer<T>?
+                        switch (first, start) {
+                        case (true, .zero): loadC = false
+                        case (true, .bias(let b)): bias = b + jc + jr
+                        default: break
+                        }
+                        let column = TileColumn(
+                            tiles: fullTiles, rowsAfter: mc - fullTiles * mr, kc: kc,
+                            c: c + ic * ldc + jc + jr, ldc: ldc, loadC: loadC, bias: bias, prefetchC: prefetchC,
+                            scale: last ? fusedScale : nil, finish: last && fusedScale == nil,
+                            row: rowOffset + ic, column: columnOffset + jc + jr)
+                        let aFirst: UnsafePointer<T> = packAllOfA
+                            ? UnsafePointer(packedA) : a.base + (ic * a.stride + pc)
+                        switch (packAllOfA, inPlaceB) {
+                        case (true, false):
+                            column.run(PackedAPackedB.self, a: aFirst, aTile: mr * kc, aRow: 1, aStep: mr,
+                                       b: bSliver, bStep: nr, epilogue: epilogue)
+                        case (true, true):
+                            column.run(PackedAInPlaceB.self, a: aFirst, aTile: mr * kc, aRow: 1, aStep: mr,
+                                       b: bSliver, bStep: b.stride, epilogue: epilogue)
+                        case (false, false):
+                            column.run(InPlaceAPackedB.self, a: aFirst, aTile: mr * a.stride, aRow: a.stride,
+                                       aStep: 1, b: bSliver, bStep: nr, epilogue: epilogue)
+                        case (false, true):
+                            column.run(InPlaceAInPlaceB.self, a: aFirst, aTile: mr * a.stride, aRow: a.stride,
+                                       aStep: 1, b: bSliver, bStep: b.stride, epilogue: epilogue)
+                        }
+                        ir = fullTiles * mr
+                    }
                     while ir < mc {
                         let rows = min(mr, mc - ir)
                         let aInPlace: UnsafePointer<T> = a.base + ((ic + ir) * a.stride + pc)
