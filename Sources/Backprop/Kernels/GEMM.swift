@@ -517,8 +517,8 @@ struct TileColumn<T: BackpropScalar> {
 /// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, on one thread.
 ///
 /// Packing pays for itself when a packed sliver is reused many times. When it is not (few rows of C: B's slivers
-/// are used by at most four tiles; few columns of C: A's slivers by at most four), an operand stored the right
-/// way round is read in place instead; a ragged last sliver of B is still packed, so nothing is read past B's end.
+/// are used by at most four tiles; few columns of C: A's slivers by at most four), an operand is read in place instead (A as stored or transposed,
+/// B as stored); a ragged last sliver of B is still packed, so nothing is read past B's end.
 /// When B's rows are whole cache lines apart but B does not start on one (a large Swift array's elements sit
 /// 48 bytes past a line), the columns before the first line boundary are packed as a narrow first sliver, so that
 /// every sliver read in place starts on a line: each row of it is then one line, not two, and no vector load
@@ -589,7 +589,13 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
         return
     }
     let packAllOfB = sharedB != nil || prepackedB != nil || b.transposed || (m + mr - 1) / mr > 4
-    let packAllOfA = a.transposed || (n + nr - 1) / nr > 4
+    // A in place when few column slivers reuse it, as stored or transposed: op(A)[i, k] is then at
+    // base + i·aRow + k·aStep, and a transposed A's six values for one k are adjacent in one stored row (the
+    // weight gradient of a 30-unit layer, Xᵀ·Δ, reads X's rows instead of copying all of X first).
+    // A transposed is read in place only by at most two slivers: its six values per k then span one or two lines
+    // of a stored row, and a third or fourth pass over them (a 30-unit layer in Double) cost more than packing.
+    let packAllOfA = (n + nr - 1) / nr > (a.transposed ? 2 : 4)
+    let aRow = a.transposed ? 1 : a.stride, aStep = a.transposed ? a.stride : 1
     let ncBlock = min(ncMax, (n + nr - 1) / nr * nr)
     // K in equal blocks of at most KC (a multiple of 8): 784 = 4 × 196 is packed as 200 + 200 + 200 + 184, not
     // 256 + 256 + 256 + 16, whose last block would load and store every tile of C for 16 steps.
@@ -681,7 +687,7 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                             scale: last ? fusedScale : nil, finish: last && fusedScale == nil,
                             row: rowOffset + ic, column: columnOffset + jc + jr)
                         let aFirst: UnsafePointer<T> = packAllOfA
-                            ? UnsafePointer(packedA) : a.base + (ic * a.stride + pc)
+                            ? UnsafePointer(packedA) : a.offset(row: ic, column: pc).base
                         switch (packAllOfA, inPlaceB) {
                         case (true, false):
                             column.run(PackedAPackedB.self, a: aFirst, aTile: mr * kc, aRow: 1, aStep: mr,
@@ -690,17 +696,17 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                             column.run(PackedAInPlaceB.self, a: aFirst, aTile: mr * kc, aRow: 1, aStep: mr,
                                        b: bSliver, bStep: b.stride, epilogue: epilogue)
                         case (false, false):
-                            column.run(InPlaceAPackedB.self, a: aFirst, aTile: mr * a.stride, aRow: a.stride,
-                                       aStep: 1, b: bSliver, bStep: nr, epilogue: epilogue)
+                            column.run(InPlaceAPackedB.self, a: aFirst, aTile: mr * aRow, aRow: aRow,
+                                       aStep: aStep, b: bSliver, bStep: nr, epilogue: epilogue)
                         case (false, true):
-                            column.run(InPlaceAInPlaceB.self, a: aFirst, aTile: mr * a.stride, aRow: a.stride,
-                                       aStep: 1, b: bSliver, bStep: b.stride, epilogue: epilogue)
+                            column.run(InPlaceAInPlaceB.self, a: aFirst, aTile: mr * aRow, aRow: aRow,
+                                       aStep: aStep, b: bSliver, bStep: b.stride, epilogue: epilogue)
                         }
                         ir = fullTiles * mr
                     }
                     while ir < mc {
                         let rows = min(mr, mc - ir)
-                        let aInPlace: UnsafePointer<T> = a.base + ((ic + ir) * a.stride + pc)
+                        let aInPlace: UnsafePointer<T> = a.offset(row: ic + ir, column: pc).base
                         let aPacked: UnsafePointer<T> = UnsafePointer(packedA + ir * kc)
                         let aSliver = packAllOfA ? aPacked : aInPlace
                         let tile = c + (ic + ir) * ldc + jc + jr
@@ -743,10 +749,10 @@ func gemmSingleThread<T: BackpropScalar, E: TileEpilogue>(
                             microKernel(rows: rows, PackedAInPlaceB.self, kc, a: aSliver, aRow: 1, aStep: mr, b: bSliver, bStep: b.stride,
                                         c: target, ldc: targetStride, loadC: loadC, scale: tileScale)
                         case (false, false):
-                            microKernel(rows: rows, InPlaceAPackedB.self, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: nr,
+                            microKernel(rows: rows, InPlaceAPackedB.self, kc, a: aSliver, aRow: aRow, aStep: aStep, b: bSliver, bStep: nr,
                                         c: target, ldc: targetStride, loadC: loadC, scale: tileScale)
                         case (false, true):
-                            microKernel(rows: rows, InPlaceAInPlaceB.self, kc, a: aSliver, aRow: a.stride, aStep: 1, b: bSliver, bStep: b.stride,
+                            microKernel(rows: rows, InPlaceAInPlaceB.self, kc, a: aSliver, aRow: aRow, aStep: aStep, b: bSliver, bStep: b.stride,
                                         c: target, ldc: targetStride, loadC: loadC, scale: tileScale)
                         }
                         if !full {
