@@ -16,6 +16,9 @@ public struct HarnessSettings: Sendable {
     public var seed: UInt64 = 1
     /// Whether to also measure the per-phase breakdown.
     public var phases: Bool = false
+    /// Whether to time each call of a sample on its own as well and keep them (`CaseResult.callTimes`); the
+    /// sample's figure is then the mean of its calls. NumPy's samples are timed inside Python and are not kept.
+    public var recordsCallTimes: Bool = false
 
     public init(minimumTime: Double = 0.05, samples: Int = 7, warmUp: Double = 0.02, seed: UInt64 = 1, phases: Bool = false) {
         self.minimumTime = minimumTime
@@ -54,6 +57,8 @@ public struct CaseResult: Sendable {
     /// The share (0…1) of the time the machine's CPUs wanted to run that the host took while the case's samples
     /// ran (`HostCPUTime`); nil where the system does not count it.
     public var hostSteal: Double? = nil
+    /// Every timed call of the Swift engines, in the order made, when `HarnessSettings.recordsCallTimes`.
+    public var callTimes: [CallTime] = []
 
     public func measurement(_ engine: String) -> EngineMeasurement? {
         measurements.first { $0.engine == engine }
@@ -184,15 +189,29 @@ public struct BenchmarkHarness: Sendable {
         let participants = engines.count + timers.count
         var times = [[Double]](repeating: [], count: participants)
         var externalRepetitions = [Int](repeating: 1, count: timers.count)
+        var callTimes: [CallTime] = []
         let cpuBefore = HostCPUTime.now()
         for round in 0..<settings.samples {
             let order = round % 2 == 0 ? Array(0..<participants) : Array((0..<participants).reversed())
             for index in order {
                 if index < engines.count {
                     for _ in 0..<settings.untimedCallsPerSample { try call(index) }
-                    let start = MonotonicClock.nanoseconds()
-                    for _ in 0..<repetitions[index] { try call(index) }
-                    times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
+                    if settings.recordsCallTimes {
+                        var total = 0.0
+                        for number in 0..<repetitions[index] {
+                            let start = MonotonicClock.nanoseconds()
+                            try call(index)
+                            let seconds = MonotonicClock.seconds(since: start)
+                            total += seconds
+                            callTimes.append(CallTime(engine: engines[index].name, sample: round, call: number,
+                                                      seconds: seconds))
+                        }
+                        times[index].append(total / Double(repetitions[index]))
+                    } else {
+                        let start = MonotonicClock.nanoseconds()
+                        for _ in 0..<repetitions[index] { try call(index) }
+                        times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
+                    }
                 } else {
                     let (seconds, calls) = try timers[index - engines.count].sample()
                     times[index].append(seconds)
@@ -228,7 +247,7 @@ public struct BenchmarkHarness: Sendable {
         if let cpuBefore, let cpuAfter { steal = cpuAfter.stolenShare(since: cpuBefore) }
         return CaseResult(benchmarkCase: benchmarkCase, identical: true, measurements: measurements,
                           flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: difference,
-                          hostSteal: steal)
+                          hostSteal: steal, callTimes: callTimes)
     }
 
     /// Runs a case with the library's engines, in the case's precision.

@@ -22,6 +22,7 @@ enum BenchCommand: Subcommand {
             OptionSpec("format", value: "F", help: "table, csv or json (default table); data goes to standard output"),
             OptionSpec("svg", value: "FILE", help: "also write a chart of speedup and examples/s against m"),
             OptionSpec("phases", help: "also print where each engine's time goes (forward, errors, gradients)"),
+            OptionSpec("call-times", value: "FILE", help: "also write every timed call's seconds as CSV (each call timed on its own)"),
             OptionSpec("compare", value: "numpy", help: "also time the NumPy reference (Benchmarks/numpy) on the same cases"),
             OptionSpec("peak-gflops", value: "D[,F]", help: "one thread's peak GFLOP/s in double (and float) instead of measuring it"),
             OptionSpec("kernels", help: "time the matrix kernels instead: the GEMM ladder and the engines' shapes"),
@@ -55,6 +56,11 @@ enum BenchCommand: Subcommand {
             warmUp: quick ? 0.005 : 0.02,
             seed: try arguments.seed(default: 1))
         settings.phases = arguments.flag("phases")
+        let callTimesPath = arguments.string("call-times")
+        // The output files' directories are checked now, not after a run of minutes.
+        if let callTimesPath { try AtomicFile.ensureWritable(callTimesPath) }
+        if let svg = arguments.string("svg") { try AtomicFile.ensureWritable(svg) }
+        settings.recordsCallTimes = callTimesPath != nil
         let peak = try peakRates(arguments)
         let cases = DefaultSuite.cases(networks: networks.isEmpty ? defaultNetworks : networks, batchSizes: batches,
                                        precisions: precisions, threads: threads, hidden: hidden, output: output)
@@ -127,6 +133,10 @@ enum BenchCommand: Subcommand {
                 let percent = { (share: Double) in String(format: "%.1f%%", 100 * share) }
                 console.line("steal = the share of the time this machine's CPUs wanted to run that the host took, while a case's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(worst.benchmarkCase)).")
             }
+        }
+        if let callTimesPath {
+            try AtomicFile.write(Data(CallTimeLog.csv(results).utf8), to: callTimesPath)
+            console.note("wrote \(callTimesPath)")
         }
         if let path = arguments.string("svg") {
             let subtitle = "\(machine.cpu), \(machine.build) build, \(machine.codeGeneration); median of \(settings.samples) samples"

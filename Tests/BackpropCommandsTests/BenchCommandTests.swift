@@ -48,6 +48,27 @@ struct BenchCommandTests {
         #expect(picture.hasPrefix("<?xml") && picture.contains("class=\"series\""))
     }
 
+    @Test("--call-times writes every timed call; a missing directory is refused before any timing")
+    func callTimes() throws {
+        let directory = try temporaryDirectory()
+        let path = directory.appendingPathComponent("calls.csv").path
+        let result = runCommand(small + ["--call-times", path, "--threads", "2"])
+        #expect(result.code == 0, "\(result.err)")
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        #expect(lines.first == "network,precision,batch,case_threads,engine,sample,call,seconds")
+        let engines = Set(lines.dropFirst().map { $0.split(separator: ",")[4] })
+        #expect(engines == ["loop", "batch", "batch-1t"])
+        // Every sample of every engine of every case: 4 cases, 3 engines, 3 samples, at least one call each.
+        #expect(lines.count - 1 >= 4 * 3 * 3)
+
+        let missing = directory.appendingPathComponent("no/calls.csv").path
+        let refused = runCommand(small + ["--call-times", missing])
+        #expect(refused.code != 0)
+        #expect(refused.err.hasPrefix("backprop bench: cannot write '\(missing)': the directory"))
+        #expect(refused.err.split(separator: "\n").count == 1)
+        #expect(!refused.out.contains("speedup"))
+    }
+
     @Test("--phases prints the breakdown for both engines")
     func phases() {
         let result = runCommand(small + ["--phases"])
