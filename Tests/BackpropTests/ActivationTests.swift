@@ -19,11 +19,12 @@ struct ActivationTests {
         }
     }
 
-    @Test("the formulas of the contract, to the bit", arguments: Precision.allCases)
-    func formulas(_ precision: Precision) {
+    @Test("the formulas of the contract, to the bit; saturation gives σ′ = 0, never NaN; ReLU keeps NaN",
+          arguments: Precision.allCases)
+    func formulasAndEdges(_ precision: Precision) {
         switch precision {
-        case .double: checkFormulas(Double.self)
-        case .float: checkFormulas(Float.self)
+        case .double: checkFormulas(Double.self); checkEdges(Double.self)
+        case .float: checkFormulas(Float.self); checkEdges(Float.self)
         }
     }
 
@@ -41,14 +42,7 @@ struct ActivationTests {
         }
     }
 
-    @Test("saturation gives σ′ = 0, never NaN; ReLU keeps NaN so that divergence shows", arguments: Precision.allCases)
-    func edges(_ precision: Precision) {
-        switch precision {
-        case .double: checkEdges(Double.self)
-        case .float: checkEdges(Float.self)
-        }
-    }
-
+    /// Saturation gives σ′ = 0, never NaN; ReLU keeps NaN, so that a diverging network shows.
     func checkEdges<T: BackpropScalar>(_: T.Type, sourceLocation: SourceLocation = #_sourceLocation) {
         for activation in [Activation.sigmoid, .tanh] {
             for z in [T(-1000), T(1000), -T.infinity, T.infinity] {
