@@ -66,7 +66,10 @@ let package = Package(
             swiftSettings: codeGeneration,
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
 
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop"], swiftSettings: codeGeneration),
+        // Helpers the tests share (a .npy writer), never linked into the library.
+        .target(name: "BackpropTestSupport", dependencies: ["Backprop"], path: "Tests/Support"),
+
+        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropTestSupport"], swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropDatasetsTests",
             dependencies: ["BackpropDatasets"],
@@ -77,7 +80,7 @@ let package = Package(
             swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropCommandsTests",
-            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe"],
+            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe", "BackpropTestSupport"],
             swiftSettings: codeGeneration),
     ]
 )

@@ -6,15 +6,14 @@ public struct BenchmarkCase: Hashable, Sendable, CustomStringConvertible {
     public var sizes: [Int]
     /// m, the examples per gradient call.
     public var examples: Int
-    /// "double" or "float".
-    public var precision: String
+    public var precision: Precision
     /// Threads of the batch engine (the loop engine always uses one).
     public var threads: Int
     /// The hidden activation and output pairing (the performance targets use sigmoid, sigmoid + cross-entropy).
     public var hidden: Activation = .sigmoid
     public var output: OutputLayer = .sigmoidCrossEntropy
 
-    public init(sizes: [Int], examples: Int, precision: String, threads: Int = 1,
+    public init(sizes: [Int], examples: Int, precision: Precision, threads: Int = 1,
                 hidden: Activation = .sigmoid, output: OutputLayer = .sigmoidCrossEntropy) {
         self.sizes = sizes
         self.examples = examples
@@ -39,7 +38,7 @@ public enum DefaultSuite {
 
     /// Every network × batch size × precision × thread count, network-major.
     public static func cases(networks: [[Int]] = networks, batchSizes: [Int] = batchSizes,
-                             precisions: [String] = ["double"], threads: [Int] = [1],
+                             precisions: [Precision] = [.double], threads: [Int] = [1],
                              hidden: Activation = .sigmoid, output: OutputLayer = .sigmoidCrossEntropy) -> [BenchmarkCase] {
         networks.flatMap { sizes in
             precisions.flatMap { precision in

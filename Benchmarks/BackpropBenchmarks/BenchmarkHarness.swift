@@ -252,10 +252,21 @@ public struct BenchmarkHarness: Sendable {
 
     /// Runs a case with the library's engines, in the case's precision.
     public mutating func run(_ benchmarkCase: BenchmarkCase) throws -> CaseResult {
-        switch benchmarkCase.precision {
-        case "float": try run(benchmarkCase, Float.self, engines: Self.standardEngines(benchmarkCase))
-        default: try run(benchmarkCase, Double.self, engines: Self.standardEngines(benchmarkCase))
-        }
+        let (result, harness) = try benchmarkCase.precision.dispatch(StandardRun(harness: self, benchmarkCase: benchmarkCase))
+        self = harness
+        return result
+    }
+}
+
+/// A case run with the library's engines, dispatched to its precision: the result, and the harness after it.
+struct StandardRun: PrecisionDispatch {
+    var harness: BenchmarkHarness
+    var benchmarkCase: BenchmarkCase
+
+    func run<T: BackpropScalar>(_: T.Type) throws -> (CaseResult, BenchmarkHarness) {
+        var harness = harness
+        let result = try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase))
+        return (result, harness)
     }
 }
 
@@ -263,11 +274,7 @@ extension PhaseTimes {
     /// Every phase multiplied by `factor`.
     func scaled(by factor: Double) -> PhaseTimes {
         var result = self
-        result.forward *= factor
-        result.outputError *= factor
-        result.hiddenErrors *= factor
-        result.weightGradients *= factor
-        result.biasGradients *= factor
+        for phase in Phase.allCases { result[phase] *= factor }
         return result
     }
 }

@@ -13,9 +13,19 @@ public struct BenchmarkRunner {
 
     /// One case, in its precision.
     public mutating func run(_ benchmarkCase: BenchmarkCase) throws -> CaseResult {
-        switch benchmarkCase.precision {
-        case "float": try run(benchmarkCase, Float.self)
-        default: try run(benchmarkCase, Double.self)
+        let (result, runner) = try benchmarkCase.precision.dispatch(Dispatched(runner: self, benchmarkCase: benchmarkCase))
+        self = runner
+        return result
+    }
+
+    /// A case dispatched to its precision: the result, and the runner after it.
+    struct Dispatched: PrecisionDispatch {
+        var runner: BenchmarkRunner
+        var benchmarkCase: BenchmarkCase
+        func run<T: BackpropScalar>(_: T.Type) throws -> (CaseResult, BenchmarkRunner) {
+            var runner = runner
+            let result = try runner.run(benchmarkCase, T.self)
+            return (result, runner)
         }
     }
 

@@ -13,23 +13,11 @@ public enum BenchmarkTable {
         }
     }
 
-    static func pad(_ cells: [String], _ widths: [Int], _ right: Set<Int>) -> String {
-        var parts: [String] = []
-        for (i, width) in widths.enumerated() {
-            let cell = i < cells.count ? cells[i] : ""
-            let fill = String(repeating: " ", count: max(0, width - cell.count))
-            parts.append(right.contains(i) ? fill + cell : cell + fill)
-        }
-        var line = parts.joined(separator: "  ")
-        while line.last == " " { line.removeLast() }
-        return line
-    }
-
+    /// A table of `header` and `rows`, the columns `rightAligned` right-aligned.
     public static func render(_ header: [String], _ rows: [[String]], rightAligned: Set<Int>) -> String {
-        let widths = header.indices.map { i in ([header[i]] + rows.map { i < $0.count ? $0[i] : "" }).map(\.count).max() ?? 0 }
-        var lines = [pad(header, widths, rightAligned), String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1))]
-        lines += rows.map { pad($0, widths, rightAligned) }
-        return lines.joined(separator: "\n")
+        var table = TextTable(header, rightAligned: rightAligned)
+        rows.forEach { table.add($0) }
+        return table.render()
     }
 
     /// Examples/s as "median (p10–p90)" from the per-call times.
@@ -56,7 +44,7 @@ public enum BenchmarkTable {
                 guard let g = r.gigaflops(engine) else { return "-" }
                 return String(format: "%.1f (%.0f%%)", g, 100 * g / peak.peak(c.precision, threads: threads))
             }
-            var row = [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "loop"), rate(r, "batch"),
+            var row = [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "loop"), rate(r, "batch"),
                        r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
                        flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
             if threaded { row.append(r.threadSpeedup.map { String(format: "%.2f×", $0) } ?? "-") }
@@ -72,7 +60,7 @@ public enum BenchmarkTable {
                       "Swift/NumPy loop", "Swift/NumPy batch", "max rel. diff"]
         let rows: [[String]] = results.filter { $0.measurement("numpy-batch") != nil }.map { r in
             let c = r.benchmarkCase
-            return [c.network, String(c.examples), c.precision, String(c.threads), rate(r, "numpy-loop"),
+            return [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "numpy-loop"),
                     rate(r, "numpy-batch"), r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
                     r.ratioToNumPy("loop").map { String(format: "%.2f×", $0) } ?? "-",
                     r.ratioToNumPy("batch").map { String(format: "%.2f×", $0) } ?? "-",

@@ -9,7 +9,7 @@ public struct KernelCase: Hashable, Sendable {
     /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "stream-read" (Σ of k·n elements: the bandwidth
     /// probe the matrix–vector kernels are measured against), or "numpy-matmul".
     public var kernel: String
-    public var precision: String
+    public var precision: Precision
     /// C is m × n, the sum runs over k. For the matrix–vector kernels m = 1 and W is k × n.
     public var m: Int, n: Int, k: Int
     public var threads: Int = 1
@@ -30,7 +30,7 @@ public struct KernelCase: Hashable, Sendable {
     /// the GEMMs, which reuse what they load): the k × n matrix read once ("gemv-forward", "gemv-backward",
     /// "stream-read") or read and written once ("rank1-update"); the vectors are small and stay in L1.
     public var bytesMoved: Double? {
-        let size = Double(precision == "float" ? 4 : 8)
+        let size = Double(precision.byteCount)
         switch kernel {
         case "gemv-forward", "gemv-backward", "stream-read": return Double(n) * Double(k) * size
         case "rank1-update": return 2 * Double(n) * Double(k) * size
@@ -61,7 +61,7 @@ public enum KernelBenchmark {
     /// The teaching ladder on squares (naive and reordered only up to 512: at 1024 one call of the naive kernel
     /// takes seconds), the engines' real shapes at m = 256 (and two at m = 16), and the loop engine's
     /// matrix–vector kernels.
-    public static func defaultCases(precisions: [String], threads: [Int]) -> [KernelCase] {
+    public static func defaultCases(precisions: [Precision], threads: [Int]) -> [KernelCase] {
         var cases: [KernelCase] = []
         for precision in precisions {
             for n in [256, 512, 1024] {
@@ -101,7 +101,7 @@ public enum KernelBenchmark {
             // The read bandwidth of each level the loop engine's data lives in: 64 × 64 scalars (L1: 32 KiB in
             // double, 16 in float), the weights of 784-30-10 (L2) and of 784-256-128-10 (L2 or L3, by precision),
             // and 4096 × 4096 (memory: 128 MiB in double, 64 in float).
-            let scalarBytes = precision == "float" ? MemoryLayout<Float>.size : MemoryLayout<Double>.size
+            let scalarBytes = precision.byteCount
             let streams: [(Int, Int, String)] = [
                 (64, 64, "bandwidth, \(64 * 64 * scalarBytes / 1024) KiB in \(precision)"),
                 (30, 784, "bandwidth, 784-30-10 W1"), (256, 784, "bandwidth, 784-256-128-10 W1"),
@@ -117,8 +117,10 @@ public enum KernelBenchmark {
     /// Times one case: warm-up, back-to-back calls for `minimumTime`, `samples` samples, median; with an external
     /// timer (NumPy's `A @ B` on the same shape), its samples alternate with this kernel's and its result follows.
     public static func run(_ kernelCase: KernelCase, settings: HarnessSettings, external: ExternalTimer? = nil) throws -> [KernelResult] {
-        kernelCase.precision == "float" ? try run(kernelCase, Float.self, settings, external)
-            : try run(kernelCase, Double.self, settings, external)
+        switch kernelCase.precision {
+        case .float: try run(kernelCase, Float.self, settings, external)
+        case .double: try run(kernelCase, Double.self, settings, external)
+        }
     }
 
     static func run<T: BackpropScalar>(_ c: KernelCase, _: T.Type, _ settings: HarnessSettings, _ external: ExternalTimer?) throws -> [KernelResult] {
@@ -153,7 +155,7 @@ public enum KernelBenchmark {
             let pool = WorkerPool(threadCount: c.threads)
             let job: (Int) -> Void = { part in
                 multipliers[part].multiply(operands[part].0, transposed: false, operands[part].1, transposed: false,
-                                           into: &products[part].matrix, variant: .packed)
+                                           into: &products[part].matrix)
             }
             body = {
                 pool.run(parts: c.threads, job)
@@ -163,10 +165,11 @@ public enum KernelBenchmark {
             let a = c.transposeA ? random(c.k, c.m) : random(c.m, c.k)
             let b = c.transposeB ? random(c.n, c.k) : random(c.k, c.n)
             let multiplier = MatrixMultiplier<T>(threads: c.threads)
-            let variant = MatrixMultiplier<T>.Variant(rawValue: c.kernel) ?? .packed
+            let rung = GEMMLadder.Rung(rawValue: c.kernel) ?? .packed
             var product = Matrix<T>(rows: c.m, columns: c.n)
             body = {
-                multiplier.multiply(a, transposed: c.transposeA, b, transposed: c.transposeB, into: &product, variant: variant)
+                GEMMLadder.multiply(a, transposed: c.transposeA, b, transposed: c.transposeB, into: &product, rung: rung,
+                                    multiplier: multiplier)
                 return Double(product.elements[0])
             }
         }

@@ -67,8 +67,8 @@ public struct PeakRates: Codable, Sendable, Equatable {
     }
 
     /// The peak of `threads` threads in `precision`.
-    public func peak(_ precision: String, threads: Int) -> Double {
-        (precision == "float" ? float : double) * Double(threads)
+    public func peak(_ precision: Precision, threads: Int) -> Double {
+        (precision == .float ? float : double) * Double(threads)
     }
 }
 
@@ -94,7 +94,7 @@ public struct BenchmarkReport: Codable, Sendable {
                     ? 1 : c.threads
                 let gflops = result.gigaflops(measurement.engine) ?? 0
                 return BenchmarkRecord(
-                    network: c.network, precision: c.precision, batch: c.examples, threads: threads,
+                    network: c.network, precision: c.precision.rawValue, batch: c.examples, threads: threads,
                     engine: measurement.engine, median_seconds: measurement.timing.median,
                     examples_per_second: result.examplesPerSecond(measurement.engine) ?? 0, gflops: gflops,
                     speedup_vs_loop: result.speedup(measurement.engine),

@@ -1,4 +1,5 @@
 import Backprop
+import StudentWork
 
 /// One `backprop` subcommand.
 protocol Subcommand: Sendable {
@@ -9,7 +10,40 @@ protocol Subcommand: Sendable {
     /// Its options.
     static var options: [OptionSpec] { get }
     /// Runs with parsed options; returns the exit code (0 success, 1 a check failed or bad data).
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32
+}
+
+/// What a command runs with: where it writes, and the engines it uses.
+public struct CommandContext {
+    public var console: Console
+    public var engines: CommandEngines
+
+    public init(console: Console, engines: CommandEngines = .library) {
+        self.console = console
+        self.engines = engines
+    }
+}
+
+/// The engines the commands take by injection: the library's and the student's by default; tests substitute
+/// engines with known faults to see the commands catch them.
+public struct CommandEngines {
+    /// The engines `check` compares in double precision, the reference (the loop engine) first.
+    public var checked: (_ threads: Int) -> [AnyBackpropEngine<Double>]
+    /// The engine `check --engine student` checks.
+    public var student: () -> AnyBackpropEngine<Double>
+
+    public init(checked: @escaping (_ threads: Int) -> [AnyBackpropEngine<Double>],
+                student: @escaping () -> AnyBackpropEngine<Double>) {
+        self.checked = checked
+        self.student = student
+    }
+
+    /// The library's loop and batch engines, and the student's engine in Sources/StudentWork.
+    public static var library: CommandEngines {
+        CommandEngines(
+            checked: { [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(BatchEngine<Double>(threads: $0))] },
+            student: { AnyBackpropEngine(StudentEngine()) })
+    }
 }
 
 /// The `backprop` command: dispatches to a subcommand and turns every error into one line and an exit code.
@@ -22,7 +56,7 @@ public enum BackpropCommandLine {
     ]
 
     /// Runs `backprop` with `arguments` (without the program name) and returns the exit code.
-    public static func run(_ arguments: [String], console: Console = .standard()) -> Int32 {
+    public static func run(_ arguments: [String], console: Console = .standard(), engines: CommandEngines = .library) -> Int32 {
         guard let first = arguments.first else {
             console.note(usage)
             return 2
@@ -48,7 +82,7 @@ public enum BackpropCommandLine {
         }
         do {
             let parsed = try ArgumentParser.parse(rest, options: command.options)
-            return try command.run(parsed, console: console)
+            return try command.run(parsed, context: CommandContext(console: console, engines: engines))
         } catch let error as UsageError {
             console.note("backprop \(command.name): \(error.message)")
             return 2

@@ -8,17 +8,16 @@ enum BenchCommand: Subcommand {
     static let name = "bench"
     static let summary = "time the loop and batch engines (after checking they agree bit for bit) and print the speedups"
 
+    static let form = NetworkOptions.Form(
+        defaultNet: nil, defaultNetHelp: "784-30-10 and 784-256-128-10", repeatsNet: true, defaultOutput: .sigmoid,
+        takesLoss: false, takesInit: false, takesFile: false, allowsBoth: true)
+
     static var options: [OptionSpec] {
-        [
-            OptionSpec("net", value: "SIZES", help: "a network to time, e.g. 784-30-10; repeatable (default 784-30-10 and 784-256-128-10)", repeatable: true),
+        NetworkOptions.specs(form) + [
             OptionSpec("batch", value: "LIST", help: "batch sizes m, comma-separated (default 1,4,16,64,256,1024)", repeatable: true),
-            OptionSpec("precision", value: "P", help: "double, float or both (default double)"),
             OptionSpec("threads", value: "LIST", help: "threads of the batch engine, comma-separated (default 1)", repeatable: true),
-            OptionSpec("hidden", value: "σ", help: "hidden activation (default sigmoid)"),
-            OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default sigmoid, with cross-entropy)"),
             OptionSpec("min-time", value: "S", help: "seconds of back-to-back calls per sample (default 0.05)"),
             OptionSpec("samples", value: "N", help: "samples per engine and case; the median is reported (default 7)"),
-            OptionSpec("seed", value: "S", help: "seed of the weights; the batch uses S + 1 (default 1)"),
             OptionSpec("format", value: "F", help: "table, csv or json (default table); data goes to standard output"),
             OptionSpec("svg", value: "FILE", help: "also write a chart of speedup and examples/s against m"),
             OptionSpec("phases", help: "also print where each engine's time goes (forward, errors, gradients)"),
@@ -31,30 +30,22 @@ enum BenchCommand: Subcommand {
         ]
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        if arguments.flag("kernels") { return try KernelsCommand.run(arguments, console: console) }
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
+        if arguments.flag("kernels") { return try KernelsCommand.run(arguments, context: context) }
 
         let quick = arguments.flag("quick")
-        let networks = try arguments.all("net").map(NetworkOptions.sizes)
+        let network = try NetworkOptions(arguments, form)
         let defaultNetworks = quick ? [[64, 32, 10], [784, 30, 10]] : DefaultSuite.networks
         let batches = try arguments.integerList("batch", default: quick ? [1, 16, 128] : DefaultSuite.batchSizes,
                                                 in: 1...NetworkOptions.sizeLimit)
-        let precisionChoice = try arguments.choice("precision", ["double", "float", "both"], default: "double")
-        let precisions = precisionChoice == "both" ? ["double", "float"] : [precisionChoice]
         let threads = try arguments.integerList("threads", default: [1], in: 1...256)
-        let hidden = try Activation(rawValue: arguments.choice("hidden", Activation.allCases.map(\.rawValue), default: "sigmoid"))!
-        let outputName = try arguments.choice("output", OutputActivation.allCases.map(\.rawValue), default: "sigmoid")
-        let output: OutputLayer = switch outputName {
-        case "softmax": .softmaxCrossEntropy
-        case "identity": .identitySquaredError
-        default: .sigmoidCrossEntropy
-        }
         let format = try arguments.choice("format", ["table", "csv", "json"], default: "table")
         var settings = HarnessSettings(
             minimumTime: try arguments.number("min-time", default: quick ? 0.01 : 0.05, in: 0.0001...60),
             samples: try arguments.integer("samples", default: quick ? 3 : 7, in: 1...1000),
             warmUp: quick ? 0.005 : 0.02,
-            seed: try arguments.seed(default: 1))
+            seed: network.seed)
         settings.phases = arguments.flag("phases")
         let callTimesPath = arguments.string("call-times")
         // The output files' directories are checked now, not after a run of minutes.
@@ -62,12 +53,13 @@ enum BenchCommand: Subcommand {
         if let svg = arguments.string("svg") { try AtomicFile.ensureWritable(svg) }
         settings.recordsCallTimes = callTimesPath != nil
         let peak = try peakRates(arguments)
-        let cases = DefaultSuite.cases(networks: networks.isEmpty ? defaultNetworks : networks, batchSizes: batches,
-                                       precisions: precisions, threads: threads, hidden: hidden, output: output)
+        let cases = DefaultSuite.cases(networks: network.sizeList.isEmpty ? defaultNetworks : network.sizeList,
+                                       batchSizes: batches, precisions: network.precisions, threads: threads,
+                                       hidden: network.hidden, output: network.output)
         for benchmarkCase in cases {
             try MemoryBudget.ensure(
                 MemoryBudget.estimate(sizes: benchmarkCase.sizes, examples: benchmarkCase.examples,
-                                      scalarBytes: benchmarkCase.precision == "float" ? 4 : 8, copies: 5, batchCopies: 4),
+                                      scalarBytes: benchmarkCase.precision.byteCount, copies: 5, batchCopies: 4),
                 what: "benchmarking \(benchmarkCase.network) at m = \(benchmarkCase.examples)")
         }
 

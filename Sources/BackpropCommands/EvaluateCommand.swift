@@ -14,17 +14,11 @@ enum EvaluateCommand: Subcommand {
                OptionSpec("all", help: "evaluate on every example, not only the test split")]
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
         guard let path = arguments.string("network") else { throw UsageError("--network FILE is required") }
-        let bytes = try AtomicFile.read(path)
-        let network: AnyNetwork, extras: (normalization: Normalization?, training: TrainingRecord?)
-        do {
-            network = try AnyNetwork(jsonData: bytes)
-            extras = try AnyNetwork.extras(jsonData: bytes)
-        } catch let error as BackpropError {
-            throw error.prefixed("\(path): ")
-        }
-        let record = extras.training
+        let file = try NetworkOptions.read(path)
+        let record = file.training
         let data = try DataOptions(arguments, defaultSource: record?.data ?? "digits")
         var seed = try arguments.seed(default: record?.seed ?? 1)
         var options = data
@@ -35,9 +29,9 @@ enum EvaluateCommand: Subcommand {
         if arguments.flag("all") { options.testFraction = 0 }
         let (train, test, description) = try options.split(seed: seed)
         let evaluated = test ?? train
-        switch network {
-        case .double(let net): return try run(net, evaluated, extras.normalization, description, test == nil, console)
-        case .float(let net): return try run(net, evaluated, extras.normalization, description, test == nil, console)
+        switch file.network {
+        case .double(let net): return try run(net, evaluated, file.normalization, description, test == nil, console)
+        case .float(let net): return try run(net, evaluated, file.normalization, description, test == nil, console)
         }
     }
 

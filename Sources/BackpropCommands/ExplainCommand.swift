@@ -6,16 +6,16 @@ enum ExplainCommand: Subcommand {
     static let name = "explain"
     static let summary = "a tiny network worked through with numbers: each example's δ, the batch's Δ, the gradients"
 
+    static let form = NetworkOptions.Form(defaultNet: "2-3-2", takesLoss: false, takesInit: false, takesFile: false,
+                                          precisions: [])
+
     static var options: [OptionSpec] {
-        [OptionSpec("net", value: "SIZES", help: "layer sizes, each at most 5 (default 2-3-2)"),
-         OptionSpec("batch", value: "M", help: "examples, at most 6 (default 3)"),
-         OptionSpec("seed", value: "S", help: "seed of the weights; the batch uses S + 1 (default 1)"),
-         OptionSpec("hidden", value: "σ", help: "hidden activation (default sigmoid)"),
-         OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default softmax)")]
+        NetworkOptions.specs(form) + [OptionSpec("batch", value: "M", help: "examples, at most 6 (default 3)")]
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let options = try NetworkOptions(arguments, defaultNet: "2-3-2", precisions: ["double"])
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let options = try NetworkOptions(arguments, form)
         guard options.sizes.allSatisfy({ $0 <= 5 }) else {
             throw UsageError("--net \(Network<Double>.describe(options.sizes)): explain prints every number in 80 columns; keep every layer at 5 units or fewer")
         }

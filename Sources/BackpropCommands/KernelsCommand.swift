@@ -5,9 +5,11 @@ import Foundation
 /// `backprop bench --kernels`: GFLOP/s of the matrix kernels, one row per kernel, precision and shape, with the
 /// teaching ladder (naive → reordered → blocked → packed) in the same table.
 enum KernelsCommand {
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let precisionChoice = try arguments.choice("precision", ["double", "float", "both"], default: "both")
-        let precisions = precisionChoice == "both" ? ["double", "float"] : [precisionChoice]
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
+        var form = BenchCommand.form
+        form.defaultsToBoth = true
+        let precisions = try NetworkOptions(arguments, form).precisions
         let threads = try arguments.integerList("threads", default: [1], in: 1...256)
         let format = try arguments.choice("format", ["table", "csv", "json"], default: "table")
         let quick = arguments.flag("quick")
@@ -42,7 +44,7 @@ enum KernelsCommand {
             var external: ExternalTimer?
             if let numpy, kernelCase.kernel == "packed", kernelCase.role == "square" {
                 do {
-                    external = try numpy.prepareMatmul(precision: kernelCase.precision, m: kernelCase.m, n: kernelCase.n,
+                    external = try numpy.prepareMatmul(precision: kernelCase.precision.rawValue, m: kernelCase.m, n: kernelCase.n,
                                                        k: kernelCase.k, threads: kernelCase.threads, settings: settings)
                 } catch let refusal as BenchmarkRefusal {
                     console.note(refusal.message)
@@ -80,7 +82,7 @@ enum KernelsCommand {
             struct Report: Encodable { var machine: MachineInfo; var results: [Row] }
             let rows = results.map { r in
                 let c = r.kernelCase
-                return Row(kernel: c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : ""), precision: c.precision,
+                return Row(kernel: c.kernel + (c.transposeA ? "-AtB" : c.transposeB ? "-ABt" : ""), precision: c.precision.rawValue,
                            m: c.m, n: c.n, k: c.k, threads: c.threads, median_seconds: r.timing.median, gflops: r.gigaflops, gbytes_per_second: r.gigabytesPerSecond,
                            host_steal_percent: r.hostSteal.map { 100 * $0 }, role: c.role)
             }
@@ -95,7 +97,7 @@ enum KernelsCommand {
             for r in results {
                 let c = r.kernelCase
                 let share = 100 * r.gigaflops / peak.peak(c.precision, threads: c.threads)
-                var row = [c.label, c.precision, String(c.m), String(c.n), String(c.k), String(c.threads),
+                var row = [c.label, c.precision.rawValue, String(c.m), String(c.n), String(c.k), String(c.threads),
                            String(format: "%.3g µs", r.timing.median * 1e6), String(format: "%.1f", r.gigaflops),
                            String(format: "%.0f%%", share), numpyRate(c).map { String(format: "%.2f×", r.gigaflops / $0) } ?? "",
                            r.gigabytesPerSecond.map { String(format: "%.1f", $0) } ?? ""]

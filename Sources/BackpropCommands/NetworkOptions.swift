@@ -1,52 +1,95 @@
 import Backprop
 import Foundation
 
-/// The flags that describe a network, shared by `check`, `bench`, `shapes`, `explain` and `train`:
+/// The flags that describe a network, parsed here and nowhere else, for every command that builds or reads one:
 ///
-///     --net 784-30-10      sizes h_0-h_1-…-h_L
+///     --net 784-30-10      sizes h_0-h_1-…-h_L (bench: repeatable, one network each)
 ///     --hidden sigmoid     sigmoid | tanh | relu | identity
 ///     --output softmax     sigmoid | softmax | identity
 ///     --loss cross-entropy cross-entropy | squared-error (default: squared-error after identity, else cross-entropy)
 ///     --init nielsen       nielsen | xavier | he
-///     --precision double   double | float
+///     --precision double   double | float (bench: or both)
 ///     --seed 1             the seed of the weights (and, plus one, of the batch)
 ///     --network FILE.json  a saved network instead of the flags above
+///
+/// A command says which of them it takes, and its defaults, with a `Form`.
 struct NetworkOptions {
-    var sizes: [Int]
+    /// The network flags one command takes, and their defaults.
+    struct Form {
+        /// The default of `--net`, or nil when the command works it out (train: from the data; bench: its suite).
+        var defaultNet: String?
+        /// What the help says the default of `--net` is, when it is not `defaultNet`.
+        var defaultNetHelp = "n-32-c, from the data"
+        /// Whether `--net` may be given several times (bench).
+        var repeatsNet = false
+        var defaultOutput = OutputActivation.softmax
+        /// Whether the command takes `--loss`, `--init`, `--seed`, `--network`.
+        var takesLoss = true, takesInit = true, takesSeed = true, takesFile = true
+        /// The precisions `--precision` accepts (none: the flag is not taken, and the work is in Double).
+        var precisions: [Precision] = Precision.allCases
+        /// Whether `--precision both` is accepted (bench), and whether it is the default (bench --kernels).
+        var allowsBoth = false, defaultsToBoth = false
+        /// What `--seed` seeds, for the help.
+        var seedHelp = "seed of the weights; the batch uses S + 1 (default 1)"
+    }
+
+    /// The networks' sizes: one, or several (bench); empty when `--net` was not given and has no default.
+    var sizeList: [[Int]]
     var hidden: Activation
     var output: OutputLayer
     var initialization: Initialization
-    var precision: String
+    /// The precisions to compute in: the file's own when a file is given.
+    var precisions: [Precision]
     var seed: UInt64
-    var file: String?
+    /// The file named by `--network`, read once.
+    var file: (path: String, contents: NetworkFile)?
 
-    static func specs(defaultNet: String, precisions: [String] = ["double", "float"]) -> [OptionSpec] {
-        [
-            OptionSpec("net", value: "SIZES", help: "layer sizes h_0-h_1-…-h_L, e.g. 784-30-10 (default \(defaultNet))"),
-            OptionSpec("hidden", value: "σ", help: "hidden activation: sigmoid, tanh, relu, identity (default sigmoid)"),
-            OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default softmax)"),
-            OptionSpec("loss", value: "LOSS", help: "cross-entropy or squared-error (default: squared-error after identity, else cross-entropy)"),
-            OptionSpec("init", value: "SCHEME", help: "weight initialisation: nielsen, xavier, he (default nielsen)"),
-            OptionSpec("precision", value: "P", help: "\(precisions.joined(separator: " or ")) (default \(precisions[0]))"),
-            OptionSpec("seed", value: "S", help: "seed of the weights; the batch uses S + 1 (default 1)"),
-            OptionSpec("network", value: "FILE", help: "read the network from a backprop-network JSON file instead"),
-        ]
-    }
+    /// The (first) network's sizes.
+    var sizes: [Int] { sizeList.first ?? [] }
+    /// The precision to compute in.
+    var precision: Precision { precisions[0] }
 
     /// The largest layer size and batch the tool accepts before even estimating memory.
     static let sizeLimit = 10_000_000
 
-    init(_ arguments: ParsedArguments, defaultNet: String, precisions: [String] = ["double", "float"]) throws {
-        file = arguments.string("network")
-        if file != nil {
+    static func specs(_ form: Form) -> [OptionSpec] {
+        let net = "default " + (form.defaultNet ?? form.defaultNetHelp)
+        var specs = [
+            OptionSpec("net", value: "SIZES", help: form.repeatsNet
+                       ? "a network's layer sizes, e.g. 784-30-10; repeatable (\(net))"
+                       : "layer sizes h_0-h_1-…-h_L, e.g. 784-30-10 (\(net))", repeatable: form.repeatsNet),
+            OptionSpec("hidden", value: "σ", help: "hidden activation: sigmoid, tanh, relu, identity (default sigmoid)"),
+            OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default \(form.defaultOutput.rawValue)\(form.takesLoss ? "" : ", with cross-entropy; squared error after identity"))"),
+        ]
+        if form.takesLoss {
+            specs.append(OptionSpec("loss", value: "LOSS", help: "cross-entropy or squared-error (default: squared-error after identity, else cross-entropy)"))
+        }
+        if form.takesInit {
+            specs.append(OptionSpec("init", value: "SCHEME", help: "weight initialisation: nielsen, xavier, he (default nielsen)"))
+        }
+        if !form.precisions.isEmpty {
+            let names = form.precisions.map(\.rawValue) + (form.allowsBoth ? ["both"] : [])
+            specs.append(OptionSpec("precision", value: "P", help: "\(names.joined(separator: ", ")) (default \(form.defaultsToBoth ? "both" : names[0]))"))
+        }
+        if form.takesSeed { specs.append(OptionSpec("seed", value: "S", help: form.seedHelp)) }
+        if form.takesFile {
+            specs.append(OptionSpec("network", value: "FILE", help: "read the network from a backprop-network JSON file instead"))
+        }
+        return specs
+    }
+
+    init(_ arguments: ParsedArguments, _ form: Form) throws {
+        if form.takesFile, let path = arguments.string("network") {
             for flag in ["net", "hidden", "output", "loss", "init"] where arguments.has(flag) {
                 throw UsageError("--\(flag) cannot be combined with --network (the file describes the network)")
             }
+            file = (path, try Self.read(path))
         }
-        sizes = try Self.sizes(arguments.string("net") ?? defaultNet)
+        let nets = arguments.all("net")
+        sizeList = try (nets.isEmpty ? (form.defaultNet.map { [$0] } ?? []) : nets).map(Self.sizes)
         hidden = try Activation(rawValue: arguments.choice("hidden", Activation.allCases.map(\.rawValue), default: "sigmoid"))!
-        let outputName = try arguments.choice("output", OutputActivation.allCases.map(\.rawValue), default: "softmax")
-        let activation = OutputActivation(rawValue: outputName)!
+        let activation = try OutputActivation(rawValue: arguments.choice(
+            "output", OutputActivation.allCases.map(\.rawValue), default: form.defaultOutput.rawValue))!
         let defaultLoss = activation == .identity ? Loss.squaredError : .crossEntropy
         let loss = try Loss(rawValue: arguments.choice("loss", Loss.allCases.map(\.rawValue), default: defaultLoss.rawValue))!
         do {
@@ -54,15 +97,38 @@ struct NetworkOptions {
         } catch let error as BackpropError {
             throw UsageError("--output \(activation.rawValue) --loss \(loss.rawValue): \(error.message)")
         }
-        initialization = try Initialization(rawValue: arguments.choice("init", Initialization.allCases.map(\.rawValue), default: "nielsen"))!
-        precision = try arguments.choice("precision", precisions, default: precisions[0])
+        initialization = try Initialization(rawValue: arguments.choice(
+            "init", Initialization.allCases.map(\.rawValue), default: Initialization.nielsen.rawValue))!
+        let names = form.precisions.map(\.rawValue) + (form.allowsBoth ? ["both"] : [])
+        let chosen = names.isEmpty ? Precision.double.rawValue
+            : try arguments.choice("precision", names, default: form.defaultsToBoth ? "both" : names[0])
+        precisions = chosen == "both" ? form.precisions : [Precision(rawValue: chosen)!]
         seed = try arguments.seed(default: 1)
-        if file == nil {
-            do {
-                try Network<Double>.validate(sizes: sizes, output: output)
-            } catch let error as BackpropError {
-                throw UsageError("--net \(arguments.string("net") ?? defaultNet): \(error.message)")
+        if let file {
+            let own = file.contents.network.precision
+            if arguments.has("precision") && precisions != [own] {
+                throw UsageError("--precision \(chosen) conflicts with '\(file.path)', which holds a \(own.rawValue) network")
             }
+            precisions = [own]
+            sizeList = [file.contents.network.sizes]
+        } else {
+            for sizes in sizeList {
+                do {
+                    try Network<Double>.validate(sizes: sizes, output: output)
+                } catch let error as BackpropError {
+                    throw UsageError("--net \(Network<Double>.describe(sizes)): \(error.message)")
+                }
+            }
+        }
+    }
+
+    /// The network file at `path`, read once; an error names the file.
+    static func read(_ path: String) throws -> NetworkFile {
+        let bytes = try AtomicFile.read(path)
+        do {
+            return try NetworkFile(jsonData: bytes)
+        } catch let error as BackpropError {
+            throw error.prefixed("\(path): ")
         }
     }
 
@@ -83,83 +149,23 @@ struct NetworkOptions {
         }
     }
 
-    /// The network: from the file, or built from the flags and the seed.
-    func network<T: BackpropScalar>(_: T.Type) throws -> Network<T> {
+    /// The network: the file's, or built from the flags and the seed with `sizes` (the first `--net` by default).
+    /// - Precondition: with a file, T is the file's precision.
+    func network<T: BackpropScalar>(_: T.Type, sizes: [Int]? = nil) throws -> Network<T> {
         if let file {
-            return try Network<T>(jsonData: try AtomicFile.read(file))
+            switch file.contents.network {
+            case .double(let network as Network<T>): return network
+            case .float(let network as Network<T>): return network
+            default: preconditionFailure("the file's network is read in its own precision")
+            }
         }
-        return try Network<T>(sizes: sizes, hidden: hidden, output: output, initialization: initialization, seed: seed)
-    }
-
-    /// The precision to compute in: the file's own when a file is given (a conflicting --precision is an error).
-    func resolvedPrecision(_ arguments: ParsedArguments) throws -> String {
-        guard let file else { return precision }
-        let network = try AnyNetwork(jsonData: try AtomicFile.read(file))
-        if arguments.has("precision") && network.precisionName != precision {
-            throw UsageError("--precision \(precision) conflicts with '\(file)', which holds a \(network.precisionName) network")
-        }
-        return network.precisionName
+        return try Network<T>(sizes: sizes ?? self.sizes, hidden: hidden, output: output,
+                              initialization: initialization, seed: seed)
     }
 
     /// "784-30-10, sigmoid → softmax + cross-entropy, nielsen init, seed 1".
     func describe<T: BackpropScalar>(_ network: Network<T>) -> String {
-        let origin = file.map { "from \($0)" } ?? "\(initialization.rawValue) init, seed \(seed)"
+        let origin = file.map { "from \($0.path)" } ?? "\(initialization.rawValue) init, seed \(seed)"
         return "\(network.sizeDescription), \(network.hidden.rawValue) → \(network.output.name), \(origin)"
-    }
-}
-
-/// Refuses work that would not fit in memory, before allocating any of it.
-enum MemoryBudget {
-    /// The memory the kernel says is available (MemAvailable in /proc/meminfo), or nil where unknown.
-    static func availableBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            let fields = line.split(separator: " ")
-            if fields.count >= 2, let kilobytes = Int(fields[1]) { return kilobytes * 1024 }
-        }
-        return nil
-    }
-
-    /// Bytes to hold `copies` sets of parameters and `batchCopies` sets of per-example activations for m examples.
-    static func estimate(sizes: [Int], examples m: Int, scalarBytes: Int, copies: Int, batchCopies: Int) -> Int {
-        var parameters = 0, units = 0
-        for l in 1..<sizes.count {
-            let (weights, overflow) = sizes[l - 1].multipliedReportingOverflow(by: sizes[l])
-            if overflow { return .max }
-            parameters = parameters.addingSaturating(weights + sizes[l])
-            units = units.addingSaturating(sizes[l])
-        }
-        let activations = (units.addingSaturating(sizes[0])).multipliedSaturating(by: m)
-        return parameters.multipliedSaturating(by: copies)
-            .addingSaturating(activations.multipliedSaturating(by: batchCopies))
-            .multipliedSaturating(by: scalarBytes)
-    }
-
-    /// Throws a usage error with the estimate if it exceeds the available memory.
-    static func ensure(_ bytes: Int, what: String) throws {
-        guard let available = availableBytes(), bytes > available else { return }
-        throw UsageError("\(what) needs about \(format(bytes)) of memory but only \(format(available)) is available; choose smaller sizes")
-    }
-
-    static func format(_ bytes: Int) -> String {
-        if bytes == .max { return "more than 9 EB" }
-        let units = ["B", "KB", "MB", "GB", "TB", "PB", "EB"]
-        var value = Double(bytes), unit = 0
-        while value >= 1024 && unit < units.count - 1 {
-            value /= 1024
-            unit += 1
-        }
-        return unit == 0 ? "\(bytes) B" : String(format: "%.1f %@", value, units[unit])
-    }
-}
-
-extension Int {
-    func addingSaturating(_ other: Int) -> Int {
-        let (sum, overflow) = addingReportingOverflow(other)
-        return overflow ? .max : sum
-    }
-    func multipliedSaturating(by other: Int) -> Int {
-        let (product, overflow) = multipliedReportingOverflow(by: other)
-        return overflow ? .max : product
     }
 }

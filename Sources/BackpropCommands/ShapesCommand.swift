@@ -5,13 +5,16 @@ enum ShapesCommand: Subcommand {
     static let name = "shapes"
     static let summary = "every matrix's shape per layer: one example against m examples"
 
+    static let form = NetworkOptions.Form(defaultNet: "784-30-10", takesLoss: false, takesInit: false,
+                                          takesSeed: false, takesFile: false, precisions: [])
+
     static var options: [OptionSpec] {
-        [OptionSpec("net", value: "SIZES", help: "layer sizes h_0-…-h_L (default 784-30-10)"),
-         OptionSpec("batch", value: "M", help: "the number of examples m (default 64)")]
+        [NetworkOptions.specs(form)[0], OptionSpec("batch", value: "M", help: "the number of examples m (default 64)")]
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
-        let sizes = try NetworkOptions.sizes(arguments.string("net") ?? "784-30-10")
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let sizes = try NetworkOptions(arguments, form).sizes
         let m = try arguments.integer("batch", default: 64, in: 1...NetworkOptions.sizeLimit)
         console.write(render(sizes: sizes, examples: m))
         return 0

@@ -7,29 +7,25 @@ enum TrainCommand: Subcommand {
     static let name = "train"
     static let summary = "train a network with mini-batch SGD on digits, iris, a CSV, MNIST or .npy files"
 
+    static let form = NetworkOptions.Form(
+        defaultNet: nil, takesFile: false, seedHelp: "seed of the weights, the split and the shuffles (default 1)")
+
     static var options: [OptionSpec] {
-        DataOptions.specs + [
-            OptionSpec("net", value: "SIZES", help: "layer sizes; the first and last must match the data (default n-32-c)"),
-            OptionSpec("hidden", value: "σ", help: "hidden activation: sigmoid, tanh, relu, identity (default sigmoid)"),
-            OptionSpec("output", value: "σᴸ", help: "output activation: sigmoid, softmax, identity (default softmax)"),
-            OptionSpec("loss", value: "LOSS", help: "cross-entropy or squared-error (default: squared-error after identity, else cross-entropy)"),
-            OptionSpec("init", value: "SCHEME", help: "nielsen, xavier or he (default nielsen)"),
-            OptionSpec("precision", value: "P", help: "double or float (default double)"),
+        DataOptions.specs + NetworkOptions.specs(form) + [
             OptionSpec("engine", value: "E", help: "loop, batch, or both: train with each from the same seed and compare (default batch)"),
             OptionSpec("epochs", value: "N", help: "passes over the training set (default 30)"),
             OptionSpec("batch-size", value: "M", help: "examples per mini-batch (default 10)"),
             OptionSpec("lr", value: "η", help: "learning rate (default 0.1)"),
             OptionSpec("weight-decay", value: "λ", help: "L2 weight decay, as in Nielsen's network2 (default 0: off)"),
             OptionSpec("momentum", value: "μ", help: "momentum (default 0: off)"),
-            OptionSpec("seed", value: "S", help: "seed of the weights, the split and the shuffles (default 1)"),
             OptionSpec("threads", value: "N", help: "threads of the batch engine (default 1)"),
             OptionSpec("save", value: "FILE", help: "write the trained network (with its normalisation) as JSON, atomically"),
         ]
     }
 
-    static func run(_ arguments: ParsedArguments, console: Console) throws -> Int32 {
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
         let data = try DataOptions(arguments)
-        let seed = try arguments.seed(default: 1)
+        let options = try NetworkOptions(arguments, form)
         let engineChoice = try arguments.choice("engine", ["loop", "batch", "both"], default: "batch")
         let configuration = TrainingConfiguration(
             epochs: try arguments.integer("epochs", default: 30, in: 1...100_000),
@@ -37,79 +33,62 @@ enum TrainCommand: Subcommand {
             learningRate: try arguments.number("lr", default: 0.1, in: 0...1_000),
             weightDecay: try arguments.number("weight-decay", default: 0, in: 0...1_000_000),
             momentum: try arguments.number("momentum", default: 0, in: 0...0.999),
-            seed: seed)
+            seed: options.seed)
         let threads = try arguments.integer("threads", default: 1, in: 1...256)
-        let precision = try arguments.choice("precision", ["double", "float"], default: "double")
-        let hidden = try Activation(rawValue: arguments.choice("hidden", Activation.allCases.map(\.rawValue), default: "sigmoid"))!
-        let outputName = try arguments.choice("output", OutputActivation.allCases.map(\.rawValue), default: "softmax")
-        let defaultLoss = outputName == "identity" ? "squared-error" : "cross-entropy"
-        let loss = try Loss(rawValue: arguments.choice("loss", Loss.allCases.map(\.rawValue), default: defaultLoss))!
-        let output: OutputLayer
-        do {
-            output = try OutputLayer(activation: OutputActivation(rawValue: outputName)!, loss: loss)
-        } catch let error as BackpropError {
-            throw UsageError("--output \(outputName) --loss \(loss.rawValue): \(error.message)")
-        }
-        let initialization = try Initialization(rawValue: arguments.choice("init", Initialization.allCases.map(\.rawValue), default: "nielsen"))!
-        let requestedSizes = try arguments.string("net").map(NetworkOptions.sizes)
         let savePath = arguments.string("save")
         if let savePath { try checkWritable(savePath) }
 
-        let (train, test, description) = try data.split(seed: seed)
-        let sizes = requestedSizes ?? [train.featureCount, 32, train.classCount]
+        let (train, test, description) = try data.split(seed: options.seed)
+        let sizes = options.sizeList.isEmpty ? [train.featureCount, 32, train.classCount] : options.sizes
         guard sizes[0] == train.featureCount else {
             throw UsageError("--net \(Network<Double>.describe(sizes)): the data has \(train.featureCount) features, so h_0 must be \(train.featureCount)")
         }
         guard sizes[sizes.count - 1] >= train.classCount else {
             throw UsageError("--net \(Network<Double>.describe(sizes)): the data has \(train.classCount) classes, so h_L must be at least \(train.classCount)")
         }
-        do {
-            try Network<Double>.validate(sizes: sizes, output: output)
-        } catch let error as BackpropError {
-            throw UsageError("--net \(Network<Double>.describe(sizes)): \(error.message)")
-        }
         try MemoryBudget.ensure(MemoryBudget.estimate(sizes: sizes, examples: train.count + (test?.count ?? 0),
-                                                      scalarBytes: precision == "float" ? 4 : 8, copies: 8, batchCopies: 3),
+                                                      scalarBytes: options.precision.byteCount, copies: 8, batchCopies: 3),
                                 what: "training \(Network<Double>.describe(sizes))")
         // Targets are one-hot over h_L outputs (h_L may exceed the number of classes present).
         let classes = sizes[sizes.count - 1]
         let trainSet = try LabeledData(features: train.features, labels: train.labels, classCount: classes, classNames: train.classNames)
         let testSet = try test.map { try LabeledData(features: $0.features, labels: $0.labels, classCount: classes, classNames: $0.classNames) }
-        let normalization = Normalization(standardizing: trainSet)
-        let settings = Settings(data: data, description: description, sizes: sizes, hidden: hidden, output: output,
-                                initialization: initialization, configuration: configuration, engine: engineChoice,
-                                threads: threads, savePath: savePath, seed: seed)
-        switch precision {
-        case "float": return try run(Float.self, settings, trainSet, testSet, normalization, console)
-        default: return try run(Double.self, settings, trainSet, testSet, normalization, console)
-        }
+        let run = Run(data: data, description: description, sizes: sizes, options: options,
+                      configuration: configuration, engine: engineChoice, threads: threads, savePath: savePath,
+                      train: trainSet, test: testSet, normalization: Normalization(standardizing: trainSet),
+                      console: context.console)
+        return try options.precision.dispatch(run)
     }
 
-    struct Settings {
+    /// One training run, in the precision it is dispatched to.
+    struct Run: PrecisionDispatch {
         var data: DataOptions
         var description: String
         var sizes: [Int]
-        var hidden: Activation
-        var output: OutputLayer
-        var initialization: Initialization
+        var options: NetworkOptions
         var configuration: TrainingConfiguration
         var engine: String
         var threads: Int
         var savePath: String?
-        var seed: UInt64
+        var train: LabeledData
+        var test: LabeledData?
+        var normalization: Normalization
+        var console: Console
+
+        func run<T: BackpropScalar>(_: T.Type) throws -> Int32 {
+            try TrainCommand.run(T.self, self)
+        }
     }
 
-    static func run<T: BackpropScalar>(
-        _: T.Type, _ settings: Settings, _ train: LabeledData, _ test: LabeledData?, _ normalization: Normalization,
-        _ console: Console
-    ) throws -> Int32 {
-        let network = try Network<T>(sizes: settings.sizes, hidden: settings.hidden, output: settings.output,
-                                     initialization: settings.initialization, seed: settings.seed)
+    static func run<T: BackpropScalar>(_: T.Type, _ settings: Run) throws -> Int32 {
+        let console = settings.console, train = settings.train, test = settings.test
+        let normalization = settings.normalization
+        let network = try settings.options.network(T.self, sizes: settings.sizes)
         let trainSet = TrainingSet<T>(train, normalization: normalization)
         let testSet = test.map { TrainingSet<T>($0, normalization: normalization) }
         let config = settings.configuration
         console.line("train: \(settings.description)")
-        console.line("network: \(network.sizeDescription), \(network.hidden.rawValue) → \(network.output.name), \(settings.initialization.rawValue) init, seed \(settings.seed), \(T.precisionName); inputs standardised with the training set's mean and deviation")
+        console.line("network: \(network.sizeDescription), \(network.hidden.rawValue) → \(network.output.name), \(settings.options.initialization.rawValue) init, seed \(settings.options.seed), \(T.precision.rawValue); inputs standardised with the training set's mean and deviation")
         var rule = "SGD: \(config.epochs) epochs, mini-batches of \(config.batchSize), η = \(config.learningRate)"
         if config.weightDecay > 0 { rule += ", L2 λ = \(config.weightDecay)" }
         if config.momentum > 0 { rule += ", momentum μ = \(config.momentum)" }
@@ -167,7 +146,7 @@ enum TrainCommand: Subcommand {
             console.line(String(format: "train accuracy %.2f%%; weights checksum %016llx", 100 * (final.epochs.last?.trainAccuracy ?? 0), final.network.checksum))
         }
         if let path = settings.savePath {
-            let record = TrainingRecord(data: settings.data.source, testFraction: settings.data.testFraction, seed: settings.seed,
+            let record = TrainingRecord(data: settings.data.source, testFraction: settings.data.testFraction, seed: settings.options.seed,
                                         epochs: final.epochs.count, testAccuracy: testAccuracy)
             try AtomicFile.write(try final.network.jsonData(normalization: normalization, training: record), to: path)
             console.note("wrote \(path)")

@@ -30,7 +30,7 @@ struct BenchmarkHarnessTests {
     @Test("refuses to time a case whose engines are not bitwise identical")
     func refusesDisagreement() {
         var harness = BenchmarkHarness(settings: quick)
-        let benchmarkCase = BenchmarkCase(sizes: [5, 4, 3], examples: 6, precision: "double")
+        let benchmarkCase = BenchmarkCase(sizes: [5, 4, 3], examples: 6, precision: .double)
         #expect {
             _ = try harness.run(benchmarkCase, Double.self,
                                 engines: [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(OneULPOffEngine())])
@@ -43,7 +43,7 @@ struct BenchmarkHarnessTests {
     @Test("times the engines, interleaved, with the requested samples and a summary")
     func measures() throws {
         var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 5, warmUp: 0.001, phases: true))
-        let result = try harness.run(BenchmarkCase(sizes: [8, 6, 3], examples: 16, precision: "float"))
+        let result = try harness.run(BenchmarkCase(sizes: [8, 6, 3], examples: 16, precision: .float))
         #expect(result.identical)
         #expect(result.measurements.map(\.engine) == ["loop", "batch"])
         for measurement in result.measurements {
@@ -66,7 +66,7 @@ struct BenchmarkHarnessTests {
         settings.untimedCallsPerSample = untimed
         var harness = BenchmarkHarness(settings: settings)
         let counting = CountingEngine()
-        let result = try harness.run(BenchmarkCase(sizes: [5, 4, 3], examples: 6, precision: "double"), Double.self,
+        let result = try harness.run(BenchmarkCase(sizes: [5, 4, 3], examples: 6, precision: .double), Double.self,
                                      engines: [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(counting)])
         #expect(result.identical)
         #expect(try #require(result.measurement("counting")).timing.repetitions == 1)
@@ -77,7 +77,7 @@ struct BenchmarkHarnessTests {
     @Test("a multi-thread case also times a one-thread batch engine in the same rotation")
     func threadGain() throws {
         var harness = BenchmarkHarness(settings: quick)
-        let result = try harness.run(BenchmarkCase(sizes: [40, 24, 5], examples: 64, precision: "double", threads: 2))
+        let result = try harness.run(BenchmarkCase(sizes: [40, 24, 5], examples: 64, precision: .double, threads: 2))
         #expect(result.identical)
         #expect(result.measurements.map(\.engine) == ["loop", "batch", BenchmarkHarness.oneThreadBatch])
         let one = try #require(result.measurement(BenchmarkHarness.oneThreadBatch)).timing.median

@@ -6,8 +6,8 @@ import Testing
 struct CallTimeLogTests {
     @Test("one CSV line per call, each with its case's thread count")
     func csv() {
-        var result = CaseResult(benchmarkCase: BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: "float", threads: 2),
-                                identical: true, measurements: [], flops: FlopCount(BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: "float")))
+        var result = CaseResult(benchmarkCase: BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: .float, threads: 2),
+                                identical: true, measurements: [], flops: FlopCount(BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: .float)))
         result.callTimes = [
             CallTime(engine: "loop", sample: 0, call: 0, seconds: 0.25),
             CallTime(engine: "batch", sample: 0, call: 1, seconds: 1.5e-5),
@@ -27,7 +27,7 @@ struct CallTimeLogTests {
         var settings = HarnessSettings(minimumTime: 0.0005, samples: 3, warmUp: 0.001)
         settings.recordsCallTimes = true
         var harness = BenchmarkHarness(settings: settings)
-        let result = try harness.run(BenchmarkCase(sizes: [12, 8, 3], examples: 16, precision: "double", threads: 2))
+        let result = try harness.run(BenchmarkCase(sizes: [12, 8, 3], examples: 16, precision: .double, threads: 2))
         for measurement in result.measurements {
             let calls = result.callTimes.filter { $0.engine == measurement.engine }
             #expect(calls.count == 3 * measurement.timing.repetitions, "\(measurement.engine)")
@@ -45,7 +45,7 @@ struct CallTimeLogTests {
     @Test("without the setting nothing is kept")
     func offByDefault() throws {
         var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.0005, samples: 2, warmUp: 0.001))
-        let result = try harness.run(BenchmarkCase(sizes: [5, 4, 3], examples: 4, precision: "double"))
+        let result = try harness.run(BenchmarkCase(sizes: [5, 4, 3], examples: 4, precision: .double))
         #expect(result.callTimes.isEmpty)
     }
 }

@@ -6,8 +6,8 @@ import Testing
 struct KernelBenchmarkTests {
     @Test("the default cases hold the whole ladder, the engines' shapes and the bandwidth probes")
     func defaultCases() {
-        let cases = KernelBenchmark.defaultCases(precisions: ["double", "float"], threads: [1, 2])
-        for precision in ["double", "float"] {
+        let cases = KernelBenchmark.defaultCases(precisions: [.double, .float], threads: [1, 2])
+        for precision in Precision.allCases {
             let mine = cases.filter { $0.precision == precision }
             for n in [256, 512] {
                 let rungs = mine.filter { $0.role == "square" && $0.m == n && $0.threads == 1 }.map(\.kernel)
@@ -30,16 +30,16 @@ struct KernelBenchmarkTests {
 
     @Test("flops and bytes: 2·m·n·k for a product, k·n for the probe; bytes only for memory-bound kernels")
     func counts() {
-        let gemm = KernelCase(kernel: "packed", precision: "double", m: 3, n: 5, k: 7, role: "square")
+        let gemm = KernelCase(kernel: "packed", precision: .double, m: 3, n: 5, k: 7, role: "square")
         #expect(gemm.flops == 210 && gemm.bytesMoved == nil)
-        let gemv = KernelCase(kernel: "gemv-forward", precision: "float", m: 1, n: 30, k: 784, role: "")
+        let gemv = KernelCase(kernel: "gemv-forward", precision: .float, m: 1, n: 30, k: 784, role: "")
         #expect(gemv.flops == 2 * 30 * 784 && gemv.bytesMoved == 4 * 30 * 784)
-        let update = KernelCase(kernel: "rank1-update", precision: "double", m: 1, n: 30, k: 784, role: "")
+        let update = KernelCase(kernel: "rank1-update", precision: .double, m: 1, n: 30, k: 784, role: "")
         #expect(update.bytesMoved == Double(2 * 8 * 30 * 784))
-        let independent = KernelCase(kernel: "packed-independent", precision: "float", m: 3, n: 5, k: 7, threads: 2,
+        let independent = KernelCase(kernel: "packed-independent", precision: .float, m: 3, n: 5, k: 7, threads: 2,
                                      role: "")
         #expect(independent.flops == 2 * 210 && independent.bytesMoved == nil)
-        let stream = KernelCase(kernel: "stream-read", precision: "double", m: 1, n: 64, k: 64, role: "")
+        let stream = KernelCase(kernel: "stream-read", precision: .double, m: 1, n: 64, k: 64, role: "")
         #expect(stream.flops == 4096 && stream.bytesMoved == 8 * 4096)
     }
 
@@ -53,12 +53,12 @@ struct KernelBenchmarkTests {
     }
 
     @Test("every kind of kernel runs and reports a positive rate", arguments: [
-        KernelCase(kernel: "naive", precision: "double", m: 7, n: 5, k: 3, role: "tiny"),
-        KernelCase(kernel: "packed", precision: "float", m: 33, n: 7, k: 5, transposeA: true, role: "tiny Aᵀ·B"),
-        KernelCase(kernel: "gemv-backward", precision: "double", m: 1, n: 7, k: 3, role: "tiny"),
-        KernelCase(kernel: "rank1-update", precision: "float", m: 1, n: 7, k: 33, role: "tiny"),
-        KernelCase(kernel: "stream-read", precision: "double", m: 1, n: 7, k: 33, role: "tiny"),
-        KernelCase(kernel: "packed-independent", precision: "double", m: 9, n: 17, k: 5, threads: 2, role: "tiny"),
+        KernelCase(kernel: "naive", precision: .double, m: 7, n: 5, k: 3, role: "tiny"),
+        KernelCase(kernel: "packed", precision: .float, m: 33, n: 7, k: 5, transposeA: true, role: "tiny Aᵀ·B"),
+        KernelCase(kernel: "gemv-backward", precision: .double, m: 1, n: 7, k: 3, role: "tiny"),
+        KernelCase(kernel: "rank1-update", precision: .float, m: 1, n: 7, k: 33, role: "tiny"),
+        KernelCase(kernel: "stream-read", precision: .double, m: 1, n: 7, k: 33, role: "tiny"),
+        KernelCase(kernel: "packed-independent", precision: .double, m: 9, n: 17, k: 5, threads: 2, role: "tiny"),
     ])
     func runs(kernelCase: KernelCase) throws {
         let results = try KernelBenchmark.run(kernelCase, settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))

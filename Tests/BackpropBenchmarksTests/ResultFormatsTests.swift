@@ -9,7 +9,7 @@ struct ResultFormatsTests {
         var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))
         var results: [CaseResult] = []
         for sizes in [[6, 5, 3], [4, 3]] {
-            for precision in ["double", "float"] {
+            for precision in Precision.allCases {
                 for m in [1, 8, 32] {
                     results.append(try harness.run(BenchmarkCase(sizes: sizes, examples: m, precision: precision)))
                 }
@@ -40,7 +40,7 @@ struct ResultFormatsTests {
     @Test("every engine of a case carries the case's steal share, in percent")
     func stealColumn() throws {
         var harness = BenchmarkHarness(settings: HarnessSettings(minimumTime: 0.001, samples: 3, warmUp: 0.001))
-        var result = try harness.run(BenchmarkCase(sizes: [4, 3], examples: 8, precision: "double", threads: 2))
+        var result = try harness.run(BenchmarkCase(sizes: [4, 3], examples: 8, precision: .double, threads: 2))
         result.hostSteal = 0.0125
         let report = BenchmarkReport(machine: .current(), peak: PeakRates(double: 40, float: 80, source: "given"),
                                      settings: harness.settings, cases: [result])

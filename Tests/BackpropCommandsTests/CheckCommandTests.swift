@@ -37,10 +37,9 @@ struct CheckCommandTests {
 
     @Test("an engine that is one ULP off makes the check fail with exit 1, naming the first difference")
     func faultInjected() {
-        let saved = CheckCommand.engines
-        CheckCommand.engines = { _ in [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(FaultyEngine())] }
-        defer { CheckCommand.engines = saved }
-        let result = runCommand(["check", "--net", "4-6-3", "--batch", "5"])
+        var engines = CommandEngines.library
+        engines.checked = { _ in [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(FaultyEngine())] }
+        let result = runCommand(["check", "--net", "4-6-3", "--batch", "5"], engines: engines)
         #expect(result.code == 1)
         #expect(result.out.contains("FAIL: the engines' gradients are not bitwise identical"))
         #expect(result.out.contains("1/24 differ, ≤ 1 ULP") && result.out.contains("first at [0, 5]"))

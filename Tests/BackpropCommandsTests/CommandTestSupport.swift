@@ -2,10 +2,11 @@ import Foundation
 import Testing
 @testable import BackpropCommands
 
-/// Runs `backprop` in-process and returns (exit code, stdout, stderr).
-func runCommand(_ arguments: [String]) -> (code: Int32, out: String, err: String) {
+/// Runs `backprop` in-process, with `engines` in place of the library's and the student's, and returns
+/// (exit code, stdout, stderr).
+func runCommand(_ arguments: [String], engines: CommandEngines = .library) -> (code: Int32, out: String, err: String) {
     let recorder = RecordingConsole()
-    let code = BackpropCommandLine.run(arguments, console: recorder.console)
+    let code = BackpropCommandLine.run(arguments, console: recorder.console, engines: engines)
     return (code, recorder.out, recorder.err)
 }
 

@@ -43,10 +43,9 @@ struct CourseCommandsTests {
 
     @Test("check --engine student names a classic mistake and exits 1")
     func studentMistake() {
-        let saved = CheckCommand.studentEngine
-        CheckCommand.studentEngine = { AnyBackpropEngine(MistakeForTheCommand()) }
-        defer { CheckCommand.studentEngine = saved }
-        let result = runCommand(["check", "--engine", "student", "--net", "6-5-4"])
+        var engines = CommandEngines.library
+        engines.student = { AnyBackpropEngine(MistakeForTheCommand()) }
+        let result = runCommand(["check", "--engine", "student", "--net", "6-5-4"], engines: engines)
         #expect(result.code == 1)
         #expect(result.out.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
             .contains("likely mistake: \(ClassicMistake.missingMeanScale.explanation)"))

@@ -2,9 +2,8 @@ import Testing
 @testable import Backprop
 
 /// The two precisions, as a test argument.
-enum Precision: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case float, double
-    var testDescription: String { rawValue }
+extension Precision: CustomTestStringConvertible {
+    public var testDescription: String { rawValue }
 }
 
 /// A network shape, its activations and a batch size: one case of an engine test.

@@ -10,7 +10,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
     #if FUZZ_JSON
     _ = try? AnyNetwork(jsonData: Data(bytes))
-    _ = try? AnyNetwork.extras(jsonData: Data(bytes))
+    _ = try? NetworkFile(jsonData: Data(bytes))
     _ = try? JSONCoding.decode(CheckDocument<Double>.self, from: Data(bytes))
     #elseif FUZZ_CSV
     let text = String(decoding: bytes, as: UTF8.self)

@@ -1,0 +1,105 @@
+import Backprop
+
+/// Matrix products C = op(A) · op(B), four ways: the teaching ladder of `backprop bench --kernels`.
+///
+///     op(A) [M, K] · op(B) [K, N] → C [M, N],   op(X) = X or Xᵀ (read in place, never materialised)
+///
+/// | rung | what it adds | where the speed comes from |
+/// |---|---|---|
+/// | `naive` | i-j-k loops, a dot product per element | nothing: B is read down a column, one cache line per element |
+/// | `reordered` | i-k-j loops | B and C are read along rows: unit stride, the compiler vectorises the inner loop |
+/// | `blocked` | i-k-j on 64 × 256 × 64 blocks | the blocks of B and C stay in cache while they are reused |
+/// | `packed` | the library's GEMM (`MatrixMultiplier`): BLIS-style packing, a 6 × 2-vector SIMD micro-kernel | operands copied to contiguous slivers, 12 accumulators in registers; threads |
+///
+/// All four compute every element as the same chain, c ← fma(a_ik, b_kj, c) for k in order from +0, so they
+/// agree to the last bit: the ladder changes only the speed (GEMMLadderTests).
+public enum GEMMLadder {
+    public enum Rung: String, CaseIterable, Sendable {
+        case naive, reordered, blocked, packed
+    }
+
+    /// C = op(A) · op(B) by `rung` into `c` (reshaped if its shape is wrong); `packed` runs on `multiplier`.
+    /// - Precondition: op(A)'s columns equal op(B)'s rows.
+    /// - Complexity: 2·M·N·K flops.
+    public static func multiply<T: BackpropScalar>(
+        _ a: Matrix<T>, transposed aTransposed: Bool, _ b: Matrix<T>, transposed bTransposed: Bool,
+        into c: inout Matrix<T>, rung: Rung, multiplier: MatrixMultiplier<T>
+    ) {
+        if rung == .packed {
+            multiplier.multiply(a, transposed: aTransposed, b, transposed: bTransposed, into: &c)
+            return
+        }
+        let opA = Strided(a, transposed: aTransposed), opB = Strided(b, transposed: bTransposed)
+        precondition(opA.columns == opB.rows, "op(A) is [\(opA.rows), \(opA.columns)] but op(B) is [\(opB.rows), \(opB.columns)]")
+        let (m, n, k) = (opA.rows, opB.columns, opA.columns)
+        if c.rows != m || c.columns != n { c = Matrix(rows: m, columns: n) }
+        a.elements.withUnsafeBufferPointer { ap in
+            b.elements.withUnsafeBufferPointer { bp in
+                c.elements.withUnsafeMutableBufferPointer { cp in
+                    let (x, y, out) = (ap.baseAddress!, bp.baseAddress!, cp.baseAddress!)
+                    switch rung {
+                    case .naive: naive(m, n, k, opA, x, opB, y, out)
+                    case .reordered: blocked(m, n, k, opA, x, opB, y, out, blocks: (m, max(k, 1), n))
+                    default: blocked(m, n, k, opA, x, opB, y, out, blocks: (64, 256, 64))
+                    }
+                }
+            }
+        }
+    }
+
+    /// op(X) as strides over X's elements: op(X)[i, j] = base[i · rowStep + j · columnStep].
+    struct Strided {
+        let rows: Int, columns: Int, rowStep: Int, columnStep: Int
+        init<T>(_ x: Matrix<T>, transposed: Bool) {
+            rows = transposed ? x.columns : x.rows
+            columns = transposed ? x.rows : x.columns
+            rowStep = transposed ? 1 : x.columns
+            columnStep = transposed ? x.columns : 1
+        }
+        @inline(__always) func index(_ i: Int, _ j: Int) -> Int { i * rowStep + j * columnStep }
+    }
+
+    /// Rung 1: for i, for j, c = Σₖ a_ik b_kj.
+    static func naive<T: BackpropScalar>(
+        _ m: Int, _ n: Int, _ k: Int, _ a: Strided, _ x: UnsafePointer<T>, _ b: Strided, _ y: UnsafePointer<T>,
+        _ c: UnsafeMutablePointer<T>
+    ) {
+        for i in 0..<m {
+            for j in 0..<n {
+                var sum: T = 0
+                for p in 0..<k { sum = sum.addingProduct(x[a.index(i, p)], y[b.index(p, j)]) }
+                c[i * n + j] = sum
+            }
+        }
+    }
+
+    /// Rungs 2 and 3: for i, for k, c[i, :] += a_ik b[k, :] (unit stride through B's and C's rows when B is not
+    /// transposed), on blocks of `blocks` (rows, k, columns) so that a block of B and of C is reused from cache.
+    /// The k-blocks run in order, so each element's chain is the naive one.
+    static func blocked<T: BackpropScalar>(
+        _ m: Int, _ n: Int, _ k: Int, _ a: Strided, _ x: UnsafePointer<T>, _ b: Strided, _ y: UnsafePointer<T>,
+        _ c: UnsafeMutablePointer<T>, blocks: (rows: Int, depth: Int, columns: Int)
+    ) {
+        c.update(repeating: 0, count: m * n)
+        for j0 in stride(from: 0, to: n, by: max(blocks.columns, 1)) {
+            let j1 = min(n, j0 + blocks.columns)
+            for p0 in stride(from: 0, to: k, by: blocks.depth) {
+                let p1 = min(k, p0 + blocks.depth)
+                for i0 in stride(from: 0, to: m, by: max(blocks.rows, 1)) {
+                    for i in i0..<min(m, i0 + blocks.rows) {
+                        let row = c + i * n
+                        for p in p0..<p1 {
+                            let aip = x[a.index(i, p)]
+                            if b.columnStep == 1 {
+                                let bRow = y + p * b.rowStep
+                                for j in j0..<j1 { row[j] = row[j].addingProduct(aip, bRow[j]) }
+                            } else {
+                                for j in j0..<j1 { row[j] = row[j].addingProduct(aip, y[b.index(p, j)]) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

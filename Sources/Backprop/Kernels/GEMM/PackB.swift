@@ -1,0 +1,111 @@
+/// Copies op(B)[0..<kc, 0..<nc] into NR-column slivers: sliver q holds, for each k in order, the NR values
+/// op(B)[k, q·NR + c], c = 0…NR−1. Columns past nc are zero.
+@inlinable
+func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: UnsafeMutablePointer<T>) {
+    let nr = GEMMBlocking<T>.nr
+    let width = T.Vector.scalarCount
+    var sliver = 0
+    var dst = packed
+    while sliver < nc {
+        let columns = min(nr, nc - sliver)
+        if b.transposed && columns == nr {
+            // op(B)[k, j] = base[j · stride + k]: the sliver's NR stored rows, transposed a square block of
+            // vectors at a time.
+            packTransposedSliver(b.base + sliver * b.stride, stride: b.stride, kc: kc, into: dst)
+        } else if b.transposed {
+            // A ragged last sliver read transposed: NR stored rows read side by side, scalar by scalar.
+            let first = b.base + sliver * b.stride
+            var out = dst
+            for k in 0..<kc {
+                for c in 0..<columns { out[c] = first[c * b.stride + k] }
+                for c in columns..<nr { out[c] = 0 }
+                out += nr
+            }
+        } else if columns == nr {
+            // op(B)[k, j] = base[k · stride + j]: two vectors per k.
+            for k in 0..<kc {
+                let src = b.base + k * b.stride + sliver
+                storeVector(loadVector(src), dst + k * nr)
+                storeVector(loadVector(src + width), dst + k * nr + width)
+            }
+        } else {
+            // A ragged last sliver (a 30-unit layer: 14 of 16 Float columns). Rows are read with two full vectors
+            // whose lanes past the sliver (the next row's first values) are zeroed with a mask, as long as the
+            // second vector ends within the block's last needed element; the rows after that are copied lane by
+            // lane, so nothing past the matrix is touched. The same values as a scalar copy, far fewer steps.
+            typealias V = T.Vector
+            var lanes = V()
+            for lane in 0..<width { lanes[lane] = T(lane) }
+            let keep0 = lanes .< V(repeating: T(min(columns, width)))
+            let keep1 = lanes .< V(repeating: T(max(columns - width, 0)))
+            // Row k's second vector ends at k·stride + sliver + 2·width; the last needed element is at
+            // (kc − 1)·stride + sliver + columns.
+            let room = (kc - 1) * b.stride + columns - 2 * width
+            let vectorRows = room < 0 ? 0 : min(kc, room / b.stride + 1)
+            for k in 0..<vectorRows {
+                let src = b.base + k * b.stride + sliver
+                storeVector(V().replacing(with: loadVector(src), where: keep0), dst + k * nr)
+                storeVector(V().replacing(with: loadVector(src + width), where: keep1), dst + k * nr + width)
+            }
+            for k in vectorRows..<kc {
+                let src = b.base + k * b.stride + sliver
+                for c in 0..<columns { dst[k * nr + c] = src[c] }
+                for c in columns..<nr { dst[k * nr + c] = 0 }
+            }
+        }
+        sliver += nr
+        dst += nr * kc
+    }
+}
+
+/// Packs one full B sliver read transposed: out[k · NR + c] = first[c · stride + k] for k < kc, c < NR.
+///
+/// The NR stored rows are contiguous along k, the packed sliver along c, so each w × w block (w = the vector
+/// width) is loaded as w vectors of stored rows and stored as w vectors of packed rows, transposed in registers by
+/// log₂ w rounds of `deinterleave` (each round rotates the block's index bits by one: three rounds for 8 × 8, two
+/// for 4 × 4). It was a scalar gather, and a sixth of the hidden-error product. Values are only moved.
+@inlinable
+func packTransposedSliver<T: BackpropScalar>(
+    _ first: UnsafePointer<T>, stride: Int, kc: Int, into out: UnsafeMutablePointer<T>
+) {
+    typealias V = T.Vector
+    let w = V.scalarCount, nr = GEMMBlocking<T>.nr
+    let fullK = kc / w * w
+    for half in 0..<(nr / w) {
+        let rows = first + half * w * stride
+        let column = out + half * w
+        var k = 0
+        while k < fullK {
+            let src = rows + k, dst = column + k * nr
+            if w == 8 {
+                var r0 = loadVector(src), r1 = loadVector(src + stride)
+                var r2 = loadVector(src + 2 * stride), r3 = loadVector(src + 3 * stride)
+                var r4 = loadVector(src + 4 * stride), r5 = loadVector(src + 5 * stride)
+                var r6 = loadVector(src + 6 * stride), r7 = loadVector(src + 7 * stride)
+                for _ in 0..<3 {
+                    let (n0, n4) = T.deinterleave(r0, r1), (n1, n5) = T.deinterleave(r2, r3)
+                    let (n2, n6) = T.deinterleave(r4, r5), (n3, n7) = T.deinterleave(r6, r7)
+                    (r0, r1, r2, r3, r4, r5, r6, r7) = (n0, n1, n2, n3, n4, n5, n6, n7)
+                }
+                storeVector(r0, dst); storeVector(r1, dst + nr); storeVector(r2, dst + 2 * nr)
+                storeVector(r3, dst + 3 * nr); storeVector(r4, dst + 4 * nr); storeVector(r5, dst + 5 * nr)
+                storeVector(r6, dst + 6 * nr); storeVector(r7, dst + 7 * nr)
+            } else if w == 4 {
+                var r0 = loadVector(src), r1 = loadVector(src + stride)
+                var r2 = loadVector(src + 2 * stride), r3 = loadVector(src + 3 * stride)
+                for _ in 0..<2 {
+                    let (n0, n2) = T.deinterleave(r0, r1), (n1, n3) = T.deinterleave(r2, r3)
+                    (r0, r1, r2, r3) = (n0, n1, n2, n3)
+                }
+                storeVector(r0, dst); storeVector(r1, dst + nr); storeVector(r2, dst + 2 * nr)
+                storeVector(r3, dst + 3 * nr)
+            } else {
+                for t in 0..<w { for c in 0..<w { dst[t * nr + c] = src[c * stride + t] } }
+            }
+            k += w
+        }
+        for k in fullK..<kc {
+            for c in 0..<w { column[k * nr + c] = rows[c * stride + k] }
+        }
+    }
+}
