@@ -108,14 +108,6 @@ public struct GradientCheck: Sendable {
         compare(gradients, with: try numericGradients(network: network, inputs: inputs, targets: targets))
     }
 
-    /// The numeric mean loss of `network` on (X, Y), from the oracle's own forward pass.
-    public static func meanLoss<T: BackpropScalar>(
-        _ network: Network<T>, inputs: Matrix<T>, targets: Matrix<T>
-    ) throws -> Double {
-        ReferenceLoss(network: try network.converted(to: Double.self), inputs: inputs.converted(),
-                      targets: targets.converted()).evaluate().loss
-    }
-
     private func sample(_ count: Int, _ generator: inout SplitMix64) -> [Int] {
         var indices = Array(0..<count)
         guard let limit = entriesPerParameter, limit < count else { return indices }

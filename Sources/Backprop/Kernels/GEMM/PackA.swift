@@ -5,11 +5,11 @@ func packA<T: BackpropScalar>(_ a: Operand<T>, mc: Int, kc: Int, into packed: Un
     let mr = GEMMBlocking<T>.mr
     if a.transposed {
         // op(A)[i, k] = base[k · stride + i]: for each k, the mc scalars of one stored row are contiguous.
-        // - Going sliver by sliver over all of K would jump a whole stored row per scalar (with m = 1024 examples
-        //   that pass was a seventh of the batch engine's time); going row by row over all slivers writes each
-        //   row's scalars 6 · KC apart, one per sliver, and in Double that stride is exactly three pages: every
-        //   store of a row lands in the same L1 set. So: 8 stored rows at a time (read once, 8 × mc scalars in
-        //   L1), each sliver's 8 · MR packed scalars written together (six whole cache lines in Double).
+        // - Sliver by sliver over all of K would jump a whole stored row per scalar; row by row over all slivers
+        //   would write each row's scalars 6 · KC apart, one per sliver, which in Double is exactly three pages,
+        //   so every store of a row would land in the same L1 set. So: 8 stored rows at a time (read once,
+        //   8 × mc scalars in L1), each sliver's 8 · MR packed scalars written together (six whole cache lines in
+        //   Double).
         // - A full sliver's MR = 6 scalars are moved as two overlapping runs of four, [0, 4) and [2, 6): two loads
         //   and two stores instead of six of each (a whole 8-Float vector would run into the next k's scalars).
         //   The middle two are written twice with the same values.

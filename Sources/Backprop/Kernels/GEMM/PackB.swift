@@ -63,7 +63,7 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
 /// The NR stored rows are contiguous along k, the packed sliver along c, so each w × w block (w = the vector
 /// width) is loaded as w vectors of stored rows and stored as w vectors of packed rows, transposed in registers by
 /// log₂ w rounds of `deinterleave` (each round rotates the block's index bits by one: three rounds for 8 × 8, two
-/// for 4 × 4). It was a scalar gather, and a sixth of the hidden-error product. Values are only moved.
+/// for 4 × 4), instead of a scalar gather. Values are only moved.
 @inlinable
 func packTransposedSliver<T: BackpropScalar>(
     _ first: UnsafePointer<T>, stride: Int, kc: Int, into out: UnsafeMutablePointer<T>

@@ -37,8 +37,8 @@ where RawSignificand: FixedWidthInteger {
     /// Lane-wise `a > b ? then : otherwise` (false for NaN lanes).
     ///
     /// Generic code cannot write this as `otherwise.replacing(with: then, where: a .> b)`: in a generic context
-    /// `.>` is the standard library's lane-by-lane loop, which builds the mask one scalar at a time (the vector
-    /// softplus was 8× slower for it); written per type it is one compare and one blend.
+    /// `.>` is the standard library's lane-by-lane loop, which builds the mask one scalar at a time; written per
+    /// type it is one compare and one blend.
     static func select(_ a: Vector, greaterThan b: Vector, then: Vector, otherwise: Vector) -> Vector
     /// Lane-wise `a == b ? then : otherwise` (false for NaN lanes), one compare and one blend; see
     /// `select(_:greaterThan:then:otherwise:)`.
