@@ -37,7 +37,7 @@ let package = Package(
             dependencies: ["Backprop"],
             resources: [.copy("Data")],
             swiftSettings: codeGeneration),
-        // The student's engine: one file to rewrite in the exercises, checked by `backprop check --engine student`.
+        // The student's work: the exercises' functions, checked by `backprop check --engine student`.
         .target(name: "StudentWork", dependencies: ["Backprop"], swiftSettings: codeGeneration),
         // The benchmark harness: cases as data, honest timing, tables, CSV/JSON, SVG, the NumPy bridge.
         .target(
@@ -68,8 +68,18 @@ let package = Package(
 
         // Helpers the tests share (a .npy writer), never linked into the library.
         .target(name: "BackpropTestSupport", dependencies: ["Backprop"], path: "Tests/Support"),
+        // The exercises' solutions and a catalogue of wrong ones (never shipped in Sources/StudentWork), and the
+        // `backprop` command with one of them in the student's place, for the checker's tests.
+        .target(name: "ExerciseSolutions", dependencies: ["Backprop"], path: "Tests/ExerciseSolutions"),
+        .executableTarget(
+            name: "backprop-fixture",
+            dependencies: ["BackpropCommands", "ExerciseSolutions"],
+            path: "Tests/CheckedSubmission"),
 
-        .testTarget(name: "BackpropTests", dependencies: ["Backprop", "BackpropTestSupport"], swiftSettings: codeGeneration),
+        .testTarget(
+            name: "BackpropTests",
+            dependencies: ["Backprop", "BackpropTestSupport", "ExerciseSolutions"],
+            swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropDatasetsTests",
             dependencies: ["BackpropDatasets"],
@@ -80,7 +90,8 @@ let package = Package(
             swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropCommandsTests",
-            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe", "BackpropTestSupport"],
+            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe", "BackpropTestSupport",
+                           "ExerciseSolutions", "backprop-fixture"],
             swiftSettings: codeGeneration),
     ]
 )

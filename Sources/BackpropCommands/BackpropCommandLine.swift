@@ -29,20 +29,19 @@ public struct CommandContext {
 public struct CommandEngines {
     /// The engines `check` compares in double precision, the reference (the loop engine) first.
     public var checked: (_ threads: Int) -> [AnyBackpropEngine<Double>]
-    /// The engine `check --engine student` checks.
-    public var student: () -> AnyBackpropEngine<Double>
+    /// The work `check --engine student` checks.
+    public var student: StudentSubmission
 
-    public init(checked: @escaping (_ threads: Int) -> [AnyBackpropEngine<Double>],
-                student: @escaping () -> AnyBackpropEngine<Double>) {
+    public init(checked: @escaping (_ threads: Int) -> [AnyBackpropEngine<Double>], student: StudentSubmission) {
         self.checked = checked
         self.student = student
     }
 
-    /// The library's loop and batch engines, and the student's engine in Sources/StudentWork.
+    /// The library's loop and batch engines, and the student's work in Sources/StudentWork.
     public static var library: CommandEngines {
         CommandEngines(
             checked: { [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(BatchEngine<Double>(threads: $0))] },
-            student: { AnyBackpropEngine(StudentEngine()) })
+            student: studentSubmission)
     }
 }
 
@@ -51,6 +50,9 @@ public struct CommandEngines {
 /// Exit codes: 0 success; 1 a check failed or the data was bad (a file that cannot be read or is malformed);
 /// 2 a usage error (an unknown subcommand or option, a malformed or out-of-range value).
 public enum BackpropCommandLine {
+    /// Subcommands the tool runs for itself, not listed in the help: the child process of `check --engine student`.
+    static let internalSubcommands: [any Subcommand.Type] = [StudentStepCommand.self]
+
     static let subcommands: [any Subcommand.Type] = [
         CheckCommand.self, BenchCommand.self, TrainCommand.self, EvaluateCommand.self, ShapesCommand.self, ExplainCommand.self,
     ]
@@ -69,7 +71,7 @@ public enum BackpropCommandLine {
             }
             return 0
         }
-        guard let command = subcommands.first(where: { $0.name == first }) else {
+        guard let command = (subcommands + internalSubcommands).first(where: { $0.name == first }) else {
             let hint = ArgumentParser.suggestion(for: first, among: subcommands.map { $0.name })
                 .map { " (did you mean '\($0)'?)" } ?? ""
             console.note("backprop: unknown command '\(first)'\(hint); see 'backprop help'")

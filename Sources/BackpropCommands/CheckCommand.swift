@@ -15,8 +15,8 @@ enum CheckCommand: Subcommand {
             OptionSpec("threads", value: "N", help: "threads of the batch engine (default 1)"),
             OptionSpec("fd-samples", value: "K", help: "entries of each Wˡ and bˡ checked by finite differences; 0 checks all (default 24)"),
             OptionSpec("export", value: "FILE", help: "write the network, the batch and both engines' gradients as JSON"),
-            OptionSpec("engine", value: "E", help: "student: check your engine (Sources/StudentWork/StudentEngine.swift) and diagnose its mistakes"),
-        ]
+            OptionSpec("engine", value: "E", help: "student: check your work (Sources/StudentWork) step by step and diagnose its mistakes"),
+        ] + StudentCheckCommand.options
     }
 
     /// The relative-error bound against finite differences: 1e-7 in Double (the oracle's own error is ~1e-12);
@@ -26,7 +26,13 @@ enum CheckCommand: Subcommand {
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
         if let engine = arguments.string("engine") {
             guard engine == "student" else { throw UsageError("--engine: '\(engine)' is not student") }
-            return try checkStudent(arguments, context: context)
+            for flag in ["network", "threads", "export"] where arguments.has(flag) {
+                throw UsageError("--\(flag) cannot be combined with --engine student")
+            }
+            return try StudentCheckCommand.run(arguments, context: context)
+        }
+        for flag in ["exercise", "time-limit", "format"] where arguments.has(flag) {
+            throw UsageError("--\(flag) goes with --engine student")
         }
         let options = try NetworkOptions(arguments, form)
         let samples = try arguments.integer("fd-samples", default: 24, in: 0...1_000_000)
@@ -38,33 +44,6 @@ enum CheckCommand: Subcommand {
             export: arguments.string("export"))
         if let export = check.export { try AtomicFile.ensureWritable(export) }
         return try options.precision.dispatch(check)
-    }
-
-    /// `check --engine student`: the checker's scenarios and diagnosis, then the usual per-layer table (student
-    /// against the loop engine, and finite differences) on the chosen network.
-    static func checkStudent(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
-        let console = context.console
-        var studentForm = NetworkOptions.Form(defaultNet: "10-8-8-4")
-        studentForm.precisions = [.double]
-        let options = try NetworkOptions(arguments, studentForm)
-        let student = context.engines.student()
-        console.line("check --engine student: your engine against the library's engines and finite differences")
-        console.line()
-        let report = EngineChecker().check(student)
-        report.lines.forEach { console.line($0) }
-        guard report.verdict != .failed else { return 1 }
-        let network = try options.network(Double.self)
-        let examples = try arguments.integer("batch", default: 8, in: 1...NetworkOptions.sizeLimit)
-        let batch = Batch.synthetic(for: network, examples: examples, seed: options.seed &+ 1)
-        let samples = try arguments.integer("fd-samples", default: 24, in: 0...1_000_000)
-        let table = try EngineCheck.run(network: network, batch: batch,
-                                        engines: [AnyBackpropEngine(LoopEngine<Double>()), student],
-                                        samples: samples == 0 ? nil : samples)
-        console.line()
-        console.line("on \(options.describe(network)), m = \(examples):")
-        console.write(table.render(tolerance: tolerance(Double.self)).split(separator: "\n", omittingEmptySubsequences: false)
-            .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n"))
-        return report.passed ? 0 : 1
     }
 
     /// One `check` run, in the precision it is dispatched to.

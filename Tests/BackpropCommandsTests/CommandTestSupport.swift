@@ -17,44 +17,60 @@ func backpropExecutable() -> URL {
     return bundle.deletingLastPathComponent().appendingPathComponent("backprop")
 }
 
+/// The `backprop` command with a known submission in the student's place (Tests/CheckedSubmission), built next to
+/// the test bundle.
+func fixtureExecutable() -> URL {
+    backpropExecutable().deletingLastPathComponent().appendingPathComponent("backprop-fixture")
+}
+
+/// Runs `backprop check --engine student …` with the submission `name` (WrongSubmissions) in the student's place.
+func checkSubmission(_ name: String, _ arguments: [String] = [], timeLimit: Double = 10) throws
+    -> (code: Int32, out: String, err: String, signaled: Bool) {
+    try runProcess(["check", "--engine", "student", "--time-limit", String(timeLimit)] + arguments,
+                   executable: fixtureExecutable(), environment: ["BACKPROP_SUBMISSION": name])
+}
+
 /// Runs an executable (by default `backprop`) as a subprocess, so that a trap or crash shows as a signal, not a
 /// test crash; one still running after `timeout` seconds is terminated and reported as signaled.
 func runProcess(
     _ arguments: [String], executable: URL = backpropExecutable(), input: Data? = nil,
-    currentDirectory: URL? = nil, timeout: TimeInterval = 120
+    currentDirectory: URL? = nil, environment: [String: String] = [:], timeout: TimeInterval = 120
 ) throws -> (code: Int32, out: String, err: String, signaled: Bool) {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let currentDirectory { process.currentDirectoryURL = currentDirectory }
-    let out = Pipe(), err = Pipe(), inPipe = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = inPipe
+    // Standard output and error go to files, not pipes: nothing can fill up and stall the child, and no read can
+    // be interrupted by the signals of the many children the tests run at once.
+    let directory = try temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let outURL = directory.appendingPathComponent("out"), errURL = directory.appendingPathComponent("err")
+    FileManager.default.createFile(atPath: outURL.path, contents: nil)
+    FileManager.default.createFile(atPath: errURL.path, contents: nil)
+    let outFile = try FileHandle(forWritingTo: outURL), errFile = try FileHandle(forWritingTo: errURL)
+    process.standardOutput = outFile
+    process.standardError = errFile
+    if let input {
+        let inURL = directory.appendingPathComponent("in")
+        try input.write(to: inURL)
+        process.standardInput = try FileHandle(forReadingFrom: inURL)
+    } else {
+        process.standardInput = FileHandle.nullDevice
+    }
     try process.run()
-    let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
-    DispatchQueue.global().asyncAfter(deadline: .now() + timeout, execute: watchdog)
-    defer { watchdog.cancel() }
-    if let input { inPipe.fileHandleForWriting.write(input) }
-    try inPipe.fileHandleForWriting.close()
-    // Read both pipes before waiting, so a large output cannot fill a pipe and stall the child. (Standard error is
-    // read on another thread: a child that fills it while we wait on standard output would stall too.)
-    let errData = LockedData()
-    let errReader = DispatchWorkItem { errData.set(err.fileHandleForReading.readDataToEndOfFile()) }
-    DispatchQueue.global().async(execute: errReader)
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    errReader.wait()
+    let deadline = Date().addingTimeInterval(timeout)
+    while process.isRunning {
+        if Date() > deadline { process.terminate() }
+        usleep(2_000)
+    }
     process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: outData, as: UTF8.self),
-            String(decoding: errData.get(), as: UTF8.self), process.terminationReason == .uncaughtSignal)
-}
-
-/// Data handed from a reader thread to the test.
-private final class LockedData: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func set(_ value: Data) { lock.withLock { data = value } }
-    func get() -> Data { lock.withLock { data } }
+    try? outFile.close()
+    try? errFile.close()
+    return (process.terminationStatus, (try? String(contentsOf: outURL, encoding: .utf8)) ?? "",
+            (try? String(contentsOf: errURL, encoding: .utf8)) ?? "", process.terminationReason == .uncaughtSignal)
 }
 
 /// The package's root directory (this file is Tests/BackpropCommandsTests/CommandTestSupport.swift).

@@ -32,36 +32,4 @@ struct CourseCommandsTests {
         let result = runCommand(["explain", "--net", "784-30-10"])
         #expect(result.code == 2 && result.err.contains("keep every layer at 5 units or fewer"))
     }
-
-    @Test("check --engine student passes the shipped engine, within rounding")
-    func studentEngine() {
-        let result = runCommand(["check", "--engine", "student", "--net", "6-5-4", "--batch", "4"])
-        #expect(result.code == 0, "\(result.out)\(result.err)")
-        #expect(result.out.contains("PASS: correct to rounding"))
-        #expect(result.out.contains("loop vs student"))
-    }
-
-    @Test("check --engine student names a classic mistake and exits 1")
-    func studentMistake() {
-        var engines = CommandEngines.library
-        engines.student = { AnyBackpropEngine(MistakeForTheCommand()) }
-        let result = runCommand(["check", "--engine", "student", "--net", "6-5-4"], engines: engines)
-        #expect(result.code == 1)
-        #expect(result.out.split(whereSeparator: { $0 == " " || $0 == "\n" }).joined(separator: " ")
-            .contains("likely mistake: \(ClassicMistake.missingMeanScale.explanation)"))
-    }
-}
-
-/// A student engine that forgets the 1/m (the library's batch engine's result times m).
-struct MistakeForTheCommand: BackpropEngine {
-    let name = "student"
-    func computeGradients(of network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>,
-                          into gradients: inout Gradients<Double>) throws {
-        try BatchEngine<Double>().computeGradients(of: network, inputs: inputs, targets: targets, into: &gradients)
-        let m = Double(inputs.rows)
-        for l in gradients.layers.indices {
-            gradients.layers[l].weights.elements = gradients.layers[l].weights.elements.map { $0 * m }
-            gradients.layers[l].biases = gradients.layers[l].biases.map { $0 * m }
-        }
-    }
 }

@@ -15,10 +15,18 @@ public struct EngineCheck<T: BackpropScalar> {
 
     public static func run(network: Network<T>, batch: Batch<T>, engines: [AnyBackpropEngine<T>], samples: Int?) throws -> EngineCheck {
         let gradients = try engines.map { try $0.gradients(of: network, inputs: batch.inputs, targets: batch.targets) }
+        return try compare(network: network, batch: batch, names: engines.map(\.name), gradients: gradients, samples: samples)
+    }
+
+    /// The same, for gradients already computed (each with the network's shapes) under `names`.
+    /// - Precondition: every `gradients[i].hasShapes(of: network)`.
+    public static func compare(network: Network<T>, batch: Batch<T>, names: [String], gradients: [Gradients<T>],
+                               samples: Int?) throws -> EngineCheck {
+        precondition(gradients.allSatisfy { $0.hasShapes(of: network) }, "gradients of another network's shapes")
         let checker = GradientCheck(entriesPerParameter: samples)
         let numeric = try checker.numericGradients(network: network, inputs: batch.inputs, targets: batch.targets)
         return EngineCheck(
-            names: engines.map(\.name), gradients: gradients,
+            names: names, gradients: gradients,
             differences: gradients.dropFirst().map { GradientsDifference($0, gradients[0]) },
             oracle: gradients.map { checker.compare($0, with: numeric) }, network: network)
     }

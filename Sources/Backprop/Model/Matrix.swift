@@ -40,16 +40,24 @@ public struct Matrix<Scalar: BackpropScalar>: Equatable, Sendable {
     }
 
     /// Element (row, column).
+    /// - Precondition: `0 ≤ row < rows` and `0 ≤ column < columns` (each index on its own: a column past the end
+    ///   is an error even where `row * columns + column` would still fall inside the elements).
     @inlinable
     public subscript(row: Int, column: Int) -> Scalar {
         get {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, outOfRange(row, column))
             return elements[row * columns + column]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, "index out of range")
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, outOfRange(row, column))
             elements[row * columns + column] = newValue
         }
+    }
+
+    /// "Matrix [5, 3] has no element [2, 4]: rows 0..<5, columns 0..<3".
+    @usableFromInline
+    func outOfRange(_ row: Int, _ column: Int) -> String {
+        "Matrix \(shapeDescription) has no element [\(row), \(column)]: rows 0..<\(rows), columns 0..<\(columns)"
     }
 
     /// Row `i` as an array (a copy; for display and tests, not for hot loops).

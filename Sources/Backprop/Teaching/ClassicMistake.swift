@@ -1,4 +1,4 @@
-/// The mistakes students make most often when they derive backpropagation, each of which `EngineChecker` can
+/// The mistakes students make most often when they derive backpropagation, each of which `StudentCheck` can
 /// recognise from an engine's output (docs/exercises/).
 public enum ClassicMistake: String, CaseIterable, Sendable {
     /// The gradients are sums over the batch, not means: the 1/m is missing.

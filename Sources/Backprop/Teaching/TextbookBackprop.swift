@@ -1,5 +1,5 @@
 /// The course note's equations for a batch, written as plainly as possible in Double (loops over examples, units
-/// and inputs, layer by layer), with a switch for each classic mistake. `EngineChecker` runs it to recognise a
+/// and inputs, layer by layer), with a switch for each classic mistake. `StudentCheck` runs it to recognise a
 /// student's mistake by reproducing it; it shares no code with the engines except the definitions of σ and of the
 /// loss.
 struct TextbookBackprop {

@@ -1,0 +1,106 @@
+import ExerciseSolutions
+import Foundation
+import Testing
+@testable import Backprop
+
+/// `backprop check --engine student` as a student runs it: a subprocess of the command, which runs each step of
+/// the work in a child process of its own. The student's place is taken by known submissions
+/// (Tests/ExerciseSolutions), through the fixture binary.
+@Suite("check --engine student, as a subprocess", .tags(.slow))
+struct StudentCheckCommandTests {
+    /// The JSON report of a run.
+    struct Report: Decodable {
+        struct Step: Decodable {
+            var exercise: Int, step: String, verdict: String, passed: Bool, diagnosis: [String], location: String?
+        }
+        struct Next: Decodable { var exercise: Int, step: String }
+        struct Table: Decodable { var passed: Bool }
+        var passed: Bool
+        var start_with: Next?
+        var steps: [Step]
+        var engine_table: Table?
+    }
+
+    func report(_ name: String, _ arguments: [String] = [], timeLimit: Double = 10) throws -> (Report, Int32, String) {
+        let result = try checkSubmission(name, ["--format", "json"] + arguments, timeLimit: timeLimit)
+        #expect(!result.signaled, "the checker itself crashed: \(result.err)")
+        #expect(!result.err.contains("Backtrac") && !result.out.contains("Backtrac"), "a backtrace reached the user")
+        let report = try JSONDecoder().decode(Report.self, from: Data(result.out.utf8))
+        return (report, result.code, result.out)
+    }
+
+    @Test("every wrong submission is rejected with exit 1 at its step, named, never a crash or a backtrace",
+          arguments: WrongSubmissions.all)
+    func catalogue(_ wrong: WrongSubmission) throws {
+        let (report, code, out) = try report(wrong.name, timeLimit: 3)
+        #expect(code == 1 && !report.passed, "\(wrong.name): \(out)")
+        let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
+        #expect(failing?.step == wrong.step.rawValue, "\(wrong.name): blamed \(failing?.step ?? "nothing")\n\(out)")
+        if let words = wrong.diagnosis {
+            #expect(failing?.diagnosis.joined(separator: " ").lowercased().contains(words.lowercased()) == true,
+                    "\(wrong.name): \(failing?.diagnosis ?? [])")
+        }
+        #expect(report.start_with?.step == wrong.step.rawValue)
+    }
+
+    @Test("a trap names the student's file and line, and the runtime's message")
+    func trapLocation() throws {
+        let (report, _, out) = try report("engine: fatalError(\"TODO\")")
+        let step = try #require(report.steps.first { $0.step == "batch engine" })
+        #expect(step.verdict == "crashed", "\(out)")
+        #expect(step.location?.hasPrefix("WrongSubmissions.swift:") == true, "\(out)")
+        #expect(step.diagnosis.joined().contains("TODO"))
+    }
+
+    @Test("a transposed index is named on the square scenario, and its trap on the next one with its line")
+    func transposedIndex() throws {
+        let (report, _, out) = try report("hidden error: W[k, j] for W[j, k]")
+        let step = try #require(report.steps.first { $0.step == "hidden error" })
+        #expect(step.verdict == "wrong", "\(out)")
+        let said = step.diagnosis.joined(separator: " ")
+        #expect(said.contains("W[k, j] for W[j, k]") && said.contains("stopped the program at WrongSubmissions.swift:"))
+        #expect(said.contains("Matrix [5, 3] has no element"), "\(said)")
+    }
+
+    @Test("an endless loop becomes a diagnosis within the time limit")
+    func endlessLoop() throws {
+        let start = Date()
+        let (report, code, _) = try report("hidden error: a while loop that never advances", timeLimit: 1)
+        #expect(code == 1 && Date().timeIntervalSince(start) < 30)
+        #expect(report.steps.first { $0.step == "hidden error" }?.verdict == "timed-out")
+    }
+
+    @Test("the solutions pass every step and the table, two of them bitwise",
+          arguments: WrongSubmissions.correct.map(\.name))
+    func correct(_ name: String) throws {
+        let (report, code, out) = try report(name)
+        #expect(code == 0 && report.passed, "\(out)")
+        #expect(report.engine_table?.passed == true)
+        let bitwise = WrongSubmissions.correct.first { $0.name == name }!.bitwise
+        #expect(report.steps.allSatisfy { $0.verdict == (bitwise ? "identical" : "within-rounding") || ($0.verdict == "identical" && !bitwise) },
+                "\(out)")
+        if name == "reversed" { #expect(report.steps.contains { $0.verdict == "within-rounding" }) }
+    }
+
+    @Test("the shipped Sources/StudentWork says which exercise to start with, exit 1, no backtrace")
+    func freshClone() throws {
+        let result = try runProcess(["check", "--engine", "student"])
+        #expect(result.code == 1 && !result.signaled)
+        #expect(result.out.contains("Start with exercise 3, one example: Sources/StudentWork/OneExample.swift"), "\(result.out)")
+        #expect(result.out.contains("not written yet"))
+        #expect(!result.out.contains("Backtrac") && !result.err.contains("Backtrac"))
+    }
+
+    @Test("--exercise checks one exercise's steps only")
+    func oneExercise() throws {
+        let (report, code, _) = try report("hidden error: no σ′", ["--exercise", "4"])
+        #expect(code == 0 && report.steps.map(\.step) == ["forward", "output error"])
+    }
+
+    @Test("the table shows a planted bug's layers against finite differences, and fails the exit code")
+    func table() throws {
+        let result = try checkSubmission("hidden error: no σ′", ["--net", "10-8-8-4"])
+        #expect(result.code == 1)
+        #expect(result.out.contains("TOO LARGE") && result.out.contains("your engine on 10-8-8-4"), "\(result.out)")
+    }
+}

@@ -1,0 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import BackpropCommands
+import ExerciseSolutions
+import Foundation
+
+// The `backprop` command with a known submission in the student's place, chosen by BACKPROP_SUBMISSION (a name of
+// WrongSubmissions.all or .correct): the checker's tests run it as a subprocess, exactly as a student runs
+// `backprop check --engine student`, and the checker re-runs this binary for each step, so the same submission.
+let name = ProcessInfo.processInfo.environment["BACKPROP_SUBMISSION"] ?? "solution"
+guard let submission = WrongSubmissions.named(name) else {
+    FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
+    exit(2)
+}
+var engines = CommandEngines.library
+engines.student = submission
+exit(BackpropCommandLine.run(Array(CommandLine.arguments.dropFirst()), engines: engines))
