@@ -97,10 +97,24 @@ enum StudentSupervisor {
                 let path = String(line[line.index(after: range.lowerBound)...]).trimmingCharacters(in: .whitespaces).dropFirst(3)
                 return isStudentFrame(String(path)) ? basename(String(path)) : nil
             }
-            if let place = places.first(where: { $0.split(separator: ":").count >= 2 }) ?? places.first {
+            func line(_ place: String) -> String {
                 let parts = place.split(separator: ":")
-                crash.location = parts.count >= 2 ? "\(parts[0]):\(parts[1])" : String(parts.first ?? "")
+                return parts.count >= 2 ? "\(parts[0]):\(parts[1])" : String(parts.first ?? "")
             }
+            let withLines = places.filter { $0.split(separator: ":").count >= 2 }
+            if let first = withLines.first ?? places.first {
+                crash.location = line(first)
+                // The next of the student's lines, in another place: the call that led there.
+                crash.calledFrom = withLines.map(line).first { $0 != line(first) }
+            }
+        }
+        // A stack overflow shows one function over and over in the backtrace.
+        let functions = lines.compactMap { line -> String? in
+            guard let start = line.range(of: " in "), let end = line.range(of: " + ", range: start.upperBound..<line.endIndex) else { return nil }
+            return String(line[start.upperBound..<end.lowerBound])
+        }
+        if let repeated = Dictionary(grouping: functions, by: { $0 }).first(where: { $0.value.count >= 6 })?.key {
+            crash.recursion = repeated
         }
         return crash
     }

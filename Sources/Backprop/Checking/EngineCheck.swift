@@ -73,7 +73,9 @@ public struct EngineCheck<T: BackpropScalar> {
         guard let worst = comparisons.max(by: { $0.differing < $1.differing }) else { return "-" }
         if worst.isIdentical { return "bitwise identical" }
         let first = worst.firstDifference.map { isWeight ? "[\($0 / columns), \($0 % columns)]" : "[\($0)]" } ?? "?"
-        return "\(worst.differing)/\(worst.count) differ, ≤ \(worst.maximumULPs) ULP, max |Δ| \(scientific(worst.maximumAbsolute)), first at \(first)"
+        // Two values of opposite signs are as many ULPs apart as the numbers between them: a count no one can read.
+        let ulps = worst.maximumULPs < 1 << 40 ? "≤ \(worst.maximumULPs) ULP" : "far apart"
+        return "\(worst.differing)/\(worst.count) differ, \(ulps), max |Δ| \(scientific(worst.maximumAbsolute)), first at \(first)"
     }
 
     func describe(_ entries: [GradientCheck.Entries], tolerance: Double) -> String {

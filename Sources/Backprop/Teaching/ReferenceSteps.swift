@@ -9,10 +9,17 @@ public enum ReferenceSteps {
                                mistake: StepMistake? = nil) -> Matrix<Double> {
         let w = mistake == .transposedWeights ? weights.transposed : weights
         var z = Matrix<Double>(rows: input.rows, columns: w.columns)
+        var carried = 0.0
         for i in 0..<input.rows {
             for j in 0..<w.columns {
-                var sum = mistake == .missingBias ? 0 : bias[mistake == .biasIndexedByExample ? i : j]
-                for k in 0..<input.columns { sum = sum.addingProduct(input[i, k], w[k, j]) }
+                let b = bias[mistake == .biasIndexedByExample ? i : j]
+                var sum = mistake == .missingBias || mistake == .biasInsideSum ? 0 : b
+                if mistake == .sumNotReset { sum += carried }
+                for k in terms(input.columns, mistake) {
+                    sum = sum.addingProduct(input[i, k], w[k, j])
+                    if mistake == .biasInsideSum { sum += b }
+                }
+                carried = sum - (mistake == .sumNotReset ? b : 0)
                 z[i, j] = sum
             }
         }
@@ -22,6 +29,10 @@ public enum ReferenceSteps {
     /// Δᴸ = Aᴸ − Y, element by element.
     public static func outputError(_ output: Matrix<Double>, _ targets: Matrix<Double>,
                                    mistake: StepMistake? = nil) -> Matrix<Double> {
+        if mistake == .softmaxAppliedAgain || mistake == .sigmoidAppliedAgain {
+            let layer: OutputLayer = mistake == .softmaxAppliedAgain ? .softmaxCrossEntropy : .sigmoidCrossEntropy
+            return outputError(output.mapRows { layer.activation($0) }, targets)
+        }
         var delta = Matrix<Double>(rows: output.rows, columns: output.columns)
         for i in 0..<output.rows {
             for j in 0..<output.columns {
@@ -39,15 +50,18 @@ public enum ReferenceSteps {
                                    mistake: StepMistake? = nil) -> Matrix<Double> {
         let w = mistake == .untransposedWeights ? weightsAbove.transposed : weightsAbove
         var delta = Matrix<Double>(rows: deltaAbove.rows, columns: w.rows)
+        var sum = 0.0
         for i in 0..<deltaAbove.rows {
             for j in 0..<w.rows {
-                var sum = 0.0
-                for k in 0..<deltaAbove.columns { sum = sum.addingProduct(deltaAbove[i, k], w[j, k]) }
+                if mistake != .sumNotReset { sum = 0 }
+                for k in terms(deltaAbove.columns, mistake) { sum = sum.addingProduct(deltaAbove[i, k], w[j, k]) }
                 let a = activations[i, j]
                 switch mistake {
                 case .missingDerivative: delta[i, j] = sum
                 case .derivativeOfActivation: delta[i, j] = sum * hidden.derivative(fromActivation: hidden.value(a))
                 case .activationForDerivative: delta[i, j] = sum * a
+                case .valueForDerivative: delta[i, j] = sum * hidden.value(a)
+                case .sigmoidDerivativeAlways: delta[i, j] = sum * (a * (1 - a))
                 default: delta[i, j] = sum * hidden.derivative(fromActivation: a)
                 }
             }
@@ -60,12 +74,13 @@ public enum ReferenceSteps {
     public static func weightGradient(_ input: Matrix<Double>, _ delta: Matrix<Double>,
                                       mistake: StepMistake? = nil) -> Matrix<Double> {
         let m = input.rows
-        let scale = mistake == .missingMean ? 1 : 1 / Double(m)
+        let scale = self.scale(m, mistake)
         var gradient = Matrix<Double>(rows: input.columns, columns: delta.columns)
+        var sum = 0.0
         for k in 0..<input.columns {
             for j in 0..<delta.columns {
-                var sum = 0.0
-                for i in 0..<m { sum = sum.addingProduct(input[i, k], delta[i, j]) }
+                if mistake != .sumNotReset { sum = 0 }
+                for i in terms(m, mistake) { sum = sum.addingProduct(input[i, k], delta[i, j]) }
                 gradient[k, j] = sum * scale
             }
         }
@@ -75,15 +90,35 @@ public enum ReferenceSteps {
     /// ∂bˡ = (1/m) Σᵢ Δˡ[i, :]: each column summed down the rows in order from +0, then × (1/m).
     public static func biasGradient(_ delta: Matrix<Double>, mistake: StepMistake? = nil) -> [Double] {
         let m = delta.rows
-        let scale = mistake == .missingMean ? 1 : 1 / Double(m)
+        let scale = self.scale(m, mistake)
         if mistake == .biasSummedOverUnits {
             return (0..<m).map { i in (0..<delta.columns).reduce(0.0) { $0 + delta[i, $1] } * scale }
         }
+        var sum = 0.0
         return (0..<delta.columns).map { j in
             if mistake == .lastExampleOnly { return delta[m - 1, j] * scale }
-            var sum = 0.0
-            for i in 0..<m { sum += delta[i, j] }
+            if mistake == .firstExampleOnly { return delta[0, j] * scale }
+            if mistake != .sumNotReset { sum = 0 }
+            for i in terms(m, mistake) { sum += delta[i, j] }
             return sum * scale
+        }
+    }
+
+    /// The terms of a sum over `count` indices, as `mistake` takes them: all, or all but the first or the last.
+    static func terms(_ count: Int, _ mistake: StepMistake?) -> Range<Int> {
+        switch mistake {
+        case .sumSkipsFirst: min(1, count)..<count
+        case .sumSkipsLast: 0..<max(count - 1, 0)
+        default: 0..<count
+        }
+    }
+
+    /// The factor of the mean over m examples, as `mistake` takes it.
+    static func scale(_ m: Int, _ mistake: StepMistake?) -> Double {
+        switch mistake {
+        case .missingMean: 1
+        case .meanOverMMinusOne: 1 / Double(max(m - 1, 1))
+        default: 1 / Double(m)
         }
     }
 
@@ -125,13 +160,16 @@ public enum ReferenceSteps {
 /// reproducing it.
 public enum StepMistake: String, CaseIterable, Sendable {
     // forward
-    case missingBias, transposedWeights, biasIndexedByExample
+    case missingBias, transposedWeights, biasIndexedByExample, biasInsideSum
     // output error
-    case extraDerivativeAtOutput
+    case extraDerivativeAtOutput, softmaxAppliedAgain, sigmoidAppliedAgain
     // hidden error
-    case untransposedWeights, missingDerivative, derivativeOfActivation, activationForDerivative
+    case untransposedWeights, missingDerivative, derivativeOfActivation, activationForDerivative, valueForDerivative
+    case sigmoidDerivativeAlways
     // weight and bias gradients
-    case missingMean, biasSummedOverUnits, lastExampleOnly
+    case missingMean, meanOverMMinusOne, biasSummedOverUnits, lastExampleOnly, firstExampleOnly
+    // any sum
+    case sumSkipsFirst, sumSkipsLast, sumNotReset
 
     /// What the checker tells the student, in a sentence or two.
     public var explanation: String {
@@ -142,6 +180,10 @@ public enum StepMistake: String, CaseIterable, Sendable {
             "Wˡ was read transposed: with the note's Wˡ of shape (h_{l−1} × h_l), Zˡ[i, j] = bⱼ + Σₖ Aˡ⁻¹[i, k] Wˡ[k, j]. A square Wˡ hid the mistake from the shapes."
         case .biasIndexedByExample:
             "the bias was indexed by the example (b[i]) instead of by the unit (b[j]): every row gets the same bˡ."
+        case .biasInsideSum:
+            "the bias was added inside the sum over k, once per term: add bⱼ once, before (or after) the sum."
+        case .softmaxAppliedAgain, .sigmoidAppliedAgain:
+            "the output activation was applied to Aᴸ again: Aᴸ already is σᴸ(Zᴸ), so Δᴸ = Aᴸ − Y as it is."
         case .extraDerivativeAtOutput:
             "Δᴸ was multiplied by σ′(Zᴸ). With cross-entropy that factor cancels: Δᴸ = Aᴸ − Y exactly."
         case .untransposedWeights:
@@ -152,12 +194,26 @@ public enum StepMistake: String, CaseIterable, Sendable {
             "σ′ was applied to σ(Aˡ): derivative(fromActivation:) takes the activation a = σ(z) itself, so pass Aˡ[i, j], not σ of it."
         case .activationForDerivative:
             "the error was multiplied by the activation Aˡ[i, j] instead of σ′ computed from it (hidden.derivative(fromActivation:))."
+        case .valueForDerivative:
+            "the error was multiplied by σ (hidden.value) where σ′ belongs: use hidden.derivative(fromActivation: Aˡ[i, j])."
+        case .sigmoidDerivativeAlways:
+            "σ′ was written as a(1 − a), the sigmoid's derivative, whatever the activation: use hidden.derivative(fromActivation: Aˡ[i, j]), which knows tanh and relu too."
         case .missingMean:
             "the 1/m is missing: the gradients are of the MEAN loss, so the sum over the m examples is multiplied by 1/m."
         case .biasSummedOverUnits:
             "∂bˡ summed each example's row (over the units). The bias gradient sums DOWN each column, over the examples: np.sum(Δ, axis=0), then 1/m."
+        case .meanOverMMinusOne:
+            "the mean was taken over m − 1: the sum over the m examples is multiplied by 1/m."
         case .lastExampleOnly:
             "only the last example counts: the sum over the examples overwrites (=) where it should add (+=)."
+        case .firstExampleOnly:
+            "only the first example (row 0) was summed: the sum runs over every row i = 0…m−1."
+        case .sumSkipsFirst:
+            "the sum misses its first term: a loop starting at 1 where it should start at 0."
+        case .sumSkipsLast:
+            "the sum misses its last term: a loop bound one short (..< n − 1, or ...n − 2)."
+        case .sumNotReset:
+            "the running sum is never reset: it carries over from one element to the next. Start it again (from 0, or the bias) for every element."
         }
     }
 }

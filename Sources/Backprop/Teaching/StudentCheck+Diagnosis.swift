@@ -23,7 +23,8 @@ extension StudentCheck {
         // A call's line before it starts and its line when done become one record; a call with only the first
         // line is the one the child stopped in.
         var calls: [Record] = []
-        for record in records {
+        let replay = records.first { $0.replay == true }
+        for record in records where record.replay != true {
             if record.first == nil {
                 calls.append(record)
             } else if let last = calls.last, last.call == record.call, last.first == nil {
@@ -63,16 +64,44 @@ extension StudentCheck {
                 }
             }
         }
-        if let (call, found) = failure {
+        // The first call made again after all the others: a different answer is state kept between calls.
+        let stateful = replay.map { again in calls.first.map { $0.call == again.call && $0.first != again.first } ?? false } ?? false
+        let stateSentence = "Made again after the other calls, the first call gave a different answer: your \(step.rawValue) keeps state between calls (a global or static variable, a cache, an array that keeps growing). Start every call from scratch."
+        if stateful && failure == nil {
+            var verdict = StepVerdict(step: step, kind: .wrong)
+            if let first = calls.first { describe(first.call, scenarios[first.call.scenario], inputs(first.call, scenarios[first.call.scenario], pass: pass(first.call.scenario)), into: &verdict) }
+            verdict.diagnosis = [stateSentence]
+            return verdict
+        }
+        if let (_, found) = failure {
             var verdict = found
-            // Read across the scenarios: right for one example and wrong for several is a sum that is not one.
-            let single = scenarios.indices.filter { scenarios[$0].examples == 1 }
-            let rightAtOne = outcomes.contains { single.contains($0.key.scenario) && $0.value }
-            let wrongAtOne = outcomes.contains { single.contains($0.key.scenario) && !$0.value }
+            if stateful { verdict.diagnosis.insert(stateSentence, at: 0) }
+            guard verdict.kind == .wrong, verdict.diagnosis.allSatisfy({ !$0.hasPrefix("Likely mistake") }) else { return verdict }
+            // Read across the scenarios, which differ in one thing at a time.
+            func passed(_ s: Int) -> Bool? {
+                let mine = outcomes.filter { $0.key.scenario == s }.map(\.value)
+                return mine.isEmpty ? nil : mine.allSatisfy { $0 }
+            }
+            // The same network with m examples and with one: right with one and wrong with several is a sum over
+            // the examples that is not one.
             let explainedByM = verdict.diagnosis.contains { $0.contains("1/m") || $0.contains("m = ") }
-            if verdict.kind == .wrong, rightAtOne, !wrongAtOne, !explainedByM, scenarios[call.scenario].examples > 1,
-               step != .oneExample, step != .forward {
-                verdict.diagnosis.append("It is right for a batch of one example and wrong for several: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
+            let pairs = scenarios.indices.compactMap { one -> (Int, Int)? in
+                guard scenarios[one].examples == 1,
+                      let many = scenarios.indices.first(where: { scenarios[$0].network == scenarios[one].network && scenarios[$0].examples > 1 })
+                else { return nil }
+                return (many, one)
+            }
+            if !explainedByM, step != .oneExample, step != .forward,
+               pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
+                verdict.diagnosis.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
+            }
+            // Right for one hidden activation and wrong for the others: a formula of that activation's.
+            if [.oneExample, .hiddenError, .batchEngine].contains(step) {
+                let right = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.hidden })
+                let wrong = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.hidden })
+                if !right.isEmpty, right.isDisjoint(with: wrong) {
+                    verdict.diagnosis.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): a formula of one activation's where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
+                }
             }
             return verdict
         }
@@ -118,7 +147,7 @@ extension StudentCheck {
             return .failed(verdict)
         }
         if first != second {
-            verdict.diagnosis = ["Called a second time on the same inputs\(step == .batchEngine ? ", into the same storage," : ""), it gave a different answer: your \(step.rawValue) keeps state between calls (a `static var`, a buffer reused without zeroing, or += into the caller's gradients). Start every sum from zero."]
+            verdict.diagnosis = ["Called a second time on the same inputs\(step == .batchEngine ? ", into the same storage" : ""), it gave a different answer: your \(step.rawValue) keeps state between calls (a `static var`, a buffer reused without zeroing, or += into the caller's gradients). Start every sum from zero."]
             return .failed(verdict)
         }
         return difference.isIdentical ? .identical : .withinRounding(difference.maximumULPs)

@@ -31,8 +31,11 @@ extension StudentCheck {
         describeDifference(first.got, first.expected, columns: first.columns, into: &verdict)
 
         var lines: [String] = []
-        if let columns = first.columns, first.got.count == columns * columns,
-           close(first.got, Matrix(rows: columns, columns: columns, elements: first.expected).transposed.elements) {
+        let transposed = first.columns.map { columns in
+            first.got.count == columns * columns
+                && close(first.got, Matrix(rows: columns, columns: columns, elements: first.expected).transposed.elements)
+        } ?? false
+        if transposed {
             lines.append("Your \(first.name) is the transpose of the right one (the layer is square, so the shapes could not tell): ∂Wˡ has Wˡ's shape [h_{l−1}, h_l], \(oneExample ? "aˡ⁻¹ (δˡ)ᵀ" : "(Aˡ⁻¹)ᵀ Δˡ"), not its transpose.")
         }
         // A classic mistake of the whole computation, reproduced.
@@ -43,9 +46,10 @@ extension StudentCheck {
         if let mistake = recognise(got, textbook: textbook) {
             lines.append("Likely mistake: " + mistake.explanation)
         }
-        // Where the error starts.
+        // Where the error starts (a transpose already says where).
         let topRight = !weightsWrong[L - 1] && !biasesWrong[L - 1]
-        if lossWrong && weightsWrong.allSatisfy({ $0 }) {
+        if transposed {
+        } else if lossWrong && weightsWrong.allSatisfy({ $0 }) {
             lines.append("The loss and every gradient are wrong: the error starts in the forward pass (zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for the hidden layers, the output activation for the last) or in the loss.")
         } else if lossWrong {
             let ratio = got.loss / expected.loss

@@ -10,16 +10,22 @@ extension StudentCheck {
         public var signal: String?
         /// The Swift runtime's message: "Fatal error: Index out of range".
         public var message: String?
-        /// The student's file and line, from the backtrace: "HiddenError.swift:23".
+        /// The student's file and line, from the backtrace: "HiddenError.swift:23", and the student's line that
+        /// called it, when the backtrace shows one: "BatchEngine.swift:40".
         public var location: String?
+        public var calledFrom: String?
+        /// A function the backtrace shows calling itself over and over: a recursion without end.
+        public var recursion: String?
 
         public init(timedOut: Bool, seconds: Double? = nil, signal: String? = nil, message: String? = nil,
-                    location: String? = nil) {
+                    location: String? = nil, calledFrom: String? = nil, recursion: String? = nil) {
             self.timedOut = timedOut
             self.seconds = seconds
             self.signal = signal
             self.message = message
             self.location = location
+            self.calledFrom = calledFrom
+            self.recursion = recursion
         }
     }
 
@@ -32,7 +38,12 @@ extension StudentCheck {
             verdict.diagnosis = ["Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
             return
         }
-        let where_ = crash.location.map { " at \($0)" } ?? ""
+        var where_ = crash.location.map { " at \($0)" } ?? ""
+        if let caller = crash.calledFrom { where_ += ", called from \(caller)" }
+        if let function = crash.recursion {
+            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end (a stack overflow). Did it mean to call another function?"]
+            return
+        }
         var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
         let message = crash.message ?? ""
         if message.contains("out of range") || message.contains("has no element") {
@@ -150,7 +161,9 @@ extension StudentCheck {
         let columns: Int? = if case .matrix(let e) = inputs.expected { e.columns } else { nil }
         describeDifference(got, expected, columns: columns, into: &verdict)
         var lines: [String] = []
-        if let mistake = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
+        if let name = returnedInput(output, inputs: inputs) {
+            lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
+        } else if let mistake = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
             lines.append("Likely mistake: " + mistake.explanation)
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
@@ -185,50 +198,73 @@ extension StudentCheck {
 
     /// The step's known mistake that reproduces `output`, if any.
     static func reproduced(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs) -> StepMistake? {
-        let got = flatten(output), m = inputs.matrices
-        let candidates: [(StepMistake, [Double])]
-        switch call.step {
-        case .forward:
-            let v = inputs.vector!.value
-            candidates = [StepMistake.missingBias, .transposedWeights, .biasIndexedByExample].compactMap { mistake in
-                if mistake == .transposedWeights && m[1].value.rows != m[1].value.columns { return nil }
-                if mistake == .biasIndexedByExample && m[0].value.rows > v.count { return nil }
-                return (mistake, ReferenceSteps.forward(m[0].value, m[1].value, v, mistake: mistake).elements)
+        let got = flatten(output), m = inputs.matrices.map(\.value)
+        let sums: [StepMistake] = [.sumSkipsFirst, .sumSkipsLast, .sumNotReset]
+        func variant(_ mistake: StepMistake) -> [Double]? {
+            switch call.step {
+            case .forward:
+                let (a, w, b) = (m[0], m[1], inputs.vector!.value)
+                if mistake == .transposedWeights && w.rows != w.columns { return nil }
+                if mistake == .biasIndexedByExample && a.rows > b.count { return nil }
+                return ReferenceSteps.forward(a, w, b, mistake: mistake).elements
+            case .outputError:
+                return ReferenceSteps.outputError(m[0], m[1], mistake: mistake).elements
+            case .hiddenError:
+                if mistake == .untransposedWeights && m[1].rows != m[1].columns { return nil }
+                return ReferenceSteps.hiddenError(m[0], m[1], m[2], scenario.network.hidden, mistake: mistake).elements
+            case .weightGradient:
+                return ReferenceSteps.weightGradient(m[0], m[1], mistake: mistake).elements
+            case .biasGradient:
+                return ReferenceSteps.biasGradient(m[0], mistake: mistake)
+            case .oneExample, .batchEngine:
+                return nil
             }
-        case .outputError:
-            candidates = [(.extraDerivativeAtOutput, ReferenceSteps.outputError(m[0].value, m[1].value, mistake: .extraDerivativeAtOutput).elements)]
-        case .hiddenError:
-            candidates = [StepMistake.untransposedWeights, .missingDerivative, .derivativeOfActivation, .activationForDerivative].compactMap { mistake in
-                if mistake == .untransposedWeights && m[1].value.rows != m[1].value.columns { return nil }
-                return (mistake, ReferenceSteps.hiddenError(m[0].value, m[1].value, m[2].value, scenario.network.hidden, mistake: mistake).elements)
-            }
-        case .weightGradient:
-            candidates = [(.missingMean, ReferenceSteps.weightGradient(m[0].value, m[1].value, mistake: .missingMean).elements)]
-        case .biasGradient:
-            candidates = [StepMistake.missingMean, .biasSummedOverUnits, .lastExampleOnly].compactMap { mistake in
-                let variant = ReferenceSteps.biasGradient(m[0].value, mistake: mistake)
-                return variant.count == got.count ? (mistake, variant) : nil
-            }
-        case .oneExample, .batchEngine:
-            candidates = []
+        }
+        let candidates: [StepMistake] = switch call.step {
+        case .forward: [.missingBias, .transposedWeights, .biasIndexedByExample, .biasInsideSum] + sums
+        case .outputError: [.extraDerivativeAtOutput, .softmaxAppliedAgain, .sigmoidAppliedAgain]
+        case .hiddenError: [.untransposedWeights, .missingDerivative, .derivativeOfActivation, .activationForDerivative,
+                            .valueForDerivative, .sigmoidDerivativeAlways] + sums
+        case .weightGradient: [.missingMean, .meanOverMMinusOne] + sums
+        case .biasGradient: [.missingMean, .meanOverMMinusOne, .biasSummedOverUnits, .lastExampleOnly, .firstExampleOnly] + sums
+        case .oneExample, .batchEngine: []
         }
         let expected = flatten(inputs.expected)
         // A mistake that changes nothing in this call cannot be told apart from the right answer.
-        return candidates.first { !close($0.1, expected) && close(got, $0.1) }?.0
+        return candidates.first { mistake in
+            guard let values = variant(mistake), values.count == got.count else { return false }
+            return !close(values, expected) && close(got, values)
+        }
+    }
+
+    /// The input the step returned unchanged, if it did.
+    static func returnedInput(_ output: Output, inputs: Inputs) -> String? {
+        guard case .matrix(let got) = output else { return nil }
+        return inputs.matrices.first { $0.value.rows == got.rows && $0.value.columns == got.columns && close(got.elements, $0.value.elements) }?.name
     }
 
     /// General signals in wrong values: a constant ratio, wrong rows or columns, zeros, NaN.
     static func signals(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, columns: Int?) -> [String] {
         var lines: [String] = []
         let m = Double(scenario.examples)
+        let scale = expected.map(abs).max() ?? 0
+        let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+        if worst.isFinite, scale > 0, worst <= 1e-6 * scale {
+            lines.append(String(format: "Right to about %.0f digits only (largest error %.1g of the largest value): computed in Float, or with a constant of low precision somewhere? Compute in Double.", -log10(worst / scale), worst / scale))
+            return lines
+        }
         if let bad = got.firstIndex(where: { !$0.isFinite }) {
             lines.append("Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed.")
             return lines
         }
         if got.allSatisfy({ $0 == 0 }) && expected.contains(where: { $0 != 0 }) {
-            lines.append("Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?")
+            let mean = call.step == .weightGradient || call.step == .biasGradient
+            lines.append("Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
+                         + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : ""))
             return lines
         }
+        // A single number (the loss) has a ratio to the right one whatever is wrong with it: no signal in that.
+        guard got.count > 1 else { return lines }
         let pairs = zip(got, expected).filter { abs($0.1) > 1e-12 * (expected.map(abs).max() ?? 0) && $0.1 != 0 }
         if let first = pairs.first {
             let ratio = first.0 / first.1
@@ -237,6 +273,8 @@ extension StudentCheck {
                     lines.append("Every element is m = \(scenario.examples) times the right one: " + StepMistake.missingMean.explanation)
                 } else if abs(ratio - 1 / m) <= 1e-9 / m && m > 1 {
                     lines.append("Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice (or where no mean belongs).")
+                } else if m > 1 && abs(ratio - m / (m - 1)) <= 1e-9 * ratio {
+                    lines.append("Every element is m/(m − 1) times the right one: " + StepMistake.meanOverMMinusOne.explanation)
                 } else if abs(ratio + 1) <= 1e-9 {
                     lines.append("Every element has the wrong sign: Δᴸ = Aᴸ − Y (not Y − Aᴸ), and the signs carry through the other steps.")
                 } else {
