@@ -2,7 +2,8 @@
 //
 // Backprop: one example at a time, or all m at once.
 //
-// No package dependencies: only the Swift toolchain (stdlib, Foundation, Glibc, Dispatch, Swift Testing).
+// No package dependencies: only the Swift toolchain (stdlib, Foundation, Glibc, Dispatch, Swift Testing) and the
+// system's zlib (to read gzip files as MNIST and Fashion-MNIST are distributed).
 //
 // Code generation. Swift on x86-64 Linux compiles for baseline x86-64 (SSE2, no FMA) unless it is told a CPU,
 // and then every fused multiply-add becomes a call into libm. The kernels are written with explicit FMA, so we
@@ -29,8 +30,10 @@ let package = Package(
         .executable(name: "backprop", targets: ["BackpropTool"]),
     ],
     targets: [
+        // The system's zlib: Debian's zlib1g-dev (which the Swift toolchain itself requires on Linux), macOS's SDK.
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
         // The network description, the two engines, the kernels, the oracle, the file formats.
-        .target(name: "Backprop", swiftSettings: codeGeneration),
+        .target(name: "Backprop", dependencies: ["CZlib"], swiftSettings: codeGeneration),
         // The data sets shipped with the project (digits, iris), as resources.
         .target(
             name: "BackpropDatasets",
@@ -66,8 +69,6 @@ let package = Package(
             swiftSettings: codeGeneration,
             linkerSettings: [.unsafeFlags(["-Xlinker", "--export-dynamic"], .when(platforms: [.linux]))]),
 
-        // Helpers the tests share (a .npy writer), never linked into the library.
-        .target(name: "BackpropTestSupport", dependencies: ["Backprop"], path: "Tests/Support"),
         // The exercises' solutions and a catalogue of wrong ones (never shipped in Sources/StudentWork), and the
         // `backprop` command with one of them in the student's place, for the checker's tests.
         .target(name: "ExerciseSolutions", dependencies: ["Backprop"], path: "Tests/ExerciseSolutions"),
@@ -76,9 +77,12 @@ let package = Package(
             dependencies: ["BackpropCommands", "ExerciseSolutions"],
             path: "Tests/CheckedSubmission"),
 
+        // Files written the way they are distributed (gzip, the IDX image sets), for the tests of both layers.
+        .target(name: "TestFixtures", dependencies: ["Backprop"], path: "Tests/Fixtures"),
+
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop", "BackpropTestSupport", "ExerciseSolutions"],
+            dependencies: ["Backprop", "CZlib", "ExerciseSolutions", "TestFixtures"],
             swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropDatasetsTests",
@@ -90,8 +94,8 @@ let package = Package(
             swiftSettings: codeGeneration),
         .testTarget(
             name: "BackpropCommandsTests",
-            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe", "BackpropTestSupport",
-                           "ExerciseSolutions", "backprop-fixture"],
+            dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe",
+                           "ExerciseSolutions", "TestFixtures", "backprop-fixture"],
             swiftSettings: codeGeneration),
     ]
 )

@@ -1,5 +1,4 @@
 import Foundation
-import BackpropTestSupport
 import Testing
 @testable import Backprop
 
@@ -78,7 +77,9 @@ struct MalformedInputTests {
         MalformedCase(name: "idx: header larger than the file", files: mnist(images: idx([0, 0, 8, 3], [60000, 28, 28], [1, 2])), arguments: ["train", "--data", "mnist:{dir}/m"], code: 1, message: "the header says 60000×28×28 = 47040000 bytes of data but the file has 2"),
         MalformedCase(name: "idx: wrong number of dimensions", files: mnist(images: idx([0, 0, 8, 2], [4, 4], [UInt8](repeating: 0, count: 16))), arguments: ["train", "--data", "mnist:{dir}/m"], code: 1, message: "byte 3: 2 dimensions, expected 3"),
         MalformedCase(name: "idx: counts disagree", files: mnist(labels: idx([0, 0, 8, 1], [3], [0, 1, 0])), arguments: ["train", "--data", "mnist:{dir}/m"], code: 1, message: "has 4 images but train-labels-idx1-ubyte has 3 labels"),
-        MalformedCase(name: "idx: compressed", files: ["g/train-images-idx3-ubyte.gz": [0x1F, 0x8B]], arguments: ["train", "--data", "mnist:{dir}/g"], code: 1, message: "is compressed; decompress it first"),
+        MalformedCase(name: "idx: gzip cut short", files: ["g/train-images-idx3-ubyte.gz": [0x1F, 0x8B]], arguments: ["train", "--data", "mnist:{dir}/g"], code: 1, message: "train-images-idx3-ubyte.gz: the gzip stream is truncated: it ends after 2 bytes"),
+        MalformedCase(name: "idx: gzip corrupt", files: ["g/train-images-idx3-ubyte.gz": [0x1F, 0x8B, 8, 0, 0, 0, 0, 0, 0, 255, 0x07, 0, 0]], arguments: ["train", "--data", "fashion-mnist:{dir}/g"], code: 1, message: "train-images-idx3-ubyte.gz: not a valid gzip stream at byte 11: invalid block type"),
+        MalformedCase(name: "idx: no data set in the folder", arguments: ["train", "--data", "fashion-mnist:{dir}"], code: 1, message: "train-images-idx3-ubyte"),
         MalformedCase(name: "idx: empty", files: mnist(images: []), arguments: ["train", "--data", "mnist:{dir}/m"], code: 1, message: "0 bytes is too short for an IDX header"),
 
         npyCase("wrong magic", x: [0x50, 0x4B, 3, 4, 0, 0, 0, 0, 0, 0], message: "byte 0: expected the magic \\x93NUMPY"),

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Backprop
 
@@ -49,4 +50,11 @@ func expectIdentical<T: BackpropScalar>(
 extension Tag {
     /// Tests that take more than a few seconds in a debug build.
     @Tag static var slow: Self
+}
+
+/// A scratch directory for a test's files.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-tests-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
 }

@@ -1,4 +1,4 @@
-// libFuzzer entry points for the four parsers that read user files. Not part of the package: Tests/Fuzz/run.sh
+// libFuzzer entry points for the five parsers that read user files. Not part of the package: Tests/Fuzz/run.sh
 // compiles this file together with the library's sources into one module, once per parser (-D FUZZ_JSON, …),
 // with `swiftc -sanitize=fuzzer,address`. Every input must end in a value or a thrown BackpropError; a trap, a
 // crash, a sanitizer report or a hang is a finding, saved under Tests/Fuzz/Regressions/<parser>/ and replayed by
@@ -26,6 +26,11 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     _ = try? NPYReader.read(bytes, name: "x.npy")
     let half = bytes.count / 2
     _ = try? NPYReader.read(features: Array(bytes[..<half]), labels: Array(bytes[half...]), featuresName: "x", labelsName: "y")
+    #elseif FUZZ_GZIP
+    // The inflated bytes, if any, go on to the IDX reader, as a downloaded data set's would.
+    if let inflated = try? Gzip.decompress(bytes, name: "x.gz") {
+        _ = try? IDXReader.parse(inflated, expectingDimensions: 3, name: "images")
+    }
     #endif
     return 0
 }

@@ -27,7 +27,7 @@ struct FuzzRegressionTests {
         }
     }
 
-    @Test("the corpus is there", arguments: ["json", "csv", "idx", "npy"])
+    @Test("the corpus is there", arguments: ["json", "csv", "idx", "npy", "gzip"])
     func present(_ parser: String) {
         #expect(!Self.inputs(parser).isEmpty)
     }
@@ -66,6 +66,14 @@ struct FuzzRegressionTests {
             expectCleanFailure({ _ = try NPYReader.read(bytes, name: "x.npy") }, file)
             let half = bytes.count / 2
             expectCleanFailure({ _ = try NPYReader.read(features: Array(bytes[..<half]), labels: Array(bytes[half...]), featuresName: "x", labelsName: "y") }, file)
+        }
+    }
+
+    @Test("gzip")
+    func gzip() {
+        for file in Self.inputs("gzip") {
+            let bytes = Array((try? Data(contentsOf: file)) ?? Data())
+            expectCleanFailure({ _ = try Gzip.decompress(bytes, name: "x.gz") }, file)
         }
     }
 }
