@@ -89,6 +89,12 @@ public struct CaseResult: Sendable {
     }
 
     /// Swift over NumPy for the same form: "loop" against "numpy-loop", "batch" against "numpy-batch".
+    /// How many times as fast as the peer `peer` ("jax-batch") the Swift `engine` is, in the same rotation.
+    public func ratio(_ engine: String, to peer: String) -> Double? {
+        guard let me = measurement(engine), let other = measurement(peer) else { return nil }
+        return other.timing.median / me.timing.median
+    }
+
     public func ratioToNumPy(_ engine: String) -> Double? {
         guard !engine.hasPrefix("numpy"), let me = measurement(engine),
               let numpy = measurement("numpy-" + engine) else { return nil }

@@ -34,8 +34,8 @@ public struct BenchmarkRunner {
         return try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase)) {
             network, batch, gradients in
             guard let numpy else { return ([], nil) }
-            let (timers, difference) = try numpy.prepare(benchmarkCase, network: network, batch: batch,
-                                                         gradients: gradients, settings: settings)
+            let (timers, difference, _) = try numpy.prepare(benchmarkCase, network: network, batch: batch,
+                                                            gradients: gradients, settings: settings)
             return (timers, difference)
         }
     }

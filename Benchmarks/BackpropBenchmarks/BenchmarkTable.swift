@@ -54,19 +54,27 @@ public enum BenchmarkTable {
         return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 10, 11])
     }
 
-    /// The NumPy comparison: NumPy's rows and Swift/NumPy ratios for each form.
+    /// The comparison with the Python peers: NumPy's rows and Swift/NumPy ratios for each form, and, when they ran,
+    /// JAX's and scikit-learn's batch gradients with the batch engine's ratio to each.
     public static func numpy(_ results: [CaseResult]) -> String {
-        let header = ["network", "m", "precision", "thr", "numpy loop ex/s", "numpy batch ex/s", "numpy speedup",
-                      "Swift/NumPy loop", "Swift/NumPy batch", "max rel. diff"]
+        let peers = ["jax-batch", "sklearn-batch"].filter { peer in results.contains { $0.measurement(peer) != nil } }
+        var header = ["network", "m", "precision", "thr", "numpy loop ex/s", "numpy batch ex/s", "numpy speedup",
+                      "Swift/NumPy loop", "Swift/NumPy batch"]
+        for peer in peers { header += ["\(peer) ex/s", "Swift/\(peer)"] }
+        header.append("max rel. diff")
         let rows: [[String]] = results.filter { $0.measurement("numpy-batch") != nil }.map { r in
             let c = r.benchmarkCase
-            return [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "numpy-loop"),
-                    rate(r, "numpy-batch"), r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
-                    r.ratioToNumPy("loop").map { String(format: "%.2f×", $0) } ?? "-",
-                    r.ratioToNumPy("batch").map { String(format: "%.2f×", $0) } ?? "-",
-                    r.numpyMaximumRelativeDifference.map { String(format: "%.1e", $0) } ?? "-"]
+            var row = [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "numpy-loop"),
+                       rate(r, "numpy-batch"), r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
+                       r.ratioToNumPy("loop").map { String(format: "%.2f×", $0) } ?? "-",
+                       r.ratioToNumPy("batch").map { String(format: "%.2f×", $0) } ?? "-"]
+            for peer in peers {
+                row += [rate(r, peer), r.ratio("batch", to: peer).map { String(format: "%.2f×", $0) } ?? "-"]
+            }
+            row.append(r.numpyMaximumRelativeDifference.map { String(format: "%.1e", $0) } ?? "-")
+            return row
         }
-        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 9])
+        return render(header, rows, rightAligned: Set(1..<header.count).subtracting([2]))
     }
 
     /// The per-phase breakdown of one case: seconds per call and share of the call, for each engine.

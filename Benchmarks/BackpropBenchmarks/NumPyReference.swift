@@ -47,14 +47,19 @@ public final class NumPyReference {
         return FileManager.default.currentDirectoryPath + "/Benchmarks/numpy/reference.py"
     }
 
+    /// The first python3 on the PATH.
+    public static func python() -> String? {
+        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { String($0) + "/python3" }
+        return candidates.first { FileManager.default.isExecutableFile(atPath: $0) }
+    }
+
     /// Finds python3 and NumPy, or says in one line why the comparison cannot run.
     public static func locate(script: String = defaultScript()) -> Result<NumPyReference, BenchmarkRefusal> {
         guard FileManager.default.fileExists(atPath: script) else {
             return .failure(BenchmarkRefusal(message: "NumPy comparison skipped: \(script) not found"))
         }
-        let candidates = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-            .map { String($0) + "/python3" }
-        guard let python = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
+        guard let python = python() else {
             return .failure(BenchmarkRefusal(message: "NumPy comparison skipped: python3 is not on the PATH"))
         }
         let probe = Process()
@@ -89,23 +94,32 @@ public final class NumPyReference {
         return started
     }
 
+    /// The other tools a gradient can be timed with, beside NumPy's two forms, when they are installed
+    /// (`--compare jax,sklearn`): JAX's jitted gradient and scikit-learn's MLP back-propagation.
+    public var peers: [String] = []
+    /// Why a requested peer did not load, once a case has asked for it.
+    public private(set) var skipped: [String: String] = [:]
+
     /// Loads a case into NumPy (the same network and batch, and the Swift gradients to compare with) and returns
-    /// timers for its loop and batch forms and the largest relative difference between its gradients and Swift's.
+    /// timers for its loop and batch forms and for the peers that loaded, the largest relative difference between
+    /// NumPy's gradients and Swift's, and each peer's.
     public func prepare<T: BackpropScalar>(
         _ benchmarkCase: BenchmarkCase, network: Network<T>, batch: Batch<T>, gradients: Gradients<T>,
         settings: HarnessSettings
-    ) throws -> (timers: [ExternalTimer], maximumRelativeDifference: Double) {
+    ) throws -> (timers: [ExternalTimer], maximumRelativeDifference: Double, peerDifferences: [String: Double]) {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-numpy-\(UUID().uuidString).json")
         defer { try? FileManager.default.removeItem(at: file) }
         try JSONCoding.encode(CheckDocument(network: network, batch: batch, results: [("swift", gradients)])).write(to: file)
         let coprocess = try process(threads: benchmarkCase.threads)
         let answer = try coprocess.request(["op": "case", "path": file.path, "min_time": settings.minimumTime,
-                                            "warm_up": settings.warmUp])
+                                            "warm_up": settings.warmUp, "peers": peers])
         note(answer)
         guard let difference = answer["max_relative_difference"] as? Double else {
             throw BenchmarkRefusal(message: "the NumPy reference did not load \(benchmarkCase): \(answer)")
         }
-        return (["numpy-loop", "numpy-batch"].map { timer($0, coprocess) }, difference)
+        for (peer, reason) in (answer["skipped"] as? [String: String]) ?? [:] where peers.contains(peer) { skipped[peer] = reason }
+        let loaded = (answer["peers"] as? [String]) ?? ["numpy-loop", "numpy-batch"]
+        return (loaded.map { timer($0, coprocess) }, difference, (answer["peer_differences"] as? [String: Double]) ?? [:])
     }
 
     /// Sets up NumPy's `A @ B` for a shape and returns its timer.

@@ -111,9 +111,14 @@ public struct BenchmarkReport: Codable, Sendable {
 
     /// CSV: a header with the documented column names, then one line per record. Comment lines (#) first carry
     /// the machine, so a spreadsheet can skip them.
+    /// The header of a CSV report, for standard error: the CSV itself stays plain (the column names first).
+    public var csvHeader: String {
+        "\(machine.summary); peak \(String(format: "%.1f", peak.double)) GFLOP/s double, \(String(format: "%.1f", peak.float)) float per thread (\(peak.source)); seed \(seed)"
+    }
+
+    /// Plain CSV: the column names on the first line, then one record per line.
     public func csv() -> String {
-        var lines = ["# \(machine.summary); peak \(String(format: "%.1f", peak.double)) GFLOP/s double, \(String(format: "%.1f", peak.float)) float per thread (\(peak.source)); seed \(seed)"]
-        lines.append(BenchmarkRecord.columns.joined(separator: ","))
+        var lines = [BenchmarkRecord.columns.joined(separator: ",")]
         lines += results.map { $0.fields.joined(separator: ",") }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -22,17 +22,19 @@ enum BenchCommand: Subcommand {
             OptionSpec("svg", value: "FILE", help: "also write a chart of speedup and examples/s against m"),
             OptionSpec("phases", help: "also print where each engine's time goes (forward, errors, gradients)"),
             OptionSpec("call-times", value: "FILE", help: "also write every timed call's seconds as CSV (each call timed on its own)"),
-            OptionSpec("compare", value: "numpy", help: "also time the NumPy reference (Benchmarks/numpy) on the same cases"),
+            OptionSpec("compare", value: "LIST", help: "also time the Python peers on the same cases: numpy, jax, sklearn or all, comma-separated (Benchmarks/numpy, Benchmarks/python)"),
             OptionSpec("peak-gflops", value: "D[,F]", help: "one thread's peak GFLOP/s in double (and float) instead of measuring it"),
             OptionSpec("kernels", help: "time the matrix kernels instead: the GEMM ladder and the engines' shapes"),
             OptionSpec("filter", value: "TEXT", help: "with --kernels: only the rows whose kernel or shape mentions TEXT (comma-separated alternatives)"),
             OptionSpec("quick", help: "a few seconds: small networks and batches, short samples (a smoke test)"),
-        ]
+        ] + TrainBenchCommand.options + DataOptions.specs.filter { $0.name == "test-fraction" }
     }
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
         let console = context.console
+        try checkMode(arguments)
         if arguments.flag("kernels") { return try KernelsCommand.run(arguments, context: context) }
+        if arguments.has("train") { return try TrainBenchCommand.run(arguments, context: context) }
 
         let quick = arguments.flag("quick")
         let network = try NetworkOptions(arguments, form)
@@ -64,10 +66,13 @@ enum BenchCommand: Subcommand {
         }
 
         var numpy: NumPyReference?
-        if let compare = arguments.string("compare") {
-            guard compare == "numpy" else { throw UsageError("--compare: '\(compare)' is not numpy") }
+        if arguments.has("compare") {
+            let peers = try TrainBenchCommand.comparePeers(arguments)
             switch NumPyReference.locate() {
-            case .success(let reference): numpy = reference
+            case .success(let reference):
+                // NumPy's two forms are always timed; the others are asked for by name.
+                reference.peers = peers.compactMap { ["jax": "jax-batch", "sklearn": "sklearn-batch"][$0] }
+                numpy = reference
             case .failure(let refusal): console.note(refusal.message)
             }
         }
@@ -99,7 +104,9 @@ enum BenchCommand: Subcommand {
         let report = BenchmarkReport(machine: machine, peak: peak, settings: settings, cases: results)
 
         switch format {
-        case "csv": console.write(report.csv())
+        case "csv":
+            console.note("backprop bench: " + report.csvHeader)
+            console.write(report.csv())
         case "json": console.write(try report.json())
         default:
             console.line("backprop bench: \(machine.summary)")
@@ -108,8 +115,11 @@ enum BenchCommand: Subcommand {
             console.line(BenchmarkTable.main(results, peak: peak))
             if numpy != nil {
                 console.line()
-                console.line("NumPy reference (\(runner.numpy?.description ?? "NumPy"), same cases, same threads):")
+                console.line("Python peers (\(runner.numpy?.description ?? "NumPy"), same cases, same threads, samples interleaved):")
                 console.line(BenchmarkTable.numpy(results))
+                for (peer, reason) in (runner.numpy?.skipped ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    console.line("\(peer) skipped: \(reason)")
+                }
             }
             if settings.phases {
                 for result in results {
@@ -139,6 +149,28 @@ enum BenchCommand: Subcommand {
     }
 
     /// The peak per thread: `--peak-gflops D[,F]` (F defaults to 2·D, the usual SIMD ratio), else measured.
+    /// The options each of bench's three modes takes: one that another mode takes, given here, would be silently
+    /// ignored, so it is a usage error naming the option and its mode.
+    static let modes: [(flag: String?, name: String, options: Set<String>)] = [
+        ("kernels", "bench --kernels", ["kernels", "precision", "threads", "min-time", "samples", "format", "compare", "filter",
+                                  "peak-gflops", "quick"]),
+        ("train", "bench --train", ["train", "recipe", "batch-size", "epochs", "train-examples", "target-accuracy",
+                              "test-fraction", "precision", "seed", "format", "svg", "compare"]),
+        (nil, "bench without --kernels or --train", ["net", "hidden", "output", "precision", "seed", "batch", "threads", "min-time",
+                                         "samples", "format", "svg", "phases", "call-times", "compare", "peak-gflops",
+                                         "quick"]),
+    ]
+
+    static func checkMode(_ arguments: ParsedArguments) throws {
+        let chosen = modes.filter { $0.flag.map(arguments.has) ?? false }
+        if chosen.count > 1 { throw UsageError("--kernels and --train: choose one") }
+        let mode = chosen.first ?? modes[modes.count - 1]
+        for option in options.map(\.name) where arguments.has(option) && !mode.options.contains(option) {
+            let owners = modes.filter { $0.options.contains(option) }.map(\.name).joined(separator: " or ")
+            throw UsageError("--\(option): not an option of \(mode.name) (only of \(owners))")
+        }
+    }
+
     static func peakRates(_ arguments: ParsedArguments) throws -> PeakRates {
         guard let text = arguments.string("peak-gflops") else { return PeakRates.measure() }
         let parts = text.split(separator: ",").map { Double($0) }

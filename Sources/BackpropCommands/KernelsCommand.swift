@@ -70,7 +70,7 @@ enum KernelsCommand {
         }
         switch format {
         case "csv":
-            console.line("# \(machine.summary)")
+            console.note("backprop bench --kernels: \(machine.summary)")
             console.line("kernel,precision,m,n,k,threads,median_seconds,gflops,gbytes_per_second,host_steal_percent")
             for r in results {
                 let c = r.kernelCase

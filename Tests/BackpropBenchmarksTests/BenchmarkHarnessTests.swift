@@ -90,8 +90,12 @@ struct BenchmarkHarnessTests {
         #expect(report.results.map(\.engine) == ["loop", "batch", "batch-1t"])
         #expect(report.results.map(\.threads) == [1, 2, 1])
         let chart = SpeedupChart(records: report.results, subtitle: "test")
-        #expect(chart.series.map(\.label) == ["40-24-5 double, 2 threads"])
-        #expect(chart.series[0].records.map(\.engine) == ["loop", "batch"])
+        let figure = chart.figure()
+        let speedups = try #require(figure.rows.first?.first)
+        #expect(speedups.series.map(\.label) == ["double, 2 threads"])
+        #expect(speedups.series[0].points.map(\.x) == [64])
+        let rates = try #require(figure.rows.last?.first)
+        #expect(rates.series.map(\.label) == ["loop engine", "batch engine, 2 threads"])
         #expect(BenchmarkTable.main([result], peak: report.peak).contains("vs 1 thread"))
     }
 }

@@ -1,5 +1,4 @@
 import Foundation
-import BackpropTestSupport
 import Testing
 @testable import Backprop
 @testable import BackpropCommands

@@ -4,6 +4,8 @@
 public enum Initialization: String, CaseIterable, Codable, Sendable {
     /// Nielsen's `default_weight_initializer` (network2.py): Wˡᵢⱼ ~ N(0, 1/h_{l−1}), bˡⱼ ~ N(0, 1).
     case nielsen
+    /// Nielsen's chapter 1 network.py (and network2.py's `large_weight_initializer`): Wˡᵢⱼ ~ N(0, 1), bˡⱼ ~ N(0, 1).
+    case large
     /// Glorot and Bengio (2010), normal form: Wˡᵢⱼ ~ N(0, 2/(h_{l−1} + h_l)), bˡ = 0.
     case xavier
     /// He et al. (2015), for relu: Wˡᵢⱼ ~ N(0, 2/h_{l−1}), bˡ = 0.
@@ -13,6 +15,7 @@ public enum Initialization: String, CaseIterable, Codable, Sendable {
     public func weightStandardDeviation(fanIn: Int, fanOut: Int) -> Double {
         switch self {
         case .nielsen: (1 / Double(fanIn)).squareRoot()
+        case .large: 1
         case .xavier: (2 / Double(fanIn + fanOut)).squareRoot()
         case .he: (2 / Double(fanIn)).squareRoot()
         }
@@ -42,7 +45,7 @@ extension Network {
                 weights.elements[index] = Scalar(generator.nextNormal() * deviation)
             }
             var biases = [Scalar](repeating: 0, count: fanOut)
-            if initialization == .nielsen {
+            if initialization == .nielsen || initialization == .large {
                 for j in biases.indices { biases[j] = Scalar(generator.nextNormal()) }
             }
             layers.append(LayerParameters(weights: weights, biases: biases))

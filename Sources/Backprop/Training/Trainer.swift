@@ -23,19 +23,24 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         public var number: Int
         /// The mean training loss over the epoch's mini-batches (weighted by their sizes).
         public var meanLoss: Double
-        /// Accuracy on the training set and on the test set after the epoch.
+        /// Accuracy after the epoch on the training set (on `Trainer.trainingSample` of its examples, fixed for the
+        /// whole run, when it has more) and on the test set.
         public var trainAccuracy: Double
         public var testAccuracy: Double?
-        /// Seconds spent computing gradients and updating (evaluation excluded).
+        /// Seconds spent on the epoch's mini-batches: gathering each, its gradients, the update.
         public var seconds: Double
+        /// Seconds spent measuring the two accuracies (forward passes only).
+        public var evaluationSeconds: Double
 
         @inlinable
-        public init(number: Int, meanLoss: Double, trainAccuracy: Double, testAccuracy: Double?, seconds: Double) {
+        public init(number: Int, meanLoss: Double, trainAccuracy: Double, testAccuracy: Double?, seconds: Double,
+                    evaluationSeconds: Double = 0) {
             self.number = number
             self.meanLoss = meanLoss
             self.trainAccuracy = trainAccuracy
             self.testAccuracy = testAccuracy
             self.seconds = seconds
+            self.evaluationSeconds = evaluationSeconds
         }
     }
 
@@ -58,12 +63,18 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         }
     }
 
-    /// Trains `network` on `training` (and reports accuracy on `test` after each epoch).
+    /// The training examples whose accuracy is measured after each epoch, at most: a seeded sample of that many, when
+    /// the training set has more, keeps the evaluation a small share of an epoch.
+    public static var trainingSample: Int { 2_000 }
+
+    /// Trains `network` on `training` (and reports accuracy on `test` after each epoch). The accuracies are measured
+    /// by `evaluator` with forward passes only (a one-thread batch engine by default).
     /// - Throws: `BackpropError` if the data does not fit the network.
     @inlinable
     public func train(
         _ network: Network<Scalar>, engine: AnyBackpropEngine<Scalar>, training: TrainingSet<Scalar>,
-        test: TrainingSet<Scalar>?, onEpoch: (Epoch) -> Void = { _ in }, onProgress: (Double) -> Void = { _ in }
+        test: TrainingSet<Scalar>?, evaluator: BatchEngine<Scalar> = BatchEngine<Scalar>(),
+        onEpoch: (Epoch) -> Void = { _ in }, onProgress: (Double) -> Void = { _ in }
     ) throws -> Outcome {
         try network.validate(inputs: training.inputs, targets: training.targets)
         if let test { try network.validate(inputs: test.inputs, targets: test.targets) }
@@ -80,7 +91,7 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         var batchInputs = Matrix<Scalar>(rows: size, columns: features), batchTargets = Matrix<Scalar>(rows: size, columns: classes)
         let remainder = n % size
         var lastInputs = Matrix<Scalar>(rows: remainder, columns: features), lastTargets = Matrix<Scalar>(rows: remainder, columns: classes)
-        let evaluator = BatchEngine<Scalar>()
+        let sample = Self.sample(training, seed: config.seed)
         let eta = Scalar(config.learningRate), mu = Scalar(config.momentum)
         let decayRate = Scalar(config.weightDecay / Double(n))
         let decay = 1 - eta * decayRate
@@ -96,18 +107,11 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
                 let count = min(size, n - first)
                 let full = count == size
                 // Gather the mini-batch's rows.
-                func fill(_ inputs: inout Matrix<Scalar>, _ targets: inout Matrix<Scalar>) {
-                    for row in 0..<count {
-                        let index = order[first + row]
-                        for j in 0..<features { inputs.elements[row * features + j] = training.inputs.elements[index * features + j] }
-                        for j in 0..<classes { targets.elements[row * classes + j] = training.targets.elements[index * classes + j] }
-                    }
-                }
                 if full {
-                    fill(&batchInputs, &batchTargets)
+                    Self.gather(training, order[first..<first + count], into: &batchInputs, &batchTargets)
                     try engine.computeGradients(of: current, inputs: batchInputs, targets: batchTargets, into: &gradients)
                 } else {
-                    fill(&lastInputs, &lastTargets)
+                    Self.gather(training, order[first..<first + count], into: &lastInputs, &lastTargets)
                     try engine.computeGradients(of: current, inputs: lastInputs, targets: lastTargets, into: &gradients)
                 }
                 guard gradients.loss.isFinite else {
@@ -128,14 +132,64 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
                 return Outcome(network: lastGood, epochs: epochs, divergedInEpoch: epoch, seconds: totalSeconds)
             }
             lastGood = current
-            let report = Epoch(
-                number: epoch, meanLoss: lossSum / Double(n),
-                trainAccuracy: try evaluator.accuracy(of: current, on: training),
-                testAccuracy: try test.map { try evaluator.accuracy(of: current, on: $0) }, seconds: seconds)
+            let evaluation = MonotonicClock.nanoseconds()
+            let trainAccuracy = try evaluator.accuracy(of: current, on: sample)
+            let testAccuracy = try test.map { try evaluator.accuracy(of: current, on: $0) }
+            let report = Epoch(number: epoch, meanLoss: lossSum / Double(n), trainAccuracy: trainAccuracy,
+                               testAccuracy: testAccuracy, seconds: seconds,
+                               evaluationSeconds: MonotonicClock.seconds(since: evaluation))
             epochs.append(report)
             onEpoch(report)
         }
         return Outcome(network: current, epochs: epochs, divergedInEpoch: nil, seconds: totalSeconds)
+    }
+
+    /// The order of the n training examples in each of the first `epochs` epochs, as `train` visits them: the
+    /// previous epoch's order shuffled again by the seeded generator (for other tools to train on the same
+    /// mini-batches).
+    public static func orders(examples n: Int, epochs: Int, seed: UInt64) -> [[Int]] {
+        var generator = SplitMix64(seed: seed)
+        var order = Array(0..<n)
+        return (0..<epochs).map { _ in
+            generator.shuffle(&order)
+            return order
+        }
+    }
+
+    /// The training examples measured after each epoch: all of them, or a seeded sample of `trainingSample`.
+    @inlinable
+    static func sample(_ training: TrainingSet<Scalar>, seed: UInt64) -> TrainingSet<Scalar> {
+        guard training.count > trainingSample else { return training }
+        var order = Array(0..<training.count)
+        var generator = SplitMix64(seed: seed &+ 0x5A)
+        generator.shuffle(&order)
+        let chosen = order[..<trainingSample].sorted()
+        var inputs = Matrix<Scalar>(rows: chosen.count, columns: training.inputs.columns)
+        var targets = Matrix<Scalar>(rows: chosen.count, columns: training.targets.columns)
+        gather(training, chosen[...], into: &inputs, &targets)
+        return TrainingSet(inputs: inputs, targets: targets, labels: chosen.map { training.labels[$0] })
+    }
+
+    /// Copies the rows `rows` of the training set's inputs and targets into `inputs` and `targets`, in order.
+    /// - Precondition: `inputs` and `targets` have `rows.count` rows of the training set's widths.
+    @inlinable
+    static func gather(_ training: TrainingSet<Scalar>, _ rows: ArraySlice<Int>, into inputs: inout Matrix<Scalar>,
+                       _ targets: inout Matrix<Scalar>) {
+        let n = training.inputs.columns, c = training.targets.columns
+        training.inputs.elements.withUnsafeBufferPointer { x in
+            inputs.elements.withUnsafeMutableBufferPointer { out in
+                for (row, index) in rows.enumerated() {
+                    (out.baseAddress! + row * n).update(from: x.baseAddress! + index * n, count: n)
+                }
+            }
+        }
+        training.targets.elements.withUnsafeBufferPointer { y in
+            targets.elements.withUnsafeMutableBufferPointer { out in
+                for (row, index) in rows.enumerated() {
+                    (out.baseAddress! + row * c).update(from: y.baseAddress! + index * c, count: c)
+                }
+            }
+        }
     }
 
     /// One parameter update (see the type's documentation for the rules).

@@ -1,4 +1,4 @@
-import Backprop
+import Foundation
 
 /// Writes NumPy .npy arrays (format 1.0, little-endian, C order): what `NPYReader` reads, and what `np.load` reads.
 public enum NPYWriter {
@@ -11,12 +11,7 @@ public enum NPYWriter {
     /// - Precondition: the shape's product is `values.count`; uint8 values are whole numbers in 0…255.
     public static func encode(_ values: [Double], shape: [Int], dtype: DType) -> [UInt8] {
         precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
-        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
-        var header = "{'descr': '\(dtype.rawValue)', 'fortran_order': False, 'shape': \(shapeText), }"
-        while (10 + header.utf8.count + 1) % 64 != 0 { header += " " }  // NumPy pads the header to 64 bytes
-        header += "\n"
-        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.utf8.count & 0xFF), UInt8(header.utf8.count >> 8)]
-        bytes += Array(header.utf8)
+        var bytes = header(dtype: dtype, shape: shape)
         func append<I: FixedWidthInteger>(_ value: I) {
             for i in 0..<MemoryLayout<I>.size { bytes.append(UInt8(truncatingIfNeeded: value >> (8 * i))) }
         }
@@ -31,5 +26,31 @@ public enum NPYWriter {
             }
         }
         return bytes
+    }
+
+    /// A .npy file of `values` (row-major, `shape`) in their own precision: float32 for Float, float64 for Double,
+    /// the bytes copied as they are in memory (this library runs on little-endian machines only).
+    public static func encode<T: BackpropScalar>(_ values: [T], shape: [Int]) -> Data {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        var data = Data(header(dtype: T.self == Float.self ? .float32 : .float64, shape: shape))
+        values.withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// A .npy file of 64-bit integers (labels, indices).
+    public static func encode(integers values: [Int], shape: [Int]) -> Data {
+        precondition(shape.reduce(1, *) == values.count, "shape \(shape) does not hold \(values.count) values")
+        var data = Data(header(dtype: .int64, shape: shape))
+        values.map(Int64.init).withUnsafeBytes { data.append(contentsOf: $0) }
+        return data
+    }
+
+    /// The magic, the version and the header dict, padded to a multiple of 64 bytes as NumPy writes it.
+    static func header(dtype: DType, shape: [Int]) -> [UInt8] {
+        let shapeText = shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")"
+        var text = "{'descr': '\(dtype.rawValue)', 'fortran_order': False, 'shape': \(shapeText), }"
+        while (10 + text.utf8.count + 1) % 64 != 0 { text += " " }
+        text += "\n"
+        return [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(text.utf8.count & 0xFF), UInt8(text.utf8.count >> 8)] + Array(text.utf8)
     }
 }

@@ -1,4 +1,3 @@
-import BackpropTestSupport
 import Testing
 @testable import Backprop
 

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+@testable import Backprop
+@testable import BackpropCommands
+import TestFixtures
+
+/// The image data sets as people download them, through the command: recipes, the search for the files, and
+/// `bench --train`, on small generated sets in the four-file layout (the real ones are run by .ci/run).
+@Suite("Real data through the command", .serialized)
+struct RealDataCommandTests {
+    /// A folder of generated images: 150 training and 50 test, 28×28, ten classes, gzip-compressed (few, because
+    /// the tests run a debug build).
+    static let folder: URL = {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-images-\(UUID().uuidString)")
+        try! ImageSetFixture.write(to: url, train: 150, test: 50, compressed: true)
+        return url
+    }()
+
+    @Test("every recipe trains on its data set and prints the published figure beside ours",
+          arguments: TrainingRecipe.all.map(\.name))
+    func recipe(_ name: String) throws {
+        let recipe = try #require(TrainingRecipe.named(name))
+        let result = runCommand(["train", "--recipe", name, "--data", "\(recipe.data):\(Self.folder.path)", "--epochs", "2"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("recipe \(name): \(recipe.source)"))
+        #expect(result.out.contains("network: \(Network<Double>.describe(recipe.sizes)), \(recipe.hidden.rawValue) → \(recipe.output.name), \(recipe.initialization.rawValue) init"))
+        #expect(result.out.contains("mini-batches of \(recipe.batchSize), η = \(recipe.learningRate)"))
+        #expect(result.out.contains(String(format: "published %.2f%%", 100 * recipe.published)))
+        #expect(result.out.contains("150 training examples, 50 test examples"))
+        // Every recipe lowers the loss; those with cross-entropy also learn the easy generated classes in two
+        // epochs (chance is 10%). Quadratic cost on saturated sigmoids (chapter 1) starts too slowly for that.
+        let losses = result.out.split(separator: "\n").compactMap { line -> Double? in
+            let fields = line.split(separator: " ")
+            return fields.count >= 6 && Int(fields[0]) != nil ? Double(fields[1]) : nil
+        }
+        #expect(losses.count == 2 && losses[1] < losses[0], "\(result.out)")
+        if recipe.output != .sigmoidSquaredError {
+            let line = try #require(result.out.split(separator: "\n").last { $0.hasPrefix("test accuracy") })
+            let accuracy = try #require(Double(line.split(separator: " ")[2].dropLast()))
+            #expect(accuracy > 40, "\(line)")
+        }
+    }
+
+    @Test("a flag given with a recipe overrides that one setting")
+    func recipeOverride() {
+        let result = runCommand(["train", "--recipe", "fashion-mlp", "--data", "fashion-mnist:\(Self.folder.path)",
+                                 "--epochs", "1", "--net", "784-20-10", "--lr", "0.01", "--scaling", "unit"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("network: 784-20-10, relu → softmax") && result.out.contains("η = 0.01"))
+        #expect(result.out.contains("mini-batches of 32") && result.out.contains("1 epochs"))
+        #expect(result.out.contains("÷ 255"), "\(result.out)")
+    }
+
+    @Test("the data set is found through $BACKPROP_DATA, and a missing one is one line with the way to get it")
+    func discovery() throws {
+        let root = Self.folder.deletingLastPathComponent().appendingPathComponent("backprop-data-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("mnist"), withDestinationURL: Self.folder)
+        let found = try runProcess(["train", "--data", "mnist", "--epochs", "1"], environment: ["BACKPROP_DATA": root.path])
+        #expect(found.code == 0, "\(found.err)")
+        #expect(found.out.contains("150 training examples"))
+
+        let empty = try temporaryDirectory()
+        let missing = try runProcess(["train", "--data", "mnist", "--epochs", "1"],
+                                     environment: ["BACKPROP_DATA": empty.path, "HOME": empty.path, "XDG_CACHE_HOME": ""])
+        #expect(missing.code == 1 && !missing.signaled)
+        #expect(missing.err.split(separator: "\n").count == 1, "\(missing.err)")
+        #expect(missing.err.contains("--data mnist: the data set is not in \(empty.path)/mnist"))
+        #expect(missing.err.contains("https://ossci-datasets.s3.amazonaws.com/mnist/"))
+    }
+
+    @Test("bench --train: both engines at each mini-batch size, the same accuracy, plain CSV")
+    func benchTrain() throws {
+        let result = runCommand(["bench", "--train", "fashion-mnist:\(Self.folder.path)", "--batch-size", "10,100",
+                                 "--epochs", "2", "--train-examples", "100", "--format", "csv"])
+        #expect(result.code == 0, "\(result.err)")
+        let lines = result.out.split(separator: "\n").map(String.init)
+        #expect(lines.first == "batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,skipped")
+        let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+        #expect(rows.map { "\($0[0]) \($0[1])" } == ["10 loop engine", "10 batch engine", "100 loop engine", "100 batch engine"])
+        // The two engines compute the same numbers: the same accuracy after the same epochs.
+        #expect(rows[0][5] == rows[1][5] && rows[2][5] == rows[3][5])
+        #expect(rows.allSatisfy { (Double($0[2]) ?? 0) > 0 && $0[8].isEmpty })
+    }
+
+    @Test("bench's modes take only their own options", arguments: [
+        (["bench", "--train", "digits", "--net", "64-10"], "--net: not an option of bench --train (only of bench without --kernels or --train)"),
+        (["bench", "--recipe", "fashion-mlp"], "--recipe: not an option of bench without --kernels or --train (only of bench --train)"),
+        (["bench", "--kernels", "--batch", "4"], "--batch: not an option of bench --kernels"),
+        (["bench", "--kernels", "--train", "digits"], "--kernels and --train: choose one"),
+        (["bench", "--train", "digits", "--recipe", "nope"], "--recipe: 'nope' is not one of nielsen-ch1"),
+        (["bench", "--train", "iris"], "--train iris: 4 features and 3 classes do not fit the recipe's 784-100-10"),
+        (["train", "--recipe", "nielsen-ch9"], "--recipe: 'nielsen-ch9' is not one of"),
+        (["train", "--data", "digits", "--scaling", "unit"], "--scaling unit"),
+    ])
+    func usage(_ arguments: [String], _ message: String) {
+        let result = runCommand(arguments)
+        #expect(result.code == 2, "\(result.err)")
+        #expect(result.err.contains(message), "\(result.err)")
+        #expect(result.err.split(separator: "\n").count == 1)
+    }
+}
