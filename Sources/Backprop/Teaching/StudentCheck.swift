@@ -211,7 +211,8 @@ public enum StudentCheck {
             let once = { attempt { .vector(try steps.biasGradient(pass.deltas[l])) } }
             return (once(), once())
         case .batchEngine:
-            let engine = submission.batchEngine(submission.steps)
+            // The engine is checked with the reference steps: its own composition, not the steps it calls.
+            let engine = submission.batchEngine(ReferenceSteps.checked)
             var storage = Gradients<Double>(loss: 0, layers: [])
             let once = {
                 attempt {

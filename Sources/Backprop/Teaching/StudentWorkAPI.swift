@@ -44,7 +44,8 @@ public struct MatrixFormSteps: Sendable {
 ///   numbers), the loss ℓ and every ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ, ∂bˡ = δˡ, as a `Gradients` (whose `loss` is ℓ);
 /// - `steps`: the five steps of the matrix form (exercises 4 to 6);
 /// - `batchEngine`: the engine that composes those steps into the mean loss and its gradients (exercise 7). It is
-///   given the steps to call, so the checker can run it with steps it knows to be right.
+///   given the steps to call: the checker checks it with the reference steps (`ReferenceSteps.checked`), so that
+///   only its composition is judged, and runs it with the student's own steps for the final end-to-end table.
 public struct StudentSubmission: Sendable {
     public var oneExample: @Sendable (_ network: Network<Double>, _ x: [Double], _ y: [Double]) throws -> Gradients<Double>
     public var steps: MatrixFormSteps
