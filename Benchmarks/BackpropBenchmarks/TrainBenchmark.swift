@@ -19,21 +19,28 @@ public struct TrainBenchmark {
         public var testAccuracies: [Double]
         /// Why the tool did not run, if it did not.
         public var skipped: String?
+        /// The 1-based epoch in which the loss (or a weight) stopped being finite, if it did; `epochSeconds` and
+        /// `testAccuracies` then hold the epochs before it.
+        public var divergedInEpoch: Int?
 
         enum CodingKeys: String, CodingKey {
             case batchSize = "batch_size", tool, epochSeconds = "epoch_seconds", testAccuracies = "test_accuracies", skipped
+            case divergedInEpoch = "diverged_in_epoch"
         }
 
-        public init(batchSize: Int, tool: String, epochSeconds: [Double], testAccuracies: [Double], skipped: String? = nil) {
+        public init(batchSize: Int, tool: String, epochSeconds: [Double], testAccuracies: [Double], skipped: String? = nil,
+                    divergedInEpoch: Int? = nil) {
             self.batchSize = batchSize
             self.tool = tool
             self.epochSeconds = epochSeconds
             self.testAccuracies = testAccuracies
             self.skipped = skipped
+            self.divergedInEpoch = divergedInEpoch
         }
 
         public var secondsPerEpoch: Double? { epochSeconds.isEmpty ? nil : TimingSummary(epochSeconds, repetitions: 1).median }
-        public var finalAccuracy: Double? { testAccuracies.last }
+        /// The test accuracy after the last epoch; nil when training diverged.
+        public var finalAccuracy: Double? { divergedInEpoch == nil ? testAccuracies.last : nil }
 
         /// Seconds of training until the test accuracy first reached `target`, nil if it never did.
         public func timeTo(_ target: Double) -> Double? {
@@ -76,7 +83,8 @@ public struct TrainBenchmark {
                 finals.append(outcome.network)
                 benchmark.rows.append(Row(batchSize: batchSize, tool: "\(engine.name) engine",
                                           epochSeconds: outcome.epochs.map(\.seconds),
-                                          testAccuracies: outcome.epochs.compactMap(\.testAccuracy)))
+                                          testAccuracies: outcome.epochs.compactMap(\.testAccuracy),
+                                          divergedInEpoch: outcome.divergedInEpoch))
             }
             guard finals[0] == finals[1] else {
                 throw BackpropError("the loop and batch engines trained to different weights at mini-batch \(batchSize)")
@@ -161,8 +169,8 @@ struct PeerData {
         process.arguments = [script, directory.path, "--peer", peer]
         process.environment = NumPyReference.environment(threads: 1)
         let out = directory.appendingPathComponent("out-\(peer).txt"), err = directory.appendingPathComponent("err-\(peer).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         let outFile = try FileHandle(forWritingTo: out), errFile = try FileHandle(forWritingTo: err)
         process.standardOutput = outFile
         process.standardError = errFile
@@ -179,12 +187,17 @@ struct PeerData {
         for line in lines.split(separator: "\n") {
             guard let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else { continue }
             if let reason = object["skipped"] as? String { return skipped(reason) }
-            if let seconds = object["seconds"] as? Double {
+            if let seconds = object["seconds"] as? Double, let epoch = object["epoch"] as? Int {
+                // A null loss: training diverged in this epoch (the script stops there).
+                guard object["loss"] is Double else {
+                    row.divergedInEpoch = epoch
+                    break
+                }
                 row.epochSeconds.append(seconds)
                 row.testAccuracies.append(object["test_accuracy"] as? Double ?? 0)
             }
         }
-        if process.terminationStatus != 0 || row.epochSeconds.isEmpty {
+        if process.terminationStatus != 0 || (row.epochSeconds.isEmpty && row.divergedInEpoch == nil) {
             let reason = ((try? String(contentsOf: err, encoding: .utf8)) ?? "").split(separator: "\n").last.map(String.init)
             return skipped("it failed: " + (reason ?? "exit status \(process.terminationStatus)"))
         }

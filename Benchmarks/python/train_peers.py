@@ -38,7 +38,9 @@ Output, JSON lines on stdout:
     {"peer": P, "epoch": k, "seconds": s, "cpu_seconds": c, "loss": l, "test_accuracy": a, "eval_seconds": e}
         one per epoch, k from 1. seconds: the epoch's mini-batch loop (gathering the rows, gradient, update);
         cpu_seconds: this process's CPU time over that loop (about seconds when it ran on one thread);
-        loss: the mini-batches' mean losses (before their updates) averaged weighted by size (null if not finite);
+        loss: the mini-batches' mean losses (before their updates) averaged weighted by size; null when training
+        diverged (a loss or, for sklearn, a weight no longer finite): that epoch's record is the last, and its
+        test_accuracy is null;
         test_accuracy: the fraction of test examples whose largest output is their label, after the epoch
         (null without test examples);
         eval_seconds: that evaluation, a forward pass only (numpy-loop feeds one example at a time, as
@@ -325,7 +327,12 @@ class ScikitLearn:
         self.setup_seconds = time.perf_counter() - start
 
     def step(self, indices):
-        self.model.partial_fit(self.data.train_x[indices], self.targets[indices])
+        try:
+            self.model.partial_fit(self.data.train_x[indices], self.targets[indices])
+        except ValueError as error:  # scikit-learn refuses to go on once its weights are no longer finite
+            if "non-finite" in str(error):
+                return math.nan
+            raise
         return self.model.loss_  # the batch's mean loss before the update (its log-loss clips a to [eps, 1-eps])
 
     def synchronize(self):
@@ -452,6 +459,10 @@ def train(peer, data, epochs):
         peer.synchronize()
         seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
         loss = sum(float(l) * len(b) for l, b in zip(losses, batches)) / n
+        if not math.isfinite(loss):
+            emit({"peer": peer.name, "epoch": epoch + 1, "seconds": seconds, "cpu_seconds": cpu_seconds,
+                  "loss": None, "test_accuracy": None, "eval_seconds": 0.0})
+            return
         start = time.perf_counter()
         accuracy = float(np.mean(peer.predict(data.test_x) == data.test_y)) if t else None
         eval_seconds = time.perf_counter() - start

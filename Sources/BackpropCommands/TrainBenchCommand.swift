@@ -117,8 +117,9 @@ enum TrainBenchCommand {
             let numpy = result.rows.first { $0.batchSize == row.batchSize && $0.tool == "numpy-batch" }?.secondsPerEpoch
             table.add([String(row.batchSize), row.tool,
                        row.secondsPerEpoch.map { String(format: "%.3f", $0) } ?? "-",
-                       String(format: "(%.3f–%.3f)", row.epochSeconds.min() ?? 0, row.epochSeconds.max() ?? 0),
-                       row.finalAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
+                       row.epochSeconds.isEmpty ? "" : String(format: "(%.3f–%.3f)", row.epochSeconds.min()!, row.epochSeconds.max()!),
+                       row.divergedInEpoch.map { "diverged (epoch \($0))" }
+                           ?? row.finalAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
                        row.timeTo(target).map { String(format: "%.2f s", $0) } ?? "-",
                        numpy.flatMap { n in row.secondsPerEpoch.map { String(format: "%.2f×", n / $0) } } ?? "-"])
         }
@@ -127,13 +128,13 @@ enum TrainBenchCommand {
 
     /// Plain CSV: the header first, one row per mini-batch size and tool.
     static func csv(_ result: TrainBenchmark, target: Double) -> String {
-        var lines = ["batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,skipped"]
+        var lines = ["batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped"]
         for row in result.rows {
             let fields: [String] = [
                 String(row.batchSize), row.tool, row.secondsPerEpoch.map { String(format: "%.6g", $0) } ?? "",
                 row.epochSeconds.min().map { String(format: "%.6g", $0) } ?? "", row.epochSeconds.max().map { String(format: "%.6g", $0) } ?? "",
                 row.finalAccuracy.map { String(format: "%.6g", $0) } ?? "", row.timeTo(target).map { String(format: "%.6g", $0) } ?? "",
-                String(target), row.skipped.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? "",
+                String(target), row.divergedInEpoch.map(String.init) ?? "", row.skipped.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? "",
             ]
             lines.append(fields.joined(separator: ","))
         }

@@ -75,12 +75,12 @@ struct RealDataCommandTests {
                                  "--epochs", "2", "--train-examples", "100", "--format", "csv"])
         #expect(result.code == 0, "\(result.err)")
         let lines = result.out.split(separator: "\n").map(String.init)
-        #expect(lines.first == "batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,skipped")
+        #expect(lines.first == "batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.map { "\($0[0]) \($0[1])" } == ["10 loop engine", "10 batch engine", "100 loop engine", "100 batch engine"])
         // The two engines compute the same numbers: the same accuracy after the same epochs.
         #expect(rows[0][5] == rows[1][5] && rows[2][5] == rows[3][5])
-        #expect(rows.allSatisfy { (Double($0[2]) ?? 0) > 0 && $0[8].isEmpty })
+        #expect(rows.allSatisfy { (Double($0[2]) ?? 0) > 0 && $0[8].isEmpty && $0[9].isEmpty })
     }
 
     @Test("bench's modes take only their own options", arguments: [
