@@ -43,6 +43,20 @@ struct StudentCheckCommandTests {
         #expect(report.start_with?.step == wrong.step.rawValue)
     }
 
+    @Test("a catalogue the checker was not built against: each slip blamed on its step, each unusual correct one passed",
+          arguments: StudentInventions.all)
+    func inventions(_ invention: StudentInvention) throws {
+        let (report, code, out) = try report(invention.name, timeLimit: 3)
+        if invention.expected == "pass" {
+            #expect(code == 0 && report.passed, "\(invention.name): \(out)")
+        } else {
+            #expect(code == 1 && !report.passed, "\(invention.name): \(out)")
+            let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
+            #expect(failing?.step == invention.expected, "\(invention.name) (\(invention.mistake)): blamed \(failing?.step ?? "nothing")")
+            #expect(failing?.diagnosis.isEmpty == false, "\(invention.name): no diagnosis")
+        }
+    }
+
     @Test("a trap names the student's file and line, and the runtime's message")
     func trapLocation() throws {
         let (report, _, out) = try report("engine: fatalError(\"TODO\")")
@@ -106,6 +120,10 @@ struct StudentCheckCommandTests {
 }
 
 /// A wrong submission is named in the test report by its name, not by its closures.
-extension WrongSubmission: @retroactive CustomTestStringConvertible {
+extension WrongSubmission: CustomTestStringConvertible {
     public var testDescription: String { name }
+}
+
+extension StudentInvention: CustomTestStringConvertible {
+    public var testDescription: String { "\(name): \(mistake)" }
 }

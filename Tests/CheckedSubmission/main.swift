@@ -8,10 +8,10 @@ import ExerciseSolutions
 import Foundation
 
 // The `backprop` command with a known submission in the student's place, chosen by BACKPROP_SUBMISSION (a name of
-// WrongSubmissions.all or .correct): the checker's tests run it as a subprocess, exactly as a student runs
+// WrongSubmissions.all or .correct, or of StudentInventions.all): the checker's tests run it as a subprocess, exactly as a student runs
 // `backprop check --engine student`, and the checker re-runs this binary for each step, so the same submission.
 let name = ProcessInfo.processInfo.environment["BACKPROP_SUBMISSION"] ?? "solution"
-guard let submission = WrongSubmissions.named(name) else {
+guard let submission = WrongSubmissions.named(name) ?? StudentInventions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
 }
