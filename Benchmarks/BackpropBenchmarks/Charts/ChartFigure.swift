@@ -205,14 +205,16 @@ public struct ChartFigure {
 
     func fmt(_ value: Double) -> String { String(format: "%.1f", value) }
 
-    /// "1.5M", "45k", "0.5".
+    /// "1.5M", "45k", "0.5"; a number that the suffix would not shorten to at most one decimal is written out
+    /// ("1024", not "1.024k").
     public static func compact(_ value: Double) -> String {
-        switch abs(value) {
-        case 1e9...: String(format: "%gG", value / 1e9)
-        case 1e6...: String(format: "%gM", value / 1e6)
-        case 1e3...: String(format: "%gk", value / 1e3)
-        default: String(format: "%g", value)
+        for (unit, suffix) in [(1e9, "G"), (1e6, "M"), (1e3, "k")] where abs(value) >= unit {
+            let scaled = value / unit
+            if (scaled * 10).rounded() == scaled * 10 { return String(format: "%g", scaled) + suffix }
+            if abs(value) < 1e5, value.rounded() == value { return String(format: "%.0f", value) }
+            return String(format: "%.3g", scaled) + suffix
         }
+        return String(format: "%g", value)
     }
 
     /// A round step near `raw`: 1, 2, 2.5 or 5 times a power of ten.

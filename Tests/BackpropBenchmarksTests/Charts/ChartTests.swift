@@ -129,4 +129,11 @@ struct ChartTests {
         #expect(chart.legends.map(\.label) == ["a <b> & \"c\""])
         #expect(chart.legendsInside)
     }
+
+    @Test("tick labels are short where a suffix is exact, and written out where it is not",
+          arguments: [(1024.0, "1024"), (1000, "1k"), (1500, "1.5k"), (45_000, "45k"), (123_456, "123k"),
+                      (1_500_000, "1.5M"), (0.5, "0.5"), (8, "8")])
+    func compactLabels(_ value: Double, _ label: String) {
+        #expect(ChartFigure.compact(value) == label)
+    }
 }
