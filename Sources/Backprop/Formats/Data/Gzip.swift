@@ -9,6 +9,10 @@ public enum Gzip {
     /// The largest output accepted: a file that inflates to more is refused, not allocated.
     public static let maximumSize = 1 << 32
 
+    /// Deflate's largest ratio of output to input (a run of one byte: 258 bytes per code, four codes per byte of
+    /// input, about 1032:1). A trailer that claims more than this many times the file's size is not believed.
+    static let maximumRatio = 1032
+
     /// Whether `bytes` starts with gzip's magic number, 1f 8b.
     public static func isCompressed(_ bytes: some Collection<UInt8>) -> Bool {
         bytes.count >= 2 && bytes.first == 0x1F && bytes.dropFirst().first == 0x8B
@@ -24,8 +28,7 @@ public enum Gzip {
 
     /// Inflates a whole gzip stream held in memory.
     public static func decompress(_ bytes: [UInt8], name: String) throws -> [UInt8] {
-        // The last member's trailer ends with its length modulo 2³²: room for that much, to grow the output once.
-        let hint = bytes.count < 4 ? 0 : bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        let hint = sizeHint(bytes)
         // Handed to zlib 16 MiB at a time: its counts are 32-bit.
         var start = 0
         return try inflate(name: name, sizeHint: hint) {
@@ -33,6 +36,14 @@ public enum Gzip {
             defer { start = end }
             return Array(bytes[start..<end])
         }
+    }
+
+    /// The room to reserve for inflating `bytes`: the last member's trailer ends with its length modulo 2³², so
+    /// that much, to grow the output once; but never more than deflate can make of this many bytes, so that a corrupt
+    /// or hostile trailer cannot make the reader allocate gigabytes for a small file.
+    static func sizeHint(_ bytes: [UInt8]) -> Int {
+        let claimed = bytes.count < 4 ? 0 : bytes.suffix(4).reversed().reduce(0) { $0 << 8 | Int($1) }
+        return min(claimed, bytes.count.multipliedReportingOverflow(by: maximumRatio).partialValue, maximumSize)
     }
 
     /// Inflates the gzip members that `next` yields a chunk at a time (an empty chunk: the end of the input).
@@ -44,7 +55,7 @@ public enum Gzip {
         }
         defer { inflateEnd(&stream) }
         var output = [UInt8]()
-        output.reserveCapacity(min(sizeHint, maximumSize))
+        output.reserveCapacity(sizeHint)
         var input = try next()
         var consumed = 0            // compressed bytes before `input`
         var position = 0            // within `input`

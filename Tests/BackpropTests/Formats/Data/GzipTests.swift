@@ -108,4 +108,14 @@ struct GzipTests {
         #expect(error.description.contains(case_.message), "\(error)")
         #expect(!error.description.contains("\n"))
     }
+
+    @Test("a trailer claiming gigabytes is not believed: the room reserved is bounded by deflate's ratio")
+    func implausibleTrailer() throws {
+        var bytes = GzipFixture.stored([1, 2, 3])
+        bytes.replaceSubrange((bytes.count - 4)..., with: [0xFF, 0xFF, 0xFF, 0xFF])
+        #expect(Gzip.sizeHint(bytes) <= bytes.count * Gzip.maximumRatio)
+        #expect(Gzip.sizeHint(GzipFixture.stored([UInt8](repeating: 7, count: 5000))) == 5000)
+        let error = try #require(throws: BackpropError.self) { try Gzip.decompress(bytes, name: "f.gz") }
+        #expect(error.description.contains("incorrect length check"), "\(error)")
+    }
 }
