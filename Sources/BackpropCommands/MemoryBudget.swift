@@ -2,16 +2,6 @@ import Foundation
 
 /// Refuses work that would not fit in memory, before allocating any of it.
 enum MemoryBudget {
-    /// The memory the kernel says is available (MemAvailable in /proc/meminfo), or nil where unknown.
-    static func availableBytes() -> Int? {
-        guard let text = try? String(contentsOfFile: "/proc/meminfo", encoding: .utf8) else { return nil }
-        for line in text.split(separator: "\n") where line.hasPrefix("MemAvailable:") {
-            let fields = line.split(separator: " ")
-            if fields.count >= 2, let kilobytes = Int(fields[1]) { return kilobytes * 1024 }
-        }
-        return nil
-    }
-
     /// Bytes to hold `copies` sets of parameters and `batchCopies` sets of per-example activations for m examples.
     static func estimate(sizes: [Int], examples m: Int, scalarBytes: Int, copies: Int, batchCopies: Int) -> Int {
         var parameters = 0, units = 0
@@ -29,7 +19,7 @@ enum MemoryBudget {
 
     /// Throws a usage error with the estimate if it exceeds the available memory.
     static func ensure(_ bytes: Int, what: String) throws {
-        guard let available = availableBytes(), bytes > available else { return }
+        guard let available = ProcessMemory.availableBytes(), bytes > available else { return }
         throw UsageError("\(what) needs about \(format(bytes)) of memory but only \(format(available)) is available; choose smaller sizes")
     }
 

@@ -22,17 +22,23 @@ struct TrainBenchmarkTests {
 
     static let peers = NumPyReference.python() == nil ? [] : ["numpy-loop", "numpy-batch"]
 
-    @Test("a step size that overflows: every tool says the epoch it diverged in, and has no final accuracy")
-    func diverged() throws {
-        let (training, test) = Self.sets()
+    /// The recipe of the two tests below: 4-6-3, ReLU, softmax + cross-entropy, He init, 2 epochs, mini-batches of
+    /// 4, at step size `eta`, trained by both engines and the NumPy peers (when Python and NumPy are installed).
+    static func run(eta: Double) throws -> [TrainBenchmark.Row] {
+        let (training, test) = sets()
         let network = try Network<Double>(sizes: [4, 6, 3], hidden: .relu, output: .softmaxCrossEntropy,
                                           initialization: .he, seed: 1)
-        let configuration = TrainingConfiguration(epochs: 2, batchSize: 4, learningRate: 1e200)
+        let configuration = TrainingConfiguration(epochs: 2, batchSize: 4, learningRate: eta)
         let result = try TrainBenchmark.run(network: network, training: training, test: test,
-                                            configuration: configuration, batchSizes: [4], peers: Self.peers) { _ in }
+                                            configuration: configuration, batchSizes: [4], peers: peers) { _ in }
         let ran = result.rows.filter { $0.skipped == nil }
-        #expect(ran.map(\.tool) == ["loop engine", "batch engine"] + Self.peers)
-        for row in ran {
+        #expect(ran.map(\.tool) == ["loop engine", "batch engine"] + peers)
+        return ran
+    }
+
+    @Test("a step size that overflows: every tool says the epoch it diverged in, and has no final accuracy")
+    func diverged() throws {
+        for row in try Self.run(eta: 1e200) {
             #expect(row.divergedInEpoch == 1, "\(row.tool)")
             #expect(row.finalAccuracy == nil && row.epochSeconds.isEmpty, "\(row.tool)")
         }
@@ -40,14 +46,7 @@ struct TrainBenchmarkTests {
 
     @Test("a step size that trains: no tool diverges, and all reach the same accuracy")
     func trains() throws {
-        let (training, test) = Self.sets()
-        let network = try Network<Double>(sizes: [4, 6, 3], hidden: .relu, output: .softmaxCrossEntropy,
-                                          initialization: .he, seed: 1)
-        let configuration = TrainingConfiguration(epochs: 2, batchSize: 4, learningRate: 0.1)
-        let result = try TrainBenchmark.run(network: network, training: training, test: test,
-                                            configuration: configuration, batchSizes: [4], peers: Self.peers) { _ in }
-        let ran = result.rows.filter { $0.skipped == nil }
-        #expect(ran.count == 2 + Self.peers.count)
+        let ran = try Self.run(eta: 0.1)
         #expect(ran.allSatisfy { $0.divergedInEpoch == nil && $0.epochSeconds.count == 2 })
         #expect(Set(ran.compactMap(\.finalAccuracy)).count == 1, "\(ran.map { ($0.tool, $0.finalAccuracy) })")
     }

@@ -25,31 +25,30 @@ public struct TrainingRecipe: Sendable {
 
     /// The recipes, by name.
     public static let all: [TrainingRecipe] = [
-        TrainingRecipe(name: "nielsen-ch1", data: "mnist", sizes: [784, 30, 10], hidden: .sigmoid,
-                       output: .sigmoidSquaredError, initialization: .large, epochs: 30, batchSize: 10,
-                       learningRate: 3.0, scaling: .unit, published: 0.9542,
-                       source: "Nielsen, Neural Networks and Deep Learning, ch. 1: 95.42% at its peak (epoch 28)"),
-        TrainingRecipe(name: "nielsen-ch1-100", data: "mnist", sizes: [784, 100, 10], hidden: .sigmoid,
-                       output: .sigmoidSquaredError, initialization: .large, epochs: 30, batchSize: 10,
-                       learningRate: 3.0, scaling: .unit, published: 0.9659,
-                       source: "Nielsen, ch. 1: 96.59% with 100 hidden neurons"),
-        TrainingRecipe(name: "nielsen-ch3", data: "mnist", sizes: [784, 30, 10], hidden: .sigmoid,
-                       output: .sigmoidCrossEntropy, initialization: .large, epochs: 30, batchSize: 10,
-                       learningRate: 0.5, scaling: .unit, published: 0.9549,
-                       source: "Nielsen, ch. 3 (the cross-entropy cost): 95.49%"),
-        TrainingRecipe(name: "nielsen-ch3-100", data: "mnist", sizes: [784, 100, 10], hidden: .sigmoid,
-                       output: .sigmoidCrossEntropy, initialization: .large, epochs: 30, batchSize: 10,
-                       learningRate: 0.5, scaling: .unit, published: 0.9682,
-                       source: "Nielsen, ch. 3: 96.82% with 100 hidden neurons"),
-        TrainingRecipe(name: "nielsen-ch3-l2", data: "mnist", sizes: [784, 100, 10], hidden: .sigmoid,
-                       output: .sigmoidCrossEntropy, initialization: .large, epochs: 30, batchSize: 10,
-                       learningRate: 0.5, weightDecay: 5.0, scaling: .unit, published: 0.9792,
-                       source: "Nielsen, ch. 3 (L2 regularisation, λ = 5.0): 97.92% on the validation images"),
+        nielsen("nielsen-ch1", hidden: 30, output: .sigmoidSquaredError, eta: 3.0, published: 0.9542,
+                source: "Nielsen, Neural Networks and Deep Learning, ch. 1: 95.42% at its peak (epoch 28)"),
+        nielsen("nielsen-ch1-100", hidden: 100, output: .sigmoidSquaredError, eta: 3.0, published: 0.9659,
+                source: "Nielsen, ch. 1: 96.59% with 100 hidden neurons"),
+        nielsen("nielsen-ch3", hidden: 30, output: .sigmoidCrossEntropy, eta: 0.5, published: 0.9549,
+                source: "Nielsen, ch. 3 (the cross-entropy cost): 95.49%"),
+        nielsen("nielsen-ch3-100", hidden: 100, output: .sigmoidCrossEntropy, eta: 0.5, published: 0.9682,
+                source: "Nielsen, ch. 3: 96.82% with 100 hidden neurons"),
+        nielsen("nielsen-ch3-l2", hidden: 100, output: .sigmoidCrossEntropy, eta: 0.5, lambda: 5.0, published: 0.9792,
+                source: "Nielsen, ch. 3 (L2 regularisation, λ = 5.0): 97.92% on the validation images"),
         TrainingRecipe(name: "fashion-mlp", data: "fashion-mnist", sizes: [784, 100, 10], hidden: .relu,
                        output: .softmaxCrossEntropy, initialization: .he, epochs: 5, batchSize: 32,
                        learningRate: 0.05, scaling: .standardize, published: 0.871,
                        source: "Xiao, Rasul and Vollgraf, Fashion-MNIST (arXiv:1708.07747), Table 3: MLPClassifier, relu, [100]: 87.1%"),
     ]
+
+    /// A run of Nielsen's book: MNIST, 784-h-10 sigmoid neurons, weights N(0, 1) (his `large_weight_initializer`),
+    /// pixels ÷ 255, mini-batches of 10, 30 epochs.
+    static func nielsen(_ name: String, hidden: Int, output: OutputLayer, eta: Double, lambda: Double = 0,
+                        published: Double, source: String) -> TrainingRecipe {
+        TrainingRecipe(name: name, data: "mnist", sizes: [784, hidden, 10], hidden: .sigmoid, output: output,
+                       initialization: .large, epochs: 30, batchSize: 10, learningRate: eta, weightDecay: lambda,
+                       scaling: .unit, published: published, source: source)
+    }
 
     /// The recipe named `name`.
     public static func named(_ name: String) -> TrainingRecipe? { all.first { $0.name == name } }
