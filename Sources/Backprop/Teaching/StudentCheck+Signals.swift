@@ -176,14 +176,16 @@ extension StudentCheck {
         verdict.diagnosis = lines
     }
 
-    /// The largest difference, the first differing element and a few entries.
+    /// The largest difference, the first differing element and a few entries: the first wrong element (the one the
+    /// advice points to) and the two largest differences.
     static func describeDifference(_ got: [Double], _ expected: [Double], columns: Int?, into verdict: inout StepVerdict) {
         func place(_ i: Int) -> String { columns.map { "[\(i / $0), \(i % $0)]" } ?? "[\(i)]" }
         let scale = expected.map(abs).max() ?? 0
         let wrong = got.indices.filter { !(abs(got[$0] - expected[$0]) <= tolerance * max(scale, 1e-300)) }
         verdict.maximumDifference = wrong.map { abs(got[$0] - expected[$0]) }.max().map { $0.isNaN ? .infinity : $0 }
         verdict.firstIndex = wrong.first.map(place)
-        let worst = wrong.sorted { abs(got[$0] - expected[$0]) > abs(got[$1] - expected[$1]) }.prefix(3).sorted()
+        let largest = wrong.sorted { abs(got[$0] - expected[$0]) > abs(got[$1] - expected[$1]) }
+        let worst = Array(Set(wrong.prefix(1) + largest.filter { $0 != wrong.first }.prefix(2))).sorted()
         verdict.samples = worst.map { "\(place($0))  expected \(number(expected[$0]))  got \(number(got[$0]))" }
     }
 
