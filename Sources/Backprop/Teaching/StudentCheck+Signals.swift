@@ -169,7 +169,11 @@ extension StudentCheck {
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
         }
+        // A signal that only repeats an explanation already given (a named mistake is also a constant ratio) is
+        // left out.
+        let said = lines.map { $0.replacingOccurrences(of: "Likely mistake: ", with: "") }
         lines += signals(got, expected, call: call, scenario: scenario, columns: columns)
+            .filter { signal in !said.contains { signal.contains($0) } }
         if lines.isEmpty {
             lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element.")
         }

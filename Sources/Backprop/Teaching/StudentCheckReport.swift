@@ -82,7 +82,7 @@ public struct StudentCheckReport {
                     text += ": largest difference \(Self.scientific(difference))"
                     if let first = verdict.firstIndex { text += ", first wrong element \(first)" }
                 }
-                lines.append(text)
+                if text != "  \(quantity)" { lines.append(text) }
                 lines += verdict.samples.map { "      \($0)" }
             }
             for sentence in verdict.diagnosis { lines += Self.wrap(sentence) }
