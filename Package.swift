@@ -32,7 +32,8 @@ let package = Package(
     targets: [
         // The system's zlib: Debian's zlib1g-dev (which the Swift toolchain itself requires on Linux), macOS's SDK.
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"]), .brew(["zlib"])]),
-        // The network description, the two engines, the kernels, the oracle, the file formats.
+        // The library: the network description, the two engines and their readable forms, the kernels, the
+        // finite-difference oracle, training, the file formats. What `import Backprop` gives.
         .target(name: "Backprop", dependencies: ["CZlib"], swiftSettings: codeGeneration),
         // The data sets shipped with the project (digits, iris), as resources.
         .target(
@@ -40,18 +41,24 @@ let package = Package(
             dependencies: ["Backprop"],
             resources: [.copy("Data")],
             swiftSettings: codeGeneration),
-        // The student's work: the exercises' functions, checked by `backprop check --engine student`.
-        .target(name: "StudentWork", dependencies: ["Backprop"], swiftSettings: codeGeneration),
+        // The exercises: the functions a student writes (as `StudentSubmission`), the mistakes students make, and
+        // the step checker behind `backprop exercises`.
+        .target(name: "BackpropExercises", dependencies: ["Backprop", "CommandSupport"], swiftSettings: codeGeneration),
+        // The student's work: the exercises' functions, checked by `backprop exercises`.
+        .target(name: "StudentWork", dependencies: ["Backprop", "BackpropExercises"], swiftSettings: codeGeneration),
+        // What the commands and the benchmark print with: text tables, number formats, files written atomically.
+        .target(name: "CommandSupport", dependencies: ["Backprop"]),
         // The benchmark harness: cases as data, honest timing, tables, CSV/JSON, SVG, the NumPy bridge.
         .target(
             name: "BackpropBenchmarks",
-            dependencies: ["Backprop"],
+            dependencies: ["Backprop", "CommandSupport"],
             path: "Benchmarks/BackpropBenchmarks",
             swiftSettings: codeGeneration),
         // Every `backprop` subcommand as library code, so tests can run them in-process.
         .target(
             name: "BackpropCommands",
-            dependencies: ["Backprop", "BackpropBenchmarks", "BackpropDatasets", "StudentWork"],
+            dependencies: ["Backprop", "BackpropBenchmarks", "BackpropDatasets", "BackpropExercises", "CommandSupport",
+                           "StudentWork"],
             swiftSettings: codeGeneration),
         // The `backprop` executable: parses nothing itself, hands the arguments to BackpropCommands.
         .executableTarget(
@@ -71,19 +78,27 @@ let package = Package(
 
         // The exercises' solutions and a catalogue of wrong ones (never shipped in Sources/StudentWork), and the
         // `backprop` command with one of them in the student's place, for the checker's tests.
-        .target(name: "ExerciseSolutions", dependencies: ["Backprop"], path: "Tests/ExerciseSolutions"),
+        .target(name: "ExerciseSolutions", dependencies: ["Backprop", "BackpropExercises"], path: "Tests/ExerciseSolutions"),
         .executableTarget(
             name: "backprop-fixture",
-            dependencies: ["BackpropCommands", "ExerciseSolutions"],
+            dependencies: ["BackpropCommands", "BackpropExercises", "ExerciseSolutions"],
             path: "Tests/CheckedSubmission"),
 
-        // Files written the way they are distributed (gzip, the IDX image sets), for the tests of both layers.
-        .target(name: "TestFixtures", dependencies: ["Backprop"], path: "Tests/Fixtures"),
+        // Test support, shared by the test targets and never shipped: files written the way they are distributed
+        // (gzip, the IDX image sets), engine test cases, and the bit-for-bit comparison of gradients.
+        .target(name: "TestSupport", dependencies: ["Backprop"], path: "Tests/TestSupport"),
 
         .testTarget(
             name: "BackpropTests",
-            dependencies: ["Backprop", "CZlib", "ExerciseSolutions", "TestFixtures"],
+            dependencies: ["Backprop", "CZlib", "TestSupport"],
             swiftSettings: codeGeneration),
+        .testTarget(
+            name: "BackpropExercisesTests",
+            dependencies: ["Backprop", "BackpropExercises", "ExerciseSolutions", "TestSupport"],
+            swiftSettings: codeGeneration),
+        .testTarget(
+            name: "CommandSupportTests",
+            dependencies: ["CommandSupport", "TestSupport"]),
         .testTarget(
             name: "BackpropDatasetsTests",
             dependencies: ["BackpropDatasets"],
@@ -95,7 +110,7 @@ let package = Package(
         .testTarget(
             name: "BackpropCommandsTests",
             dependencies: ["BackpropCommands", "BackpropTool", "AllocationProbe",
-                           "ExerciseSolutions", "TestFixtures", "backprop-fixture"],
+                           "BackpropExercises", "ExerciseSolutions", "TestSupport", "backprop-fixture"],
             swiftSettings: codeGeneration),
     ]
 )

@@ -48,8 +48,6 @@ public struct EngineMeasurement: Sendable {
 /// The result of one case: the identity check and each engine's timing.
 public struct CaseResult: Sendable {
     public var benchmarkCase: BenchmarkCase
-    /// Whether the engines' gradients were bitwise identical on this case (checked before timing).
-    public var identical: Bool
     public var measurements: [EngineMeasurement]
     public var flops: FlopCount
     /// The largest relative difference between NumPy's gradients and the Swift engines', when NumPy ran.
@@ -123,20 +121,25 @@ public struct BenchmarkRefusal: Error, CustomStringConvertible, Sendable {
 ///    `HostCPUTime`).
 public struct BenchmarkHarness: Sendable {
     public var settings: HarnessSettings
+    /// The engines timed (the library's, unless a test substitutes faulty ones).
+    public var factory: any EngineFactory
     /// Sum of every timed call's loss; exposed so the compiler must compute it.
     public private(set) var checksum = 0.0
 
-    public init(settings: HarnessSettings = HarnessSettings()) {
+    public init(settings: HarnessSettings = HarnessSettings(), factory: any EngineFactory = LibraryEngines()) {
         self.settings = settings
+        self.factory = factory
     }
 
-    /// The library's engines for a case: the loop engine and the batch engine with the case's threads; with more
-    /// than one thread, also a one-thread batch engine ("batch-1t"), so that the gain from threads is measured in
-    /// the same rotation of samples rather than between cases timed minutes apart.
-    public static func standardEngines<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase) -> [AnyBackpropEngine<T>] {
-        var engines = [AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(BatchEngine<T>(threads: benchmarkCase.threads))]
+    /// The engines of a case: the loop engine and the batch engine with the case's threads; with more than one
+    /// thread, also a one-thread batch engine ("batch-1t"), so that the gain from threads is measured in the same
+    /// rotation of samples rather than between cases timed minutes apart.
+    public func standardEngines<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase) -> [AnyBackpropEngine<T>] {
+        let pool = benchmarkCase.threads > 1 ? WorkerPool(threadCount: benchmarkCase.threads) : nil
+        let (loop, batch) = factory.engines(T.self, pool: pool)
+        var engines = [loop, batch]
         if benchmarkCase.threads > 1 {
-            engines.append(AnyBackpropEngine(BatchEngine<T>(threads: 1), name: oneThreadBatch))
+            engines.append(AnyBackpropEngine(factory.engines(T.self, pool: nil).batch, name: Self.oneThreadBatch))
         }
         return engines
     }
@@ -251,7 +254,7 @@ public struct BenchmarkHarness: Sendable {
         checksum += sink
         var steal: Double?
         if let cpuBefore, let cpuAfter { steal = cpuAfter.stolenShare(since: cpuBefore) }
-        return CaseResult(benchmarkCase: benchmarkCase, identical: true, measurements: measurements,
+        return CaseResult(benchmarkCase: benchmarkCase, measurements: measurements,
                           flops: FlopCount(benchmarkCase), numpyMaximumRelativeDifference: difference,
                           hostSteal: steal, callTimes: callTimes)
     }
@@ -271,7 +274,7 @@ struct StandardRun: PrecisionDispatch {
 
     func run<T: BackpropScalar>(_: T.Type) throws -> (CaseResult, BenchmarkHarness) {
         var harness = harness
-        let result = try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase))
+        let result = try harness.run(benchmarkCase, T.self, engines: harness.standardEngines(benchmarkCase))
         return (result, harness)
     }
 }

@@ -6,8 +6,8 @@ public struct BenchmarkRunner {
     public var harness: BenchmarkHarness
     public var numpy: NumPyReference?
 
-    public init(settings: HarnessSettings, numpy: NumPyReference? = nil) {
-        harness = BenchmarkHarness(settings: settings)
+    public init(settings: HarnessSettings, numpy: NumPyReference? = nil, factory: any EngineFactory = LibraryEngines()) {
+        harness = BenchmarkHarness(settings: settings, factory: factory)
         self.numpy = numpy
     }
 
@@ -31,7 +31,7 @@ public struct BenchmarkRunner {
 
     mutating func run<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase, _: T.Type) throws -> CaseResult {
         let numpy = self.numpy, settings = harness.settings
-        return try harness.run(benchmarkCase, T.self, engines: BenchmarkHarness.standardEngines(benchmarkCase)) {
+        return try harness.run(benchmarkCase, T.self, engines: harness.standardEngines(benchmarkCase)) {
             network, batch, gradients in
             guard let numpy else { return ([], nil) }
             let (timers, difference, _) = try numpy.prepare(benchmarkCase, network: network, batch: batch,

@@ -1,4 +1,5 @@
 import Backprop
+import CommandSupport
 import Foundation
 
 /// The human-readable tables of `backprop bench` (`--format table`).
@@ -31,7 +32,7 @@ public enum BenchmarkTable {
     public static func main(_ results: [CaseResult], peak: PeakRates) -> String {
         let threaded = results.contains { $0.threadSpeedup != nil }
         var header = ["network", "m", "precision", "thr", "loop ex/s (p10–p90)", "batch ex/s (p10–p90)", "speedup",
-                      "loop GFLOP/s", "batch GFLOP/s", "identical"]
+                      "loop GFLOP/s", "batch GFLOP/s"]
         // With several thread counts: the batch engine's gain over one thread, measured in the same rotation.
         if threaded { header.append("vs 1 thread") }
         // Where the system counts it: the share of the time the CPUs wanted to run that the host took during the
@@ -46,12 +47,12 @@ public enum BenchmarkTable {
             }
             var row = [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "loop"), rate(r, "batch"),
                        r.speedup("batch").map { String(format: "%.2f×", $0) } ?? "-",
-                       flops("loop", threads: 1), flops("batch", threads: c.threads), r.identical ? "yes" : "NO"]
+                       flops("loop", threads: 1), flops("batch", threads: c.threads)]
             if threaded { row.append(r.threadSpeedup.map { String(format: "%.2f×", $0) } ?? "-") }
             if counted { row.append(r.hostSteal.map { String(format: "%.1f%%", 100 * $0) } ?? "-") }
             return row
         }
-        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 10, 11])
+        return render(header, rows, rightAligned: [1, 3, 4, 5, 6, 7, 8, 9, 10])
     }
 
     /// The comparison with the Python peers: NumPy's rows and Swift/NumPy ratios for each form, and, when they ran,

@@ -1,6 +1,6 @@
 import Backprop
 
-/// Matrix products C = op(A) · op(B), four ways: the teaching ladder of `backprop bench --kernels`.
+/// Matrix products C = op(A) · op(B), four ways: the teaching ladder of `backprop bench-kernels`.
 ///
 ///     op(A) [M, K] · op(B) [K, N] → C [M, N],   op(X) = X or Xᵀ (read in place, never materialised)
 ///

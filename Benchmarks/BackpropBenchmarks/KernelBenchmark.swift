@@ -1,7 +1,7 @@
-import Backprop
+@_spi(Benchmarks) import Backprop
 import Foundation
 
-/// One matrix-kernel measurement of `backprop bench --kernels`.
+/// One matrix-kernel measurement of `backprop bench-kernels`.
 public struct KernelCase: Hashable, Sendable {
     /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "packed-independent" (`threads`
     /// separate one-thread products at once, each on its own operands: what the machine gives threads that share
@@ -56,7 +56,7 @@ public struct KernelResult: Sendable {
     public var hostSteal: Double? = nil
 }
 
-/// The cases and the timing of `backprop bench --kernels`.
+/// The cases and the timing of `backprop bench-kernels`.
 public enum KernelBenchmark {
     /// The teaching ladder on squares (naive and reordered only up to 512: at 1024 one call of the naive kernel
     /// takes seconds), the engines' real shapes at m = 256 (and two at m = 16), and the loop engine's
@@ -133,19 +133,19 @@ public enum KernelBenchmark {
         case "gemv-forward":
             let w = random(c.k, c.n), x = random(1, c.k).elements, b = random(1, c.n).elements
             var z = [T](repeating: 0, count: c.n)
-            body = { MatrixVector.forward(w, x, bias: b, into: &z); return Double(z[0]) }
+            body = { VectorKernels.forward(w, x, bias: b, into: &z); return Double(z[0]) }
         case "gemv-backward":
             // s = W δ with W [n, k]: n outputs, each a sum over k.
             let w = random(c.n, c.k), d = random(1, c.k).elements
             var s = [T](repeating: 0, count: c.n)
-            body = { MatrixVector.backward(w, d, into: &s); return Double(s[0]) }
+            body = { VectorKernels.backward(w, d, into: &s); return Double(s[0]) }
         case "stream-read":
             let x = random(c.k, c.n).elements
             body = { Double(StreamRead.sum(x)) }
         case "rank1-update":
             var gradient = random(c.k, c.n)
             let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
-            body = { MatrixVector.addOuterProduct(&gradient, a, d); return Double(gradient.elements[0]) }
+            body = { VectorKernels.addOuterProduct(&gradient, a, d); return Double(gradient.elements[0]) }
         case "packed-independent":
             // One product per thread, nothing shared but the machine: each thread its own operands, multiplier
             // (packing buffers) and result.

@@ -15,8 +15,6 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
     public var gflops: Double
     /// This engine's speed over the loop form's (1 for a loop engine).
     public var speedup_vs_loop: Double?
-    /// Whether the case's Swift engines were bitwise identical (nil for NumPy rows, which compute in another order).
-    public var identical: Bool?
     public var p10_seconds: Double
     public var p90_seconds: Double
     public var min_seconds: Double
@@ -33,7 +31,7 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
     /// The documented column order.
     public static let columns = [
         "network", "precision", "batch", "threads", "engine", "median_seconds", "examples_per_second", "gflops",
-        "speedup_vs_loop", "identical", "p10_seconds", "p90_seconds", "min_seconds", "max_seconds", "samples",
+        "speedup_vs_loop", "p10_seconds", "p90_seconds", "min_seconds", "max_seconds", "samples",
         "repetitions", "percent_of_peak", "ratio_vs_numpy", "host_steal_percent",
     ]
 
@@ -41,7 +39,7 @@ public struct BenchmarkRecord: Codable, Equatable, Sendable {
         func number(_ value: Double?) -> String { value.map { String(format: "%.6g", $0) } ?? "" }
         return [network, precision, String(batch), String(threads), engine, number(median_seconds),
                 number(examples_per_second), number(gflops), number(speedup_vs_loop),
-                identical.map { $0 ? "true" : "false" } ?? "", number(p10_seconds), number(p90_seconds),
+                number(p10_seconds), number(p90_seconds),
                 number(min_seconds), number(max_seconds), String(samples), String(repetitions),
                 number(percent_of_peak), number(ratio_vs_numpy), number(host_steal_percent)]
     }
@@ -98,7 +96,6 @@ public struct BenchmarkReport: Codable, Sendable {
                     engine: measurement.engine, median_seconds: measurement.timing.median,
                     examples_per_second: result.examplesPerSecond(measurement.engine) ?? 0, gflops: gflops,
                     speedup_vs_loop: result.speedup(measurement.engine),
-                    identical: measurement.engine.hasPrefix("numpy") ? nil : result.identical,
                     p10_seconds: measurement.timing.p10, p90_seconds: measurement.timing.p90,
                     min_seconds: measurement.timing.minimum, max_seconds: measurement.timing.maximum,
                     samples: measurement.timing.samples, repetitions: measurement.timing.repetitions,
@@ -146,11 +143,11 @@ public struct BenchmarkReport: Codable, Sendable {
             return BenchmarkRecord(
                 network: f[0], precision: f[1], batch: Int(try number(2)), threads: Int(try number(3)), engine: f[4],
                 median_seconds: try number(5), examples_per_second: try number(6), gflops: try number(7),
-                speedup_vs_loop: try optional(8), identical: f[9].isEmpty ? nil : f[9] == "true",
-                p10_seconds: try number(10), p90_seconds: try number(11), min_seconds: try number(12),
-                max_seconds: try number(13), samples: Int(try number(14)), repetitions: Int(try number(15)),
-                percent_of_peak: try optional(16), ratio_vs_numpy: try optional(17),
-                host_steal_percent: try optional(18))
+                speedup_vs_loop: try optional(8),
+                p10_seconds: try number(9), p90_seconds: try number(10), min_seconds: try number(11),
+                max_seconds: try number(12), samples: Int(try number(13)), repetitions: Int(try number(14)),
+                percent_of_peak: try optional(15), ratio_vs_numpy: try optional(16),
+                host_steal_percent: try optional(17))
         }
     }
 }

@@ -1,7 +1,7 @@
 import Backprop
 import Foundation
 
-/// `backprop bench --train`: one recipe trained at several mini-batch sizes, by the Swift engines and, on request,
+/// `backprop bench-train`: one recipe trained at several mini-batch sizes, by the Swift engines and, on request,
 /// by the tools a student would otherwise use (Benchmarks/python/train_peers.py: a NumPy per-example loop as in
 /// Nielsen's network.py, NumPy's matrix form, scikit-learn's MLPClassifier, JAX), each on one thread, from the same
 /// initial weights, on the same mini-batches, in the same run.
@@ -127,9 +127,12 @@ struct PeerData {
         precision = T.precision
         func write(_ data: Data, _ name: String) throws { try data.write(to: directory.appendingPathComponent(name)) }
         try write(NPYWriter.encode(training.inputs.elements, shape: [training.count, training.inputs.columns]), "train_x.npy")
-        try write(NPYWriter.encode(integers: training.labels, shape: [training.count]), "train_y.npy")
+        guard let trainingLabels = training.labels, let testLabels = test.labels else {
+            throw BackpropError("the Python peers train classifiers: the data needs labels")
+        }
+        try write(NPYWriter.encode(integers: trainingLabels, shape: [training.count]), "train_y.npy")
         try write(NPYWriter.encode(test.inputs.elements, shape: [test.count, test.inputs.columns]), "test_x.npy")
-        try write(NPYWriter.encode(integers: test.labels, shape: [test.count]), "test_y.npy")
+        try write(NPYWriter.encode(integers: testLabels, shape: [test.count]), "test_y.npy")
         for (index, layer) in network.layers.enumerated() {
             try write(NPYWriter.encode(layer.weights.elements, shape: [layer.weights.rows, layer.weights.columns]), "w\(index + 1).npy")
             try write(NPYWriter.encode(layer.biases, shape: [layer.biases.count]), "b\(index + 1).npy")

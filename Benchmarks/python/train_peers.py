@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Train one recipe the way a student would in Python, for `backprop bench --train DATA --compare`.
+"""Train one recipe the way a student would in Python, for `backprop bench-train DATA --compare`.
 
     python3 Benchmarks/python/train_peers.py DIR --peer PEER [--epochs K] [--check]
 

@@ -1,7 +1,8 @@
 import Backprop
+import BackpropExercises
 
 /// EXERCISE 7 (docs/exercises/07-batch-engine.md): the batch engine, composed of the steps of exercises 4 to 6.
-/// Check it with `swift run backprop check --engine student`.
+/// Check it with `swift run backprop exercises`.
 ///
 /// Call the steps through `steps` (`steps.forward(A, W, b)`, `steps.outputError(A, Y)`,
 /// `steps.hiddenError(Δ, W, A, network.hidden)`, `steps.weightGradient(A, Δ)`, `steps.biasGradient(Δ)`), so that

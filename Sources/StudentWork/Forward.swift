@@ -1,7 +1,8 @@
 import Backprop
+import BackpropExercises
 
 /// EXERCISE 4 (docs/exercises/04-forward-and-output-error.md): the forward step of one layer, for all m examples
-/// at once (examples are rows). Check it with `swift run backprop check --engine student`.
+/// at once (examples are rows). Check it with `swift run backprop exercises`.
 ///
 ///     Zˡ = Aˡ⁻¹ Wˡ + bˡ      [m, h_l] = [m, h_{l−1}] · [h_{l−1}, h_l] + [h_l] (bˡ added to every row)
 ///

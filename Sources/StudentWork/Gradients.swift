@@ -1,7 +1,8 @@
 import Backprop
+import BackpropExercises
 
 /// EXERCISE 6 (docs/exercises/06-gradients.md): the weight gradient of one layer, the MEAN over the m examples of
-/// each example's aˡ⁻¹ (δˡ)ᵀ. Check it with `swift run backprop check --engine student`.
+/// each example's aˡ⁻¹ (δˡ)ᵀ. Check it with `swift run backprop exercises`.
 ///
 ///     ∂Wˡ = (1/m) (Aˡ⁻¹)ᵀ Δˡ      [h_{l−1}, h_l] = [h_{l−1}, m] · [m, h_l]
 ///

@@ -1,8 +1,9 @@
 import Backprop
+import BackpropExercises
 
 /// EXERCISE 5 (docs/exercises/05-hidden-error.md): the step that makes backpropagation go back, the error of one
 /// layer from the error of the layer above, for the whole batch at once. Check it with
-/// `swift run backprop check --engine student`.
+/// `swift run backprop exercises`.
 ///
 ///     Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ)      [m, h_l] = [m, h_{l+1}] · [h_{l+1}, h_l] ∘ [m, h_l]
 ///

@@ -1,7 +1,8 @@
 import Backprop
+import BackpropExercises
 
 /// EXERCISE 3 (docs/exercises/03-one-example.md): backpropagation for ONE example, with column vectors, as the
-/// course derives it. Check it with `swift run backprop check --engine student`.
+/// course derives it. Check it with `swift run backprop exercises`.
 ///
 /// `x` has h_0 numbers and `y` has c = h_L (one-hot); `network.layers[l - 1]` holds Wˡ (`weights`, a
 /// `Matrix<Double>` of shape [h_{l−1}, h_l], element W[i, j]) and bˡ (`biases`, h_l numbers). Compute

@@ -1,6 +1,7 @@
 import Backprop
+import BackpropExercises
 
-// Nothing to change here: this hands your functions to `backprop check --engine student`.
+// Nothing to change here: this hands your functions to `backprop exercises`.
 
 /// Your work, as the checker calls it.
 public let studentSubmission = StudentSubmission(

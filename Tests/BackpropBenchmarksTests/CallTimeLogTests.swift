@@ -7,7 +7,7 @@ struct CallTimeLogTests {
     @Test("one CSV line per call, each with its case's thread count")
     func csv() {
         var result = CaseResult(benchmarkCase: BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: .float, threads: 2),
-                                identical: true, measurements: [], flops: FlopCount(BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: .float)))
+                                measurements: [], flops: FlopCount(BenchmarkCase(sizes: [5, 4, 3], examples: 8, precision: .float)))
         result.callTimes = [
             CallTime(engine: "loop", sample: 0, call: 0, seconds: 0.25),
             CallTime(engine: "batch", sample: 0, call: 1, seconds: 1.5e-5),

@@ -4,7 +4,7 @@ import Backprop
 
 /// Every rung of the teaching ladder computes each element as the one chain c ← fma(a_ik, b_kj, c), k in order
 /// from +0, so all four agree with that chain, and with each other, to the last bit.
-@Suite("GEMM ladder (bench --kernels)")
+@Suite("GEMM ladder (bench-kernels)")
 struct GEMMLadderTests {
     static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (5, 7, 3), (70, 65, 300), (13, 130, 9)]
 

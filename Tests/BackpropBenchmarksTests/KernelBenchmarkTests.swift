@@ -2,7 +2,7 @@ import Testing
 @testable import Backprop
 @testable import BackpropBenchmarks
 
-@Suite("Kernel benchmark (bench --kernels)")
+@Suite("Kernel benchmark (bench-kernels)")
 struct KernelBenchmarkTests {
     @Test("the default cases hold the whole ladder, the engines' shapes and the bandwidth probes")
     func defaultCases() {

@@ -24,14 +24,13 @@ struct ResultFormatsTests {
         let report = try Self.report()
         let text = report.csv()
         let header = text.split(separator: "\n").first { !$0.hasPrefix("#") }!
-        #expect(header.hasPrefix("network,precision,batch,threads,engine,median_seconds,examples_per_second,gflops,speedup_vs_loop,identical"))
+        #expect(header.hasPrefix("network,precision,batch,threads,engine,median_seconds,examples_per_second,gflops,speedup_vs_loop,p10_seconds"))
         let records = try BenchmarkReport.parseCSV(text)
         #expect(records.count == 2 * 2 * 3 * 2)
         #expect(records.map(\.engine).filter { $0 == "batch" }.count == 12)
         for (parsed, original) in zip(records, report.results) {
             #expect(parsed.network == original.network && parsed.batch == original.batch && parsed.engine == original.engine)
             #expect(abs(parsed.median_seconds / original.median_seconds - 1) < 1e-5)
-            #expect(parsed.identical == true)
             #expect(parsed.host_steal_percent == original.host_steal_percent.map { Double(String(format: "%.6g", $0))! })
         }
         #expect(header.hasSuffix(",ratio_vs_numpy,host_steal_percent"))
@@ -61,7 +60,7 @@ struct ResultFormatsTests {
         let results = object["results"] as! [[String: Any]]
         #expect(results.count == 24)
         for key in ["network", "precision", "batch", "threads", "engine", "median_seconds", "examples_per_second",
-                    "gflops", "speedup_vs_loop", "identical"] {
+                    "gflops", "speedup_vs_loop"] {
             #expect(results.allSatisfy { $0[key] != nil }, "missing \(key)")
         }
         #expect((object["machine"] as! [String: Any])["cpu"] != nil)

@@ -3,8 +3,8 @@ import Foundation
 import Testing
 @testable import BackpropBenchmarks
 
-/// `bench --train`'s rows: what a run that diverges records, in the Swift engines and in the Python peers.
-@Suite("bench --train's rows", .serialized)
+/// `bench-train`'s rows: what a run that diverges records, in the Swift engines and in the Python peers.
+@Suite("bench-train's rows", .serialized)
 struct TrainBenchmarkTests {
     /// 40 training and 12 test examples of 4 seeded features, 3 classes.
     static func sets() -> (TrainingSet<Double>, TrainingSet<Double>) {

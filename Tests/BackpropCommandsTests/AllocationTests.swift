@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 
 /// The engines' no-allocation promise, counted: Tests/AllocationProbe runs each engine in steady state with every
 /// malloc, calloc, realloc and aligned allocation of the process counted (an interposer, Linux/glibc), and prints

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import BackpropCommands
-import TestFixtures
+import TestSupport
 
 /// `--format csv` is read by other tools as it is: the header is the first line and every line after it is one row
 /// of that many fields. Checked with Python's `csv.DictReader` itself, the reader a student's notebook uses.
@@ -28,9 +28,9 @@ struct CSVOutputTests {
     static let modes: [(name: String, arguments: [String], rows: Int)] = [
         ("bench", ["bench", "--net", "8-6-3", "--batch", "1,16", "--min-time", "0.001", "--samples", "3",
                    "--peak-gflops", "40"], 2 * 2),
-        ("bench --kernels", ["bench", "--kernels", "--filter", "gemv-forward", "--precision", "float",
+        ("bench-kernels", ["bench-kernels", "--filter", "gemv-forward", "--precision", "float",
                              "--min-time", "0.001", "--samples", "3", "--peak-gflops", "40"], 2),
-        ("bench --train", ["bench", "--train", "fashion-mnist:\(images.path)", "--batch-size", "10,20",
+        ("bench-train", ["bench-train", "--data", "fashion-mnist:\(images.path)", "--batch-size", "10,20",
                            "--epochs", "1", "--train-examples", "60"], 2 * 2),
     ]
 

@@ -1,15 +1,38 @@
 import Foundation
 import Testing
 @testable import Backprop
+import TestSupport
 @testable import BackpropCommands
+import BackpropBenchmarks
 
 /// A test-only engine that is wrong on purpose: the batch engine's result with one entry nudged by one ULP.
-struct FaultyEngine: BackpropEngine {
+struct FaultyEngine<Scalar: BackpropScalar>: BackpropEngine {
     let name = "faulty"
-    func computeGradients(of network: Network<Double>, inputs: Matrix<Double>, targets: Matrix<Double>,
-                          into gradients: inout Gradients<Double>) throws {
-        try BatchEngine<Double>().computeGradients(of: network, inputs: inputs, targets: targets, into: &gradients)
-        gradients.layers[0].weights.elements[5] = gradients.layers[0].weights.elements[5].nextUp
+    var perMille = false
+    func computeGradients(of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
+                          into gradients: inout Gradients<Scalar>) throws {
+        try BatchEngine<Scalar>().computeGradients(of: network, inputs: inputs, targets: targets, into: &gradients)
+        let g = gradients.layers[0].weights.elements[5]
+        gradients.layers[0].weights.elements[5] = perMille ? g * 1.001 + 1e-3 : g.nextUp
+    }
+}
+
+/// The library's loop engine beside a batch engine one ULP off in one element of ∂W¹, in either precision; or, with
+/// `perMille`, off by a thousandth there (enough to survive an SGD step's rounding).
+struct FaultyEngines: EngineFactory {
+    var perMille = false
+
+    func engines<T: BackpropScalar>(_: T.Type, pool: WorkerPool?) -> (loop: AnyBackpropEngine<T>, batch: AnyBackpropEngine<T>) {
+        (AnyBackpropEngine(LoopEngine<T>()), AnyBackpropEngine(FaultyEngine<T>(perMille: perMille)))
+    }
+}
+
+extension CommandEngines {
+    /// The library's engines with the batch engine one ULP off (`FaultyEngines`).
+    static var faulty: CommandEngines { CommandEngines(factory: FaultyEngines(), student: CommandEngines.library.student) }
+    /// The library's engines with the batch engine a thousandth off in one element.
+    static var faultyPerMille: CommandEngines {
+        CommandEngines(factory: FaultyEngines(perMille: true), student: CommandEngines.library.student)
     }
 }
 
@@ -35,11 +58,10 @@ struct CheckCommandTests {
         #expect(result.code == 0, "\(result.out)\(result.err)")
     }
 
-    @Test("an engine that is one ULP off makes the check fail with exit 1, naming the first difference")
-    func faultInjected() {
-        var engines = CommandEngines.library
-        engines.checked = { _ in [AnyBackpropEngine(LoopEngine<Double>()), AnyBackpropEngine(FaultyEngine())] }
-        let result = runCommand(["check", "--net", "4-6-3", "--batch", "5"], engines: engines)
+    @Test("an engine that is one ULP off makes the check fail with exit 1, naming the first difference",
+          arguments: ["double", "float"])
+    func faultInjected(_ precision: String) {
+        let result = runCommand(["check", "--net", "4-6-3", "--batch", "5", "--precision", precision], engines: .faulty)
         #expect(result.code == 1)
         #expect(result.out.contains("FAIL: the engines' gradients are not bitwise identical"))
         #expect(result.out.contains("1/24 differ, ≤ 1 ULP") && result.out.contains("first at [0, 5]"))

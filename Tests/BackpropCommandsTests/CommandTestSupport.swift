@@ -1,6 +1,8 @@
 import Foundation
 import Testing
 @testable import BackpropCommands
+import BackpropExercises
+import TestSupport
 
 /// Runs `backprop` in-process, with `engines` in place of the library's and the student's, and returns
 /// (exit code, stdout, stderr).
@@ -23,10 +25,10 @@ func fixtureExecutable() -> URL {
     backpropExecutable().deletingLastPathComponent().appendingPathComponent("backprop-fixture")
 }
 
-/// Runs `backprop check --engine student …` with the submission `name` (WrongSubmissions) in the student's place.
+/// Runs `backprop exercises …` with the submission `name` (WrongSubmissions) in the student's place.
 func checkSubmission(_ name: String, _ arguments: [String] = [], timeLimit: Double = 10) throws
     -> (code: Int32, out: String, err: String, signaled: Bool) {
-    try runProcess(["check", "--engine", "student", "--time-limit", String(timeLimit)] + arguments,
+    try runProcess(["exercises", "--time-limit", String(timeLimit)] + arguments,
                    executable: fixtureExecutable(), environment: ["BACKPROP_SUBMISSION": name])
 }
 
@@ -76,15 +78,3 @@ func runProcess(
 /// The package's root directory (this file is Tests/BackpropCommandsTests/CommandTestSupport.swift).
 let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()
-
-/// A scratch directory for a test's files.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
-}
-
-extension Tag {
-    /// Tests that take more than a few seconds.
-    @Tag static var slow: Self
-}

@@ -2,7 +2,7 @@ import Testing
 @testable import Backprop
 @testable import BackpropCommands
 
-@Suite("Classroom commands: shapes, explain, check --engine student", .serialized)
+@Suite("Classroom commands: shapes, explain, exercises", .serialized)
 struct CourseCommandsTests {
     @Test("shapes lists every quantity for one example and for m, in 80 columns")
     func shapes() {
@@ -25,6 +25,13 @@ struct CourseCommandsTests {
         #expect(result.out.contains("≡ example 0's δ") && !result.out.contains("≠"))
         #expect(result.out.contains("Every row of Δˡ is its example's δˡ"))
         #expect(result.out.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("explain with an engine one ULP off says MISMATCH, and exits 1")
+    func explainMismatch() {
+        let result = runCommand(["explain", "--net", "2-3-2"], engines: .faulty)
+        #expect(result.code == 1)
+        #expect(result.out.contains("MISMATCH") && result.out.contains("BatchEngine DIFFERENT"))
     }
 
     @Test("explain refuses layers too wide to print")

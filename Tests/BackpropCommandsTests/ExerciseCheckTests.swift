@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Backprop
+import BackpropExercises
 @testable import BackpropCommands
 
 /// Every exercise in docs/exercises/ ends with the command that checks it and the result to expect, as two lines:

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Backprop
+import TestSupport
 
 /// A malformed input: files to write in a scratch directory, the command (with `{dir}` for that directory), the
 /// exit code (2: usage, 1: data) and a part of the one-line message that names the problem.

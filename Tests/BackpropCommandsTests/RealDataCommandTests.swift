@@ -2,10 +2,10 @@ import Foundation
 import Testing
 @testable import Backprop
 @testable import BackpropCommands
-import TestFixtures
+import TestSupport
 
 /// The image data sets as people download them, through the command: recipes, the search for the files, and
-/// `bench --train`, on small generated sets in the four-file layout (the real ones are run by .ci/run).
+/// `bench-train`, on small generated sets in the four-file layout (the real ones are run by .ci/run).
 @Suite("Real data through the command", .serialized)
 struct RealDataCommandTests {
     /// A folder of generated images: 150 training and 50 test, 28×28, ten classes, gzip-compressed (few, because
@@ -69,9 +69,9 @@ struct RealDataCommandTests {
         #expect(missing.err.contains("https://ossci-datasets.s3.amazonaws.com/mnist/"))
     }
 
-    @Test("bench --train: both engines at each mini-batch size, the same accuracy, plain CSV")
+    @Test("bench-train: both engines at each mini-batch size, the same accuracy, plain CSV")
     func benchTrain() throws {
-        let result = runCommand(["bench", "--train", "fashion-mnist:\(Self.folder.path)", "--batch-size", "10,100",
+        let result = runCommand(["bench-train", "--data", "fashion-mnist:\(Self.folder.path)", "--batch-size", "10,100",
                                  "--epochs", "2", "--train-examples", "100", "--format", "csv"])
         #expect(result.code == 0, "\(result.err)")
         let lines = result.out.split(separator: "\n").map(String.init)
@@ -83,13 +83,15 @@ struct RealDataCommandTests {
         #expect(rows.allSatisfy { (Double($0[2]) ?? 0) > 0 && $0[8].isEmpty && $0[9].isEmpty })
     }
 
-    @Test("bench's modes take only their own options", arguments: [
-        (["bench", "--train", "digits", "--net", "64-10"], "--net: not an option of bench --train (only of bench without --kernels or --train)"),
-        (["bench", "--recipe", "fashion-mlp"], "--recipe: not an option of bench without --kernels or --train (only of bench --train)"),
-        (["bench", "--kernels", "--batch", "4"], "--batch: not an option of bench --kernels"),
-        (["bench", "--kernels", "--train", "digits"], "--kernels and --train: choose one"),
-        (["bench", "--train", "digits", "--recipe", "nope"], "--recipe: 'nope' is not one of nielsen-ch1"),
-        (["bench", "--train", "iris"], "--train iris: 4 features and 3 classes do not fit the recipe's 784-100-10"),
+    @Test("each benchmark takes only its own options; the old spellings map to the new commands", arguments: [
+        (["bench-train", "--data", "digits", "--net", "64-10"], "backprop bench-train: unknown option '--net'"),
+        (["bench", "--recipe", "fashion-mlp"], "backprop bench: unknown option '--recipe'"),
+        (["bench-kernels", "--batch", "4"], "backprop bench-kernels: unknown option '--batch'"),
+        (["bench", "--kernels", "--batch", "4"], "backprop bench-kernels: unknown option '--batch'"),
+        (["bench", "--train", "digits", "--recipe", "nope"], "backprop bench-train: --recipe: 'nope' is not one of nielsen-ch1"),
+        (["bench-train", "--data", "iris"], "--data iris: 4 features and 3 classes do not fit the recipe's 784-100-10"),
+        (["check", "--engine", "student", "--threads", "2"], "backprop exercises: unknown option '--threads'"),
+        (["check", "--exercise", "3"], "backprop check: unknown option '--exercise'"),
         (["train", "--recipe", "nielsen-ch9"], "--recipe: 'nielsen-ch9' is not one of"),
         (["train", "--data", "digits", "--scaling", "unit"], "--scaling unit"),
     ])

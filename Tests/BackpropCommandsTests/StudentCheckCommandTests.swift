@@ -2,12 +2,14 @@ import ExerciseSolutions
 import Foundation
 import Testing
 @testable import Backprop
+import BackpropExercises
+import TestSupport
 
-/// `backprop check --engine student` as a student runs it: a subprocess of the command, which runs each step of
+/// `backprop exercises` as a student runs it: a subprocess of the command, which runs each step of
 /// the work in a child process of its own. The student's place is taken by known submissions
 /// (Tests/ExerciseSolutions), through the fixture binary.
-@Suite("check --engine student, as a subprocess", .tags(.slow))
-struct StudentCheckCommandTests {
+@Suite("exercises, as a subprocess", .tags(.slow))
+struct ExercisesCommandTests {
     /// The JSON report of a run.
     struct Report: Decodable {
         struct Step: Decodable {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Backprop
+import TestSupport
 @testable import BackpropCommands
 
 @Suite("backprop train and evaluate", .serialized)
@@ -12,6 +13,26 @@ struct TrainCommandTests {
         #expect(result.out.contains("loop engine\n") && result.out.contains("batch engine\n"))
         #expect(result.out.contains("final weights bitwise identical: yes"))
         #expect(result.out.contains("test accuracy") && result.out.contains("weights checksum"))
+    }
+
+    @Test("--engine both with engines that differ says NO, and exits 1", arguments: ["double", "float"])
+    func bothEnginesDiffer(_ precision: String) {
+        let result = runCommand(["train", "--data", "iris", "--epochs", "2", "--engine", "both", "--net", "4-6-3",
+                                 "--precision", precision], engines: .faultyPerMille)
+        #expect(result.code == 1)
+        #expect(result.out.contains("final weights bitwise identical: NO"))
+        #expect(result.err.contains("the two engines' final weights differ"))
+    }
+
+    @Test("a CSV that starts with a byte-order mark trains, plain and gzipped", arguments: [false, true])
+    func byteOrderMark(_ compressed: Bool) throws {
+        let rows = (0..<40).map { i in "\(Double(i % 7) / 7),\(Double(i % 5) / 5),\(i % 2)" }
+        let bytes = Array(("\u{FEFF}" + rows.joined(separator: "\n") + "\n").utf8)
+        let path = try temporaryDirectory().appendingPathComponent(compressed ? "bom.csv.gz" : "bom.csv").path
+        try Data(compressed ? GzipFixture.stored(bytes) : bytes).write(to: URL(fileURLWithPath: path))
+        let result = runCommand(["train", "--data", "csv:\(path)", "--epochs", "1", "--net", "2-3-2"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("test accuracy"))
     }
 
     @Test("save, then evaluate on the recorded test split: the same accuracy")

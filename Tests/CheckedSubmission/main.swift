@@ -4,12 +4,13 @@ import Glibc
 import Darwin
 #endif
 import BackpropCommands
+import BackpropExercises
 import ExerciseSolutions
 import Foundation
 
 // The `backprop` command with a known submission in the student's place, chosen by BACKPROP_SUBMISSION (a name of
 // WrongSubmissions.all or .correct, or of StudentInventions.all): the checker's tests run it as a subprocess, exactly as a student runs
-// `backprop check --engine student`, and the checker re-runs this binary for each step, so the same submission.
+// `backprop exercises`, and the checker re-runs this binary for each step, so the same submission.
 let name = ProcessInfo.processInfo.environment["BACKPROP_SUBMISSION"] ?? "solution"
 guard let submission = WrongSubmissions.named(name) ?? StudentInventions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))

@@ -1,4 +1,5 @@
 import Backprop
+import BackpropExercises
 
 /// Exercise 9's solution: the steps changed so that each performs the library's operations in the library's order
 /// (docs/bitwise-identity.md), and so gives its bits: a chain of fused multiply-adds starting from the bias or +0,

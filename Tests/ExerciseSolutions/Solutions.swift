@@ -1,8 +1,9 @@
 import Backprop
+import BackpropExercises
 
 /// The exercises' solutions, written as plainly as the course note (`+=`, `/ m`): every step correct to rounding,
 /// not bitwise identical to the library. `Bitwise` is exercise 9's version, which is. CI checks both with the real
-/// checker (`backprop check --engine student`), and they are never shipped in Sources/StudentWork.
+/// checker (`backprop exercises`), and they are never shipped in Sources/StudentWork.
 public enum Solutions {
     /// Exercise 3: the one-example equations.
     public static func oneExample(_ network: Network<Double>, _ x: [Double], _ y: [Double]) throws -> Gradients<Double> {

@@ -1,4 +1,5 @@
 import Backprop
+import BackpropExercises
 import Foundation
 
 /// A second catalogue of submissions, invented by an outsider playing a class without reading the checker: each wrong

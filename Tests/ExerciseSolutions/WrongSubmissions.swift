@@ -1,7 +1,8 @@
 import Backprop
+import BackpropExercises
 
 /// Student work with one classic slip each, written the way students write it: the catalogue the checker's tests
-/// run through the real command (`backprop check --engine student`, in a child process). Each names the step the
+/// run through the real command (`backprop exercises`, in a child process). Each names the step the
 /// checker must blame and a phrase its diagnosis must contain.
 public struct WrongSubmission: Sendable {
     public var name: String

@@ -1,6 +1,6 @@
 import Foundation
 
-/// The chart of `backprop bench --train --svg FILE`, against the mini-batch size (log scale), one line per tool:
+/// The chart of `backprop bench-train --svg FILE`, against the mini-batch size (log scale), one line per tool:
 /// seconds per epoch (hardware efficiency: larger mini-batches, faster epochs), the test accuracy after the epochs
 /// (statistical efficiency: larger mini-batches, fewer steps), and the seconds of training until the target accuracy,
 /// which weighs the two.

@@ -35,7 +35,7 @@ public struct TrainingChart {
         let lastEpoch = Double(epochs.map(\.number).max() ?? 1)
         let seconds = runs.map { $0.epochs.map(\.seconds).reduce(0, +) }.max() ?? 1
         let losses = epochs.map(\.meanLoss).filter(\.isFinite)
-        let accuracies = epochs.compactMap(\.testAccuracy) + epochs.map(\.trainAccuracy)
+        let accuracies: [Double] = epochs.compactMap(\.testAccuracy) + epochs.compactMap(\.trainAccuracy)
         let lossAxis = ChartFigure.Axis(label: "mean training loss", low: 0, high: ChartFigure.niceCeiling(losses.max() ?? 1))
         let accuracyLow = max(0, (((accuracies.min() ?? 0) * 100 - 5) / 10).rounded(.down) * 10)
         let accuracyAxis = ChartFigure.Axis(label: "test accuracy (%)", low: accuracyLow, high: 100)

@@ -9,6 +9,7 @@ public struct AnyBackpropEngine<Scalar: BackpropScalar>: BackpropEngine {
     /// The wrapped engine's phase recorder, if it has one.
     public let recorder: (any RecordsPhases)?
     @usableFromInline let compute: (Network<Scalar>, Matrix<Scalar>, Matrix<Scalar>, inout Gradients<Scalar>) throws -> Void
+    @usableFromInline let forward: (Network<Scalar>, Matrix<Scalar>) throws -> Matrix<Scalar>
 
     /// Wraps `engine`, under its own name or under `name` (the benchmark times a one-thread batch engine beside
     /// an N-thread one as "batch-1t").
@@ -19,6 +20,7 @@ public struct AnyBackpropEngine<Scalar: BackpropScalar>: BackpropEngine {
         compute = { network, inputs, targets, gradients in
             try engine.computeGradients(of: network, inputs: inputs, targets: targets, into: &gradients)
         }
+        forward = { network, inputs in try engine.outputs(of: network, inputs: inputs) }
     }
 
     @inlinable
@@ -27,5 +29,10 @@ public struct AnyBackpropEngine<Scalar: BackpropScalar>: BackpropEngine {
         into gradients: inout Gradients<Scalar>
     ) throws {
         try compute(network, inputs, targets, &gradients)
+    }
+
+    @inlinable
+    public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try forward(network, inputs)
     }
 }

@@ -9,12 +9,12 @@
 /// Every accessor checks its layer number in debug builds.
 @usableFromInline
 struct LayerPointers<Scalar: BackpropScalar> {
-    @usableFromInline let table: UnsafePointer<UnsafeMutableRawPointer>
+    @usableFromInline let table: UnsafePointer<UnsafeMutableRawPointer?>
     /// L, the number of layers.
     @usableFromInline let depth: Int
 
     @inlinable
-    init(table: UnsafePointer<UnsafeMutableRawPointer>, depth: Int) {
+    init(table: UnsafePointer<UnsafeMutableRawPointer?>, depth: Int) {
         self.table = table
         self.depth = depth
     }
@@ -22,7 +22,9 @@ struct LayerPointers<Scalar: BackpropScalar> {
     @inlinable @inline(__always)
     func entry(_ l: Int, _ slot: Int) -> UnsafeMutablePointer<Scalar> {
         assert(l >= 1 && l <= depth, "layer \(l) of a network of \(depth) layers")
-        return table[LayerTable<Scalar>.slots * (l - 1) + slot].assumingMemoryBound(to: Scalar.self)
+        let pointer = table[LayerTable<Scalar>.slots * (l - 1) + slot]
+        assert(pointer != nil, "slot \(slot) of layer \(l) is not bound in this call (a forward pass binds no gradients)")
+        return pointer.unsafelyUnwrapped.assumingMemoryBound(to: Scalar.self)
     }
 
     /// Wˡ.
@@ -46,26 +48,26 @@ struct LayerPointers<Scalar: BackpropScalar> {
 }
 
 /// The table behind `LayerPointers`, owned by an engine's workspace and allocated once with it: six pointers per
-/// layer. The engine sets its activations and errors when it (re)allocates them, and `withPointers` fills in the
-/// parameters and gradients for the length of one call.
+/// layer, nil until bound. The engine sets its activations and errors when it (re)allocates them, and `withPointers`
+/// binds the parameters (and the gradients) for the length of one call, then unbinds them.
 @usableFromInline
 final class LayerTable<Scalar: BackpropScalar> {
     /// Pointers per layer: W, b, ∂W, ∂b, A, Δ.
     @inlinable static var slots: Int { 6 }
     @usableFromInline let depth: Int
-    @usableFromInline let table: UnsafeMutablePointer<UnsafeMutableRawPointer>
+    @usableFromInline let table: UnsafeMutablePointer<UnsafeMutableRawPointer?>
 
     @usableFromInline
     init(depth: Int) {
         self.depth = depth
         table = .allocate(capacity: Self.slots * depth)
-        table.initialize(repeating: UnsafeMutableRawPointer(bitPattern: 0x10)!, count: Self.slots * depth)
+        table.initialize(repeating: nil, count: Self.slots * depth)
     }
 
     deinit { table.deallocate() }
 
     @inlinable @inline(__always)
-    func set(_ l: Int, _ slot: Int, _ pointer: UnsafeMutableRawPointer) {
+    func set(_ l: Int, _ slot: Int, _ pointer: UnsafeMutableRawPointer?) {
         assert(l >= 1 && l <= depth && slot < Self.slots)
         table[Self.slots * (l - 1) + slot] = pointer
     }
@@ -89,9 +91,38 @@ final class LayerTable<Scalar: BackpropScalar> {
         _ body: (LayerPointers<Scalar>) throws -> R
     ) rethrows -> R {
         precondition(parameters.count == depth && gradients.count == depth, "a table for \(depth) layers")
+        defer { unbindParameters() }
         return try gradients.withUnsafeMutableBufferPointer { layers in
             try bind(parameters, layers, from: 0) { try body(LayerPointers(table: table, depth: depth)) }
         }
+    }
+
+    /// Runs `body` with pointers to `parameters` (read) for every layer and no gradients: the forward pass alone,
+    /// which needs no storage of the caller's written to, so nothing of the caller's is copied.
+    /// - Precondition: `parameters` has `depth` layers.
+    @inlinable
+    func withPointers<R>(parameters: [LayerParameters<Scalar>], _ body: (LayerPointers<Scalar>) throws -> R) rethrows -> R {
+        precondition(parameters.count == depth, "a table for \(depth) layers")
+        defer { unbindParameters() }
+        return try bind(parameters, from: 0) { try body(LayerPointers(table: table, depth: depth)) }
+    }
+
+    @inlinable
+    func bind<R>(_ parameters: [LayerParameters<Scalar>], from index: Int, _ body: () throws -> R) rethrows -> R {
+        if index == depth { return try body() }
+        return try parameters[index].weights.elements.withUnsafeBufferPointer { w in
+            try parameters[index].biases.withUnsafeBufferPointer { b in
+                set(index + 1, 0, UnsafeMutableRawPointer(mutating: w.baseAddress!))
+                set(index + 1, 1, UnsafeMutableRawPointer(mutating: b.baseAddress!))
+                return try bind(parameters, from: index + 1, body)
+            }
+        }
+    }
+
+    /// Forgets the parameters' and gradients' pointers, which are valid only for the call that bound them.
+    @inlinable
+    func unbindParameters() {
+        for l in 1...depth { for slot in 0..<4 { set(l, slot, nil) } }
     }
 
     @inlinable

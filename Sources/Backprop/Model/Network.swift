@@ -85,6 +85,14 @@ public struct Network<Scalar: BackpropScalar>: Equatable, Sendable {
                             layers: layers.map { $0.converted(to: Other.self) })
     }
 
+    /// Checks that inputs fit this network: X `[m, h_0]`, any m ≥ 0.
+    /// - Throws: `BackpropError` naming the mismatch.
+    public func validate(inputs: Matrix<Scalar>) throws {
+        guard inputs.columns == inputCount else {
+            throw BackpropError("X is \(inputs.shapeDescription) but the network takes \(inputCount) inputs (h_0)")
+        }
+    }
+
     /// Checks that a batch fits this network: X `[m, h_0]`, Y `[m, h_L]`, m ≥ 1.
     /// - Throws: `BackpropError` naming the mismatch.
     public func validate(inputs: Matrix<Scalar>, targets: Matrix<Scalar>) throws {

@@ -2,11 +2,7 @@
 ///
 /// Each epoch shuffles the training examples with the project's `SplitMix64` (seeded), cuts them into mini-batches
 /// of `batchSize` (the last one may be smaller), and for each mini-batch asks the engine for the MEAN gradient g and
-/// updates every parameter:
-///
-///     plain SGD            w ← w − η g
-///     with L2 decay λ      w ← (1 − ηλ/n) w − η g          (weights only; n = training examples, Nielsen's network2)
-///     with momentum μ      v ← μ v − η (g + (λ/n) w),  w ← w + v
+/// takes one `SGD` step (η, L2 decay λ/n for n training examples as Nielsen's network2 writes it, momentum μ).
 ///
 /// The update is the same code whatever the engine, and the engines' gradients are bitwise identical, so training
 /// with the loop engine and with the batch engine from the same seed ends in the same bits.
@@ -24,8 +20,8 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         /// The mean training loss over the epoch's mini-batches (weighted by their sizes).
         public var meanLoss: Double
         /// Accuracy after the epoch on the training set (on `Trainer.trainingSample` of its examples, fixed for the
-        /// whole run, when it has more) and on the test set.
-        public var trainAccuracy: Double
+        /// whole run, when it has more) and on the test set; nil for data without labels.
+        public var trainAccuracy: Double?
         public var testAccuracy: Double?
         /// Seconds spent on the epoch's mini-batches: gathering each, its gradients, the update.
         public var seconds: Double
@@ -33,7 +29,7 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         public var evaluationSeconds: Double
 
         @inlinable
-        public init(number: Int, meanLoss: Double, trainAccuracy: Double, testAccuracy: Double?, seconds: Double,
+        public init(number: Int, meanLoss: Double, trainAccuracy: Double?, testAccuracy: Double?, seconds: Double,
                     evaluationSeconds: Double = 0) {
             self.number = number
             self.meanLoss = meanLoss
@@ -67,15 +63,15 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
     /// the training set has more, keeps the evaluation a small share of an epoch.
     public static var trainingSample: Int { 2_000 }
 
-    /// Trains `network` on `training` (and reports accuracy on `test` after each epoch). The accuracies are measured
-    /// by `evaluator` with forward passes only (a one-thread batch engine by default).
+    /// Trains `network` on `training` with `engine` (and reports accuracy on `test` after each epoch, when the data
+    /// has labels). The accuracies are measured with forward passes only, by `evaluator` (a one-thread batch engine
+    /// by default).
     /// - Throws: `BackpropError` if the data does not fit the network.
     @inlinable
-    public func train(
-        _ network: Network<Scalar>, engine: AnyBackpropEngine<Scalar>, training: TrainingSet<Scalar>,
-        test: TrainingSet<Scalar>?, evaluator: BatchEngine<Scalar> = BatchEngine<Scalar>(),
-        onEpoch: (Epoch) -> Void = { _ in }, onProgress: (Double) -> Void = { _ in }
-    ) throws -> Outcome {
+    public func train<Engine: BackpropEngine, Evaluator: BackpropEngine>(
+        _ network: Network<Scalar>, engine: Engine, training: TrainingSet<Scalar>, test: TrainingSet<Scalar>?,
+        evaluator: Evaluator, onEpoch: (Epoch) -> Void = { _ in }, onProgress: (Double) -> Void = { _ in }
+    ) throws -> Outcome where Engine.Scalar == Scalar, Evaluator.Scalar == Scalar {
         try network.validate(inputs: training.inputs, targets: training.targets)
         if let test { try network.validate(inputs: test.inputs, targets: test.targets) }
         let config = configuration
@@ -86,19 +82,17 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         var generator = SplitMix64(seed: config.seed)
         var order = Array(0..<n)
         var gradients = Gradients(zeroFor: network)
-        var velocities: [LayerParameters<Scalar>] = network.layers.map { LayerParameters(inputs: $0.inputCount, outputs: $0.outputCount) }
+        var sgd = SGD<Scalar>(learningRate: Scalar(config.learningRate),
+                              weightDecay: Scalar(config.weightDecay / Double(n)), momentum: Scalar(config.momentum))
         // Mini-batch buffers: one for full batches, one for the smaller last batch.
         var batchInputs = Matrix<Scalar>(rows: size, columns: features), batchTargets = Matrix<Scalar>(rows: size, columns: classes)
         let remainder = n % size
         var lastInputs = Matrix<Scalar>(rows: remainder, columns: features), lastTargets = Matrix<Scalar>(rows: remainder, columns: classes)
         let sample = Self.sample(training, seed: config.seed)
-        let eta = Scalar(config.learningRate), mu = Scalar(config.momentum)
-        let decayRate = Scalar(config.weightDecay / Double(n))
-        let decay = 1 - eta * decayRate
         var epochs: [Epoch] = []
         var totalSeconds = 0.0
 
-        for epoch in 1...max(config.epochs, 1) where config.epochs > 0 {
+        for epoch in stride(from: 1, through: config.epochs, by: 1) {
             generator.shuffle(&order)
             let start = MonotonicClock.nanoseconds()
             var lossSum = 0.0
@@ -119,10 +113,7 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
                     return Outcome(network: lastGood, epochs: epochs, divergedInEpoch: epoch, seconds: totalSeconds)
                 }
                 lossSum += Double(gradients.loss) * Double(count)
-                for l in current.layers.indices {
-                    Self.update(&current.layers[l], &velocities[l], gradients.layers[l], eta: eta, mu: mu,
-                                decay: decay, decayRate: decayRate, momentum: config.momentum != 0)
-                }
+                sgd.step(&current, along: gradients)
                 first += count
                 onProgress((Double(epoch - 1) + Double(first) / Double(n)) / Double(config.epochs))
             }
@@ -134,7 +125,7 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
             lastGood = current
             let evaluation = MonotonicClock.nanoseconds()
             let trainAccuracy = try evaluator.accuracy(of: current, on: sample)
-            let testAccuracy = try test.map { try evaluator.accuracy(of: current, on: $0) }
+            let testAccuracy = try test.flatMap { try evaluator.accuracy(of: current, on: $0) }
             let report = Epoch(number: epoch, meanLoss: lossSum / Double(n), trainAccuracy: trainAccuracy,
                                testAccuracy: testAccuracy, seconds: seconds,
                                evaluationSeconds: MonotonicClock.seconds(since: evaluation))
@@ -142,6 +133,16 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
             onEpoch(report)
         }
         return Outcome(network: current, epochs: epochs, divergedInEpoch: nil, seconds: totalSeconds)
+    }
+
+    /// `train(_:engine:training:test:evaluator:onEpoch:onProgress:)` with a one-thread batch engine as the evaluator.
+    @inlinable
+    public func train<Engine: BackpropEngine>(
+        _ network: Network<Scalar>, engine: Engine, training: TrainingSet<Scalar>, test: TrainingSet<Scalar>?,
+        onEpoch: (Epoch) -> Void = { _ in }, onProgress: (Double) -> Void = { _ in }
+    ) throws -> Outcome where Engine.Scalar == Scalar {
+        try train(network, engine: engine, training: training, test: test, evaluator: BatchEngine<Scalar>(),
+                  onEpoch: onEpoch, onProgress: onProgress)
     }
 
     /// The order of the n training examples in each of the first `epochs` epochs, as `train` visits them: the
@@ -167,7 +168,7 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
         var inputs = Matrix<Scalar>(rows: chosen.count, columns: training.inputs.columns)
         var targets = Matrix<Scalar>(rows: chosen.count, columns: training.targets.columns)
         gather(training, chosen[...], into: &inputs, &targets)
-        return TrainingSet(inputs: inputs, targets: targets, labels: chosen.map { training.labels[$0] })
+        return TrainingSet(inputs: inputs, targets: targets, labels: training.labels.map { labels in chosen.map { labels[$0] } })
     }
 
     /// Copies the rows `rows` of the training set's inputs and targets into `inputs` and `targets`, in order.
@@ -188,37 +189,6 @@ public struct Trainer<Scalar: BackpropScalar>: Sendable {
                 for (row, index) in rows.enumerated() {
                     (out.baseAddress! + row * c).update(from: y.baseAddress! + index * c, count: c)
                 }
-            }
-        }
-    }
-
-    /// One parameter update (see the type's documentation for the rules).
-    @inlinable
-    static func update(
-        _ layer: inout LayerParameters<Scalar>, _ velocity: inout LayerParameters<Scalar>, _ gradient: LayerParameters<Scalar>,
-        eta: Scalar, mu: Scalar, decay: Scalar, decayRate: Scalar, momentum: Bool
-    ) {
-        let count = layer.weights.elements.count
-        layer.weights.elements.withUnsafeMutableBufferPointer { w in
-            gradient.weights.elements.withUnsafeBufferPointer { g in
-                if momentum {
-                    velocity.weights.elements.withUnsafeMutableBufferPointer { v in
-                        for i in 0..<count {
-                            v[i] = (mu * v[i]).addingProduct(-eta, g[i].addingProduct(decayRate, w[i]))
-                            w[i] += v[i]
-                        }
-                    }
-                } else {
-                    for i in 0..<count { w[i] = (decay * w[i]).addingProduct(-eta, g[i]) }
-                }
-            }
-        }
-        for j in layer.biases.indices {
-            if momentum {
-                velocity.biases[j] = (mu * velocity.biases[j]).addingProduct(-eta, gradient.biases[j])
-                layer.biases[j] += velocity.biases[j]
-            } else {
-                layer.biases[j] = layer.biases[j].addingProduct(-eta, gradient.biases[j])
             }
         }
     }

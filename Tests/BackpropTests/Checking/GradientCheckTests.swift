@@ -1,5 +1,6 @@
 import Testing
 @testable import Backprop
+import TestSupport
 
 /// Both engines against the independent oracle: five-point central differences of the mean loss in Double.
 @Suite("Finite-difference oracle")

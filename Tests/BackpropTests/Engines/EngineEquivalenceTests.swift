@@ -1,9 +1,11 @@
 import Testing
 @testable import Backprop
+import TestSupport
 
-/// The design contract: LoopEngine and BatchEngine perform the same floating-point operations in the same order
-/// for every gradient element, so their gradients and losses are equal to the last bit (docs/bitwise-identity.md).
-@Suite("Loop and batch engines are bitwise identical")
+/// The design contract: the readable forms (`OneExample`, `MatrixForm`) are the specification, and LoopEngine and
+/// BatchEngine perform the same floating-point operations in the same order for every gradient element, so all four
+/// give gradients and losses equal to the last bit (docs/bitwise-identity.md).
+@Suite("The readable forms and both engines are bitwise identical")
 struct EngineEquivalenceTests {
     /// Every hidden activation with every output pairing.
     static let pairings: [NetworkCase] = Activation.allCases.flatMap { hidden in
@@ -175,5 +177,11 @@ struct EngineEquivalenceTests {
         #expect(loop.loss.isFinite)
         #expect(loop.flattened.allSatisfy { $0.isFinite })
         expectIdentical(loop, matrix, "loop vs batch(\(threads) threads)")
+        // The readable forms, the specification, where they take less than a few milliseconds in a debug build.
+        guard network.parameterCount * testCase.examples <= 200_000 else { return }
+        let readable = MatrixForm.pass(network, inputs: batch.inputs, targets: batch.targets).gradients
+        expectIdentical(readable, loop, "MatrixForm vs loop engine")
+        let perExample = OneExample.gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+        expectIdentical(perExample, loop, "OneExample vs loop engine")
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 @testable import Backprop
+import TestSupport
 
 /// The 2-3-2 network of docs/one-to-m-examples.md, with given weights and a batch of three examples. The expected
 /// gradients were computed independently, with mpmath at 50 significant digits (script in the doc), so they owe

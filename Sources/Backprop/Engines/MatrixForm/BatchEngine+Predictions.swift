@@ -1,11 +1,10 @@
 extension BatchEngine {
-    /// The network's outputs Aᴸ for every row of `inputs`: the forward step alone, `[m, c]`.
-    /// - Throws: `BackpropError` if the inputs do not fit the network.
+    /// The network's outputs Aᴸ `[m, c]` for the rows of X `[m, h_0]`: the forward step alone, on the engine's
+    /// threads, with the same bits as `computeGradients`' forward step.
+    /// - Throws: `BackpropError` if X does not fit the network.
     @inlinable
     public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        guard inputs.columns == network.inputCount else {
-            throw BackpropError("the inputs have \(inputs.columns) columns but the network takes \(network.inputCount)")
-        }
+        try network.validate(inputs: inputs)
         let m = inputs.rows, c = network.outputCount
         guard m > 0 else { return Matrix(rows: 0, columns: c) }
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
@@ -25,9 +24,7 @@ extension BatchEngine {
     func forward<Hidden: ActivationKernel>(_: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>)
     where Hidden.Scalar == Scalar {
         let workspace = self.workspace!
-        // The table binds gradient storage too; the forward step writes none of it.
-        var unused = network.layers
-        workspace.layers.withPointers(parameters: network.layers, gradients: &unused) { layer in
+        workspace.layers.withPointers(parameters: network.layers) { layer in
             inputs.elements.withUnsafeBufferPointer { x in
                 let steps = Steps<Hidden>(layer: layer, h: network.sizes, output: network.output, x: x.baseAddress!,
                                           y: x.baseAddress!, logits: workspace.logits.pointer,
@@ -35,26 +32,5 @@ extension BatchEngine {
                 schedule(steps, examples: inputs.rows).forward()
             }
         }
-    }
-
-    /// The predicted class of each row: the index of the largest output.
-    @inlinable
-    public func predictions(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> [Int] {
-        let outputs = try self.outputs(of: network, inputs: inputs)
-        let c = outputs.columns
-        return outputs.elements.withUnsafeBufferPointer { a in
-            (0..<outputs.rows).map { i in
-                var best = 0
-                for j in 1..<c where a[i * c + j] > a[i * c + best] { best = j }
-                return best
-            }
-        }
-    }
-
-    /// The share of examples whose predicted class is their label.
-    @inlinable
-    public func accuracy(of network: Network<Scalar>, on data: TrainingSet<Scalar>) throws -> Double {
-        let predicted = try predictions(of: network, inputs: data.inputs)
-        return Double(zip(predicted, data.labels).filter { $0 == $1 }.count) / Double(data.count)
     }
 }

@@ -1,4 +1,5 @@
-/// Backpropagation for all m examples at once: the course note's matrix form, examples as rows.
+/// Backpropagation for all m examples at once: the course note's matrix form, examples as rows. The same
+/// operations as `MatrixForm` (MatrixForm.swift, the equations as plain code), fused and threaded.
 ///
 ///     Zˡ = Aˡ⁻¹ Wˡ + bˡ                [m, h_l] = [m, h_{l−1}] · [h_{l−1}, h_l] + [h_l] (every row)
 ///     Aˡ = σ(Zˡ)                       A⁰ = X
@@ -33,13 +34,19 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
     /// The task numbers of a step run as tasks.
     @usableFromInline let taskCounter = TaskCounter()
 
-    /// A batch engine that uses `threads` threads (the calling one included).
-    /// - Precondition: `threads ≥ 1`.
-    public init(threads: Int = 1) {
-        precondition(threads >= 1, "a batch engine needs at least one thread")
-        self.threads = threads
-        pool = threads > 1 ? WorkerPool(threadCount: threads) : nil
+    /// A batch engine that runs on `pool`'s threads (the calling one included), or on the calling thread alone.
+    /// Engines may share a pool, as long as no two of them are called at the same time.
+    public init(pool: WorkerPool?) {
+        threads = pool?.threadCount ?? 1
+        self.pool = pool
         gemmWorkspaces = (0..<threads).map { _ in GEMMWorkspace<Scalar>() }
+    }
+
+    /// A batch engine with a pool of its own of `threads` threads (the calling one included).
+    /// - Precondition: `threads ≥ 1`.
+    public convenience init(threads: Int = 1) {
+        precondition(threads >= 1, "a batch engine needs at least one thread")
+        self.init(pool: threads > 1 ? WorkerPool(threadCount: threads) : nil)
     }
 
     @inlinable

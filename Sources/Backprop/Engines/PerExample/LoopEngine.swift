@@ -1,5 +1,6 @@
 /// Backpropagation one example at a time: the course note's equations for a single column vector, run for each
-/// of the m examples, summed, and scaled by 1/m.
+/// of the m examples, summed, and scaled by 1/m. The same operations as `OneExample` (OneExample.swift, the
+/// equations as plain code), vectorised and without allocation.
 ///
 /// For each example x (a row of X, read in place as the column a⁰ = x):
 ///
@@ -103,13 +104,7 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
                         let x = xs.baseAddress! + example * n, y = ys.baseAddress! + example * c
 
                         // Forward: zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ), with a⁰ = x; the output layer's own σᴸ.
-                        for l in 1..<L {
-                            affineForward(k: h[l - 1], n: h[l], x: layer.input(l, x: x), w: layer.w(l), bias: layer.b(l),
-                                          z: layer.a(l))
-                            mapVectors(h[l], layer.a(l), layer.a(l)) { Hidden.value($0) }
-                        }
-                        affineForward(k: h[L - 1], n: c, x: layer.input(L, x: x), w: layer.w(L), bias: layer.b(L), z: zL)
-                        output.activate(zL, into: layer.a(L), count: c)
+                        forward(Hidden.self, layer, h, output, x: x, logits: zL, into: layer.a(L))
                         clock.lap(.forward)
 
                         // Output error: δᴸ = aᴸ − y, and this example's loss ℓ.
@@ -145,6 +140,22 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
         }
         gradients.loss = lossSum * scale
         lastPhaseTimes = clock.times
+    }
+
+    /// One example's forward pass: zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ and aˡ = σ(zˡ) (σ = `Hidden`) for l = 1…L−1 into the
+    /// workspace, a⁰ = x; then zᴸ into `logits` and the output layer's aᴸ = σᴸ(zᴸ) into `activation` (c numbers).
+    @inlinable @inline(__always)
+    func forward<Hidden: ActivationKernel>(
+        _: Hidden.Type, _ layer: LayerPointers<Scalar>, _ h: [Int], _ output: OutputLayer, x: UnsafePointer<Scalar>,
+        logits: UnsafeMutablePointer<Scalar>, into activation: UnsafeMutablePointer<Scalar>
+    ) where Hidden.Scalar == Scalar {
+        let L = h.count - 1
+        for l in 1..<L {
+            affineForward(k: h[l - 1], n: h[l], x: layer.input(l, x: x), w: layer.w(l), bias: layer.b(l), z: layer.a(l))
+            mapVectors(h[l], layer.a(l), layer.a(l)) { Hidden.value($0) }
+        }
+        affineForward(k: h[L - 1], n: h[L], x: layer.input(L, x: x), w: layer.w(L), bias: layer.b(L), z: logits)
+        output.activate(logits, into: activation, count: h[L])
     }
 }
 

@@ -13,9 +13,10 @@ public struct CSVReader: Sendable {
         self.header = header
     }
 
-    /// Parses `text`.
+    /// Parses `text`. A UTF-8 byte-order mark at the start, as spreadsheet programs write one, is skipped.
     /// - Throws: `BackpropError` "line L, column C: …".
     public func read(_ text: String) throws -> LabeledData {
+        let text = text.first == "\u{FEFF}" ? text.dropFirst() : Substring(text)
         var features: [Double] = []
         var labels: [Int] = []
         var width: Int?

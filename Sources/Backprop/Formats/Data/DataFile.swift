@@ -16,4 +16,19 @@ public enum DataFile {
     public static func read(_ path: String) throws -> [UInt8] {
         try Gzip.readFile(resolve(path))
     }
+
+    /// The whole file at `path`, as it is on disk.
+    /// - Throws: `BackpropError` "cannot read 'path': reason".
+    static func contents(_ path: String) throws -> Data {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw BackpropError("cannot read '\(path)': no such file")
+        }
+        if isDirectory.boolValue { throw BackpropError("cannot read '\(path)': it is a directory") }
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw BackpropError(cannot: "read", path, because: error)
+        }
+    }
 }

@@ -21,7 +21,7 @@ public enum Gzip {
     /// The bytes of a file: inflated if it is gzip (by its content, not its name), as they are otherwise.
     /// - Throws: `BackpropError` if the file cannot be read or its gzip stream is corrupt or truncated.
     public static func readFile(_ path: String) throws -> [UInt8] {
-        let data = try AtomicFile.read(path)
+        let data = try DataFile.contents(path)
         guard isCompressed(data.prefix(2)) else { return Array(data) }
         return try decompress(Array(data), name: path)
     }

@@ -1,5 +1,5 @@
 /// Matrix products C = op(A) · op(B) with the batch engine's GEMM, on `Matrix` values: the library's matrix
-/// product for anyone who wants one, and the top rung of `backprop bench --kernels`' ladder.
+/// product for anyone who wants one, and the top rung of `backprop bench-kernels`' ladder.
 ///
 ///     op(A) [M, K] · op(B) [K, N] → C [M, N],   op(X) = X or Xᵀ (read in place, never materialised)
 ///

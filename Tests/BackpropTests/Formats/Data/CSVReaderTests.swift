@@ -1,5 +1,7 @@
+import Foundation
 import Testing
 @testable import Backprop
+import TestSupport
 
 @Suite("CSV reader")
 struct CSVReaderTests {
@@ -13,6 +15,24 @@ struct CSVReaderTests {
     func options() throws {
         let data = try CSVReader(labelColumn: 0, header: true).read("label,a,b\r\n2,1,2\r\n0,3,4\r\n")
         #expect(data.labels == [2, 0] && data.features == Matrix([[1, 2], [3, 4]]) && data.classCount == 3)
+    }
+
+    @Test("a UTF-8 byte-order mark, as spreadsheet programs write it, is skipped", arguments: [false, true])
+    func byteOrderMark(_ header: Bool) throws {
+        let text = "\u{FEFF}" + (header ? "a,b,label\n" : "") + "0.0,1,2\n3,4,0\n"
+        let data = try CSVReader(header: header).read(text)
+        #expect(data.features == Matrix([[0, 1], [3, 4]]) && data.labels == [2, 0])
+    }
+
+    @Test("a file that starts with a byte-order mark reads, plain and gzipped", arguments: [false, true])
+    func byteOrderMarkFile(_ compressed: Bool) throws {
+        let bytes = Array("\u{FEFF}0.0,1,2\n3,4,0\n".utf8)
+        #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+        let path = try temporaryDirectory().appendingPathComponent(compressed ? "bom.csv.gz" : "bom.csv").path
+        try Data(compressed ? GzipFixture.stored(bytes) : bytes).write(to: URL(fileURLWithPath: path))
+        let text = try #require(String(validating: try DataFile.read(path), as: UTF8.self))
+        let data = try CSVReader().read(text)
+        #expect(data.features == Matrix([[0, 1], [3, 4]]) && data.labels == [2, 0])
     }
 
     @Test("malformed files name the line, the column and the problem", arguments: [

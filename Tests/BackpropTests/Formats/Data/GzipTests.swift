@@ -2,7 +2,7 @@ import CZlib
 import Foundation
 import Testing
 @testable import Backprop
-import TestFixtures
+import TestSupport
 
 /// Gzip written by zlib's own deflate, for real compression over many of the reader's chunks (the stored blocks
 /// written by hand are in GzipFixture).

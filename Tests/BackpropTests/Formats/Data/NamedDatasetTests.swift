@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 @testable import Backprop
-import TestFixtures
+import TestSupport
 
 @Suite("Named data sets: MNIST and Fashion-MNIST as downloaded")
 struct NamedDatasetTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import Backprop
+import TestSupport
 
 @Suite("Network JSON format")
 struct NetworkDocumentTests {

@@ -1,0 +1,37 @@
+extension LoopEngine {
+    /// The network's outputs Aᴸ `[m, c]` for the rows of X `[m, h_0]`: the forward pass alone, one example at a time,
+    /// with the same bits as `computeGradients`' forward pass.
+    /// - Throws: `BackpropError` if X does not fit the network.
+    @inlinable
+    public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try network.validate(inputs: inputs)
+        if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
+        var outputs = Matrix<Scalar>(rows: inputs.rows, columns: network.outputCount)
+        switch network.hidden {
+        case .sigmoid: forward(SigmoidKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .tanh: forward(TanhKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .relu: forward(ReluKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .identity: forward(IdentityKernel<Scalar>.self, network, inputs, into: &outputs)
+        }
+        return outputs
+    }
+
+    /// zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for each example, σ = `Hidden`, aᴸ copied into its row of `outputs`.
+    @inlinable
+    func forward<Hidden: ActivationKernel>(_: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>,
+                                           into outputs: inout Matrix<Scalar>) where Hidden.Scalar == Scalar {
+        let workspace = self.workspace!
+        let h = network.sizes, n = h[0], c = h[h.count - 1]
+        let zL = workspace.logits.pointer
+        workspace.layers.withPointers(parameters: network.layers) { layer in
+            inputs.elements.withUnsafeBufferPointer { xs in
+                outputs.elements.withUnsafeMutableBufferPointer { out in
+                    for example in 0..<inputs.rows {
+                        forward(Hidden.self, layer, h, network.output, x: xs.baseAddress! + example * n, logits: zL,
+                                into: out.baseAddress! + example * c)
+                    }
+                }
+            }
+        }
+    }
+}

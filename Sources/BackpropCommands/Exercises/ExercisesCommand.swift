@@ -1,0 +1,102 @@
+import Backprop
+import BackpropExercises
+import Foundation
+
+/// `backprop exercises` (formerly `exercises`): the student's work, step by step in the course's order,
+/// each step in a child process on the reference inputs (`StudentCheck`, `StudentSupervisor`); then the engine
+/// composed of the steps against the loop engine and finite differences on `--net`. Exit 0 only when every step
+/// checked is right and every table printed passes.
+enum ExercisesCommand: Subcommand {
+    static let name = "exercises"
+    static let summary = "check your exercises (Sources/StudentWork) step by step, and diagnose their mistakes"
+
+    /// The network flags: double precision only, and the output pairings whose Δᴸ is Aᴸ − Y.
+    static let form = NetworkOptions.Form(defaultNet: "10-8-8-4", takesFile: false, precisions: [])
+
+    static var options: [OptionSpec] {
+        NetworkOptions.specs(form) + [
+            OptionSpec("batch", value: "M", help: "examples in the batch of the engine's table (default 8)"),
+            OptionSpec("fd-samples", value: "K", help: "entries of each Wˡ and bˡ checked by finite differences; 0 checks all (default 24)"),
+            OptionSpec("exercise", value: "N", help: "check only exercise N's steps (3 to 7)"),
+            OptionSpec("time-limit", value: "S", help: "seconds each step may run (default 10)"),
+            OptionSpec("format", value: "F", help: "table or json (default table)"),
+        ]
+    }
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        let console = context.console
+        let (network, batch, options) = try tableInputs(arguments)
+        let timeLimit = try arguments.number("time-limit", default: 10, in: 0.1...3600)
+        let format = try arguments.choice("format", ["table", "json"], default: "table")
+        let exercise = try arguments.string("exercise").map { _ in try arguments.integer("exercise", default: 0, in: 3...7) }
+        let samples = try arguments.integer("fd-samples", default: 24, in: 0...1_000_000)
+
+        // The steps, in the course's order; the engine only once every step it calls is right.
+        let scenarios = StudentCheck.scenarios()
+        var verdicts: [StepVerdict] = []
+        let needed: [StudentCheck.Step] = [.forward, .outputError, .hiddenError, .weightGradient, .biasGradient]
+        for step in StudentCheck.Step.allCases where exercise == nil || step.exercise == exercise {
+            if step == .batchEngine, let blocking = verdicts.first(where: { needed.contains($0.step) && !$0.kind.passed }) {
+                var verdict = StepVerdict(step: step, kind: .skipped)
+                verdict.diagnosis = ["Checked once your steps are right: \(blocking.step.rawValue) (exercise \(blocking.step.exercise)) is not yet."]
+                verdicts.append(verdict)
+                continue
+            }
+            let result = try StudentSupervisor.run(["--step", step.rawValue], timeLimit: timeLimit)
+            verdicts.append(StudentCheck.verdict(step, records: result.records, crash: result.crash, scenarios: scenarios))
+        }
+
+        // The engine on the chosen network, with the student's own steps, against the loop engine and finite
+        // differences: shown whenever it runs, so that a wrong step's layers show there too.
+        var table: EngineCheck<Double>?
+        var tableNote: String?
+        if exercise == nil || exercise == 7 {
+            let result = try StudentSupervisor.run(childFlags(arguments) + ["--engine-run"], timeLimit: timeLimit)
+            switch result.records.last?.first {
+            case .gradients(let gradients)?:
+                if gradients.hasShapes(of: network) {
+                    let loop = try LoopEngine<Double>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+                    table = try EngineCheck.compare(network: network, batch: batch, names: ["loop", "student"],
+                                                    gradients: [loop, gradients], samples: samples == 0 ? nil : samples)
+                } else {
+                    tableNote = "Your engine's gradients on \(options.describe(network)) do not have the network's shapes: no table."
+                }
+            case .notWritten?:
+                break
+            case .threw(let message)?:
+                tableNote = "Your engine threw on \(options.describe(network)): \(message)"
+            default:
+                let crash = result.crash
+                tableNote = "Your engine did not finish on \(options.describe(network))" + (crash.map { $0.timedOut ? " within the time limit" : ": " + ($0.message ?? $0.signal ?? "it stopped") } ?? "") + "."
+            }
+        }
+
+        let report = StudentCheckReport(scenarios: scenarios, verdicts: verdicts, table: table, tableNote: tableNote,
+                                        tableNetwork: "\(options.describe(network)), m = \(batch.count)",
+                                        tolerance: CheckCommand.tolerance(Double.self))
+        if format == "json" {
+            console.write(try report.json())
+        } else {
+            console.write(report.text())
+        }
+        return report.passed ? 0 : 1
+    }
+
+    /// The network and batch of the per-layer table, from the flags (the child makes the same ones from them).
+    static func tableInputs(_ arguments: ParsedArguments) throws -> (Network<Double>, Batch<Double>, NetworkOptions) {
+        let options = try NetworkOptions(arguments, form)
+        guard options.output.loss == .crossEntropy || options.output == .identitySquaredError else {
+            throw UsageError("--output \(options.output.activation.rawValue) --loss \(options.output.loss.rawValue): the exercises' output error is Δᴸ = Aᴸ − Y, exact for a cross-entropy output or identity with squared error; choose one of those")
+        }
+        let network = try options.network(Double.self)
+        let examples = try arguments.integer("batch", default: 8, in: 1...10_000)
+        return (network, Batch.synthetic(for: network, examples: examples, seed: options.seed &+ 1), options)
+    }
+
+    /// The flags that describe the table's network and batch, passed on to the child.
+    static func childFlags(_ arguments: ParsedArguments) -> [String] {
+        ["net", "hidden", "output", "loss", "init", "seed", "batch"].flatMap { name in
+            arguments.string(name).map { ["--\(name)", $0] } ?? []
+        }
+    }
+}

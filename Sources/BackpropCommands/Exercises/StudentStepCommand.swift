@@ -1,0 +1,59 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Backprop
+import BackpropExercises
+import Foundation
+
+/// `backprop __student-step`: the child process of `exercises`. It runs the student's code for one
+/// step on every scenario and writes what it returned to a report file, a line before and a line after each call,
+/// so that if the student's code traps or loops, the parent knows in which call (`StudentSupervisor`). With
+/// `--engine-run` it runs the student's engine instead, on the network and batch the flags describe (the same
+/// flags, so the same seeded network and batch, as the parent's).
+enum StudentStepCommand: Subcommand {
+    static let name = "__student-step"
+    static let summary = "(internal) run one step of the student's work for exercises"
+
+    static var options: [OptionSpec] {
+        NetworkOptions.specs(ExercisesCommand.form) + [
+            OptionSpec("step", value: "S", help: "the step"),
+            OptionSpec("engine-run", help: "run the student's engine on the network and batch of the flags"),
+            OptionSpec("batch", value: "M", help: "examples in the seeded batch"),
+            OptionSpec("report", value: "FILE", help: "where to write the report lines")]
+    }
+
+    static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
+        guard let path = arguments.string("report") else { throw UsageError("--report FILE is required") }
+        let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o600)
+        guard descriptor >= 0 else { throw BackpropError("cannot write '\(path)'") }
+        defer { close(descriptor) }
+        // Each line goes straight to the file (no buffer a trap could lose).
+        let report = { (line: String) in Console.writeAll(line, to: descriptor) }
+        let submission = context.engines.student
+        if arguments.flag("engine-run") {
+            let (network, batch, _) = try ExercisesCommand.tableInputs(arguments)
+            let call = StudentCheck.Call(step: .batchEngine, scenario: -1, index: 0)
+            report(StudentCheck.encode(StudentCheck.Record(call: call)))
+            var gradients = Gradients<Double>(loss: 0, layers: [])
+            let output: StudentCheck.Output
+            do {
+                try submission.batchEngine(submission.steps).computeGradients(
+                    of: network, inputs: batch.inputs, targets: batch.targets, into: &gradients)
+                output = .gradients(gradients)
+            } catch let error as NotWrittenYet {
+                output = .notWritten(exercise: error.exercise)
+            } catch {
+                output = .threw(String(describing: error))
+            }
+            report(StudentCheck.encode(StudentCheck.Record(call: call, first: output, second: output)))
+            return 0
+        }
+        guard let name = arguments.string("step"), let step = StudentCheck.Step(rawValue: name) else {
+            throw UsageError("--step: expected one of \(StudentCheck.Step.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        StudentCheck.runChild(step, submission, report: report)
+        return 0
+    }
+}

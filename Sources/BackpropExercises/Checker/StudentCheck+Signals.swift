@@ -1,0 +1,288 @@
+import Backprop
+import Foundation
+
+extension StudentCheck {
+    /// How the child process stopped, as the supervisor saw it.
+    public struct Crash: Sendable {
+        public var timedOut: Bool
+        /// The time limit, when it was exceeded.
+        public var seconds: Double?
+        /// "illegal instruction (a trap)", "segmentation fault", …
+        public var signal: String?
+        /// The Swift runtime's message: "Fatal error: Index out of range".
+        public var message: String?
+        /// The student's file and line, from the backtrace: "HiddenError.swift:23", and the student's line that
+        /// called it, when the backtrace shows one: "BatchEngine.swift:40".
+        public var location: String?
+        public var calledFrom: String?
+        /// A function the backtrace shows calling itself over and over: a recursion without end.
+        public var recursion: String?
+
+        public init(timedOut: Bool, seconds: Double? = nil, signal: String? = nil, message: String? = nil,
+                    location: String? = nil, calledFrom: String? = nil, recursion: String? = nil) {
+            self.timedOut = timedOut
+            self.seconds = seconds
+            self.signal = signal
+            self.message = message
+            self.location = location
+            self.calledFrom = calledFrom
+            self.recursion = recursion
+        }
+    }
+
+    /// A crash or a timeout during `call`, explained with the shapes in play.
+    static func diagnose(_ crash: Crash, call: Call, scenario: Scenario, inputs: Inputs, into verdict: inout StepVerdict) {
+        verdict.message = crash.message
+        verdict.location = crash.location
+        let shapes = verdict.shapes.joined(separator: ", ")
+        if crash.timedOut {
+            verdict.diagnosis = ["Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
+            return
+        }
+        var where_ = crash.location.map { " at \($0)" } ?? ""
+        if let caller = crash.calledFrom { where_ += ", called from \(caller)" }
+        if let function = crash.recursion {
+            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end (a stack overflow). Did it mean to call another function?"]
+            return
+        }
+        var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
+        let message = crash.message ?? ""
+        if message.contains("out of range") || message.contains("has no element") {
+            lines.append(indexHint(call, scenario))
+        } else if message.contains("nil") {
+            lines.append("A force-unwrapped optional was nil (`!`).")
+        } else if message.contains("overflow") || message.contains("Division by zero") {
+            lines.append("An integer operation overflowed or divided by zero: check the index arithmetic and the sizes you divide by.")
+        } else if message.contains("elements cannot fill") {
+            lines.append("A Matrix(rows:columns:elements:) was given a number of elements that is not rows × columns.")
+        }
+        verdict.diagnosis = lines
+    }
+
+    static func scenarioSeconds(_ seconds: Double?) -> String {
+        seconds.map { String(format: "%g s", $0) } ?? "the time limit"
+    }
+
+    /// The likely mistake behind an index out of range in `call`'s step, from the shapes of its operands.
+    static func indexHint(_ call: Call, _ scenario: Scenario) -> String {
+        let h = scenario.network.sizes, m = scenario.examples, l = call.index
+        switch call.step {
+        case .forward:
+            return "W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])]: Zˡ[i, j] = b[j] + Σₖ A[i, k] W[k, j] with k < \(h[l - 1]) (the inputs) and j < \(h[l]) (the units). A transposed index, W[j, k], runs past it when the layer is not square."
+        case .outputError:
+            return "Aᴸ and Y are both [m, c] = [\(m), \(h[h.count - 1])]: index them [i, j] with i < \(m) and j < \(h[h.count - 1])."
+        case .hiddenError:
+            return "W\(sup(l + 1)) is [h_l, h_{l+1}] = [\(h[l]), \(h[l + 1])]: Δˡ[i, j] = Σₖ Δˡ⁺¹[i, k] W[j, k] with j < \(h[l]) and k < \(h[l + 1]). The usual slip is W[k, j] for W[j, k], the transpose of what the note writes (Wˡ⁺¹ δˡ⁺¹ for one example), which runs past W when it is not square."
+        case .weightGradient:
+            return "∂W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])], a sum over the m = \(m) rows: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j]. An index past it is a transposed ∂W[j, k], or a loop over the wrong dimension."
+        case .biasGradient:
+            return "∂b\(sup(l)) has h_l = \(h[l]) numbers, one per unit, each the sum down a column of Δ [\(m), \(h[l])]. Indexing it by the example (∂b[i] with i < m = \(m)) sums over the wrong axis."
+        case .oneExample:
+            return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σᵢ W[i, j] aᵢ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
+        case .batchEngine:
+            return "Check the layers your engine hands to the steps: layer l's input is A[l − 1], its weights network.layers[l − 1], and the hidden error of layer l needs the weights above it, network.layers[l]."
+        }
+    }
+
+    /// Checks the output's shape against the expected one; on a mismatch, says what it is and returns false.
+    static func shapeProblem(_ got: Output, _ expected: Output, call: Call, scenario: Scenario,
+                             into verdict: inout StepVerdict) -> Bool {
+        verdict.expectedShape = shapeName(expected)
+        verdict.gotShape = shapeName(got)
+        let m = scenario.examples, h = scenario.network.sizes, l = call.index
+        switch (got, expected) {
+        case (.matrix(let g), .matrix(let e)):
+            if g.rows == e.rows && g.columns == e.columns { return true }
+            if g.rows == e.columns && g.columns == e.rows {
+                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription), the transpose of \(e.shapeDescription). " + transposeHint(call)]
+            } else {
+                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) but it must be \(e.shapeDescription). " + transposeHint(call)]
+            }
+            return false
+        case (.vector(let g), .vector(let e)):
+            if g.count == e.count { return true }
+            if call.step == .biasGradient && g.count == m {
+                verdict.diagnosis = ["Your ∂b\(sup(l)) has \(g.count) numbers, one per example, but b\(sup(l)) has \(e.count), one per unit: it summed each example's row (over the units). " + Mistake.biasSummedOverUnits.explanation]
+            } else {
+                verdict.diagnosis = ["Your ∂b\(sup(l)) has \(g.count) numbers but b\(sup(l)) has \(e.count) (h_l, one per unit)."]
+            }
+            return false
+        case (.gradients(let g), .gradients(let e)):
+            guard g.layers.count == e.layers.count else {
+                verdict.diagnosis = ["Your gradients have \(g.layers.count) layers; the network has \(e.layers.count) (one ∂W and one ∂b per layer)."]
+                return false
+            }
+            for index in stride(from: e.layers.count - 1, through: 0, by: -1) {
+                let (gl, el) = (g.layers[index], e.layers[index]), layer = index + 1
+                if gl.weights.rows != el.weights.rows || gl.weights.columns != el.weights.columns {
+                    verdict.quantity = "∂W\(sup(layer))"
+                    var text = "Your ∂W\(sup(layer)) is \(gl.weights.shapeDescription) but W\(sup(layer)) is \(el.weights.shapeDescription)."
+                    if gl.weights.rows == el.weights.columns && gl.weights.columns == el.weights.rows {
+                        text += " It is transposed: the note's Wˡ is input × output, so ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ is [h_{l−1}, h_l]."
+                    } else if gl.weights.rows == h[layer] && gl.weights.columns == el.weights.columns {
+                        text += " Its rows count the layer's own units: " + Mistake.activationInsteadOfInput.explanation
+                    }
+                    verdict.diagnosis = [text]
+                    return false
+                }
+                if gl.biases.count != el.biases.count {
+                    verdict.quantity = "∂b\(sup(layer))"
+                    verdict.diagnosis = [gl.biases.count == m && call.step == .batchEngine
+                        ? "Your ∂b\(sup(layer)) has \(gl.biases.count) numbers, one per example, but b\(sup(layer)) has \(el.biases.count), one per unit. " + Mistake.biasSummedOverUnits.explanation
+                        : "Your ∂b\(sup(layer)) has \(gl.biases.count) numbers but b\(sup(layer)) has \(el.biases.count)."]
+                    return false
+                }
+            }
+            return true
+        default:
+            verdict.diagnosis = ["Your \(call.step.rawValue) returned \(shapeName(got)) where \(shapeName(expected)) belongs."]
+            return false
+        }
+    }
+
+    static func transposeHint(_ call: Call) -> String {
+        switch call.step {
+        case .forward: "Zˡ = Aˡ⁻¹ Wˡ + bˡ has one row per example and one column per unit: [m, h_{l−1}] · [h_{l−1}, h_l]."
+        case .outputError: "Δᴸ has the shape of Aᴸ and Y: [m, c]."
+        case .hiddenError: "Δˡ has one row per example and one column per unit of layer l: [m, h_{l+1}] · [h_{l+1}, h_l]."
+        case .weightGradient: "∂Wˡ has the shape of Wˡ, [h_{l−1}, h_l]: (Aˡ⁻¹)ᵀ Δˡ is [h_{l−1}, m] · [m, h_l], not (Δˡ)ᵀ Aˡ⁻¹."
+        default: ""
+        }
+    }
+
+    /// Wrong values of the right shape: where, how much, and the likely mistake from general signals (a mistake
+    /// reproduced by `MatrixForm`, a transpose, a constant ratio, rows or columns wrong, zeros, NaN).
+    static func diagnoseValues(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs,
+                               into verdict: inout StepVerdict) {
+        if case .gradients(let got) = output, case .gradients(let expected) = inputs.expected {
+            diagnoseGradients(got, expected, call: call, scenario: scenario, into: &verdict)
+            return
+        }
+        let (got, expected) = (flatten(output), flatten(inputs.expected))
+        let columns: Int? = if case .matrix(let e) = inputs.expected { e.columns } else { nil }
+        describeDifference(got, expected, columns: columns, into: &verdict)
+        var lines: [String] = []
+        if let name = returnedInput(output, inputs: inputs) {
+            lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
+        } else if let mistake = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
+            lines.append("Likely mistake: " + mistake.explanation)
+        } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
+                  close(g.elements, e.transposed.elements) {
+            lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
+        }
+        // A signal that only repeats an explanation already given (a named mistake is also a constant ratio) is
+        // left out.
+        let said = lines.map { $0.replacingOccurrences(of: "Likely mistake: ", with: "") }
+        lines += signals(got, expected, call: call, scenario: scenario, columns: columns)
+            .filter { signal in !said.contains { signal.contains($0) } }
+        if lines.isEmpty {
+            lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element.")
+        }
+        verdict.diagnosis = lines
+    }
+
+    /// The largest difference, the first differing element and a few entries: the first wrong element (the one the
+    /// advice points to) and the two largest differences.
+    static func describeDifference(_ got: [Double], _ expected: [Double], columns: Int?, into verdict: inout StepVerdict) {
+        func place(_ i: Int) -> String { columns.map { "[\(i / $0), \(i % $0)]" } ?? "[\(i)]" }
+        let scale = expected.map(abs).max() ?? 0
+        let wrong = got.indices.filter { !(abs(got[$0] - expected[$0]) <= tolerance * max(scale, 1e-300)) }
+        verdict.maximumDifference = wrong.map { abs(got[$0] - expected[$0]) }.max().map { $0.isNaN ? .infinity : $0 }
+        verdict.firstIndex = wrong.first.map(place)
+        let largest = wrong.sorted { abs(got[$0] - expected[$0]) > abs(got[$1] - expected[$1]) }
+        let worst = Array(Set(wrong.prefix(1) + largest.filter { $0 != wrong.first }.prefix(2))).sorted()
+        verdict.samples = worst.map { "\(place($0))  expected \(number(expected[$0]))  got \(number(got[$0]))" }
+    }
+
+    static func number(_ x: Double) -> String { x == 0 ? "0" : String(describing: x) }
+
+    /// Whether `a` equals `b` to 1e-9 of b's scale (a reproduction of a mistake need not be bitwise).
+    static func close(_ a: [Double], _ b: [Double]) -> Bool {
+        guard a.count == b.count else { return false }
+        let scale = b.map(abs).max() ?? 0
+        return zip(a, b).allSatisfy { abs($0 - $1) <= 1e-9 * max(scale, 1e-300) }
+    }
+
+    /// The step's known mistake that reproduces `output`, if any: each of the step's mistakes made on the call's
+    /// own inputs (Mistake+Steps.swift), in the catalogue's order.
+    static func reproduced(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs) -> Mistake? {
+        let got = flatten(output), m = inputs.matrices.map(\.value)
+        func variant(_ mistake: Mistake) -> [Double]? {
+            switch call.step {
+            case .forward: mistake.forward(m[0], m[1], inputs.vector!.value)?.elements
+            case .outputError: mistake.outputError(m[0], m[1], layer: scenario.network.output)?.elements
+            case .hiddenError: mistake.hiddenError(m[0], m[1], m[2], scenario.network.hidden)?.elements
+            case .weightGradient: mistake.weightGradient(m[0], m[1])?.elements
+            case .biasGradient: mistake.biasGradient(m[0])
+            case .oneExample, .batchEngine: nil
+            }
+        }
+        let expected = flatten(inputs.expected)
+        // A mistake that changes nothing in this call cannot be told apart from the right answer.
+        return Mistake.allCases.first { mistake in
+            guard mistake.steps.contains(call.step), let values = variant(mistake), values.count == got.count else { return false }
+            return !close(values, expected) && close(got, values)
+        }
+    }
+
+    /// The input the step returned unchanged, if it did.
+    static func returnedInput(_ output: Output, inputs: Inputs) -> String? {
+        guard case .matrix(let got) = output else { return nil }
+        return inputs.matrices.first { $0.value.rows == got.rows && $0.value.columns == got.columns && close(got.elements, $0.value.elements) }?.name
+    }
+
+    /// General signals in wrong values: a constant ratio, wrong rows or columns, zeros, NaN.
+    static func signals(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, columns: Int?) -> [String] {
+        var lines: [String] = []
+        let m = Double(scenario.examples)
+        let scale = expected.map(abs).max() ?? 0
+        let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
+        if worst.isFinite, scale > 0, worst <= 1e-6 * scale {
+            lines.append(String(format: "Right to about %.0f digits only (largest error %.1g of the largest value): computed in Float, or with a constant of low precision somewhere? Compute in Double.", -log10(worst / scale), worst / scale))
+            return lines
+        }
+        if let bad = got.firstIndex(where: { !$0.isFinite }) {
+            lines.append("Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed.")
+            return lines
+        }
+        if got.allSatisfy({ $0 == 0 }) && expected.contains(where: { $0 != 0 }) {
+            let mean = call.step == .weightGradient || call.step == .biasGradient
+            lines.append("Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
+                         + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : ""))
+            return lines
+        }
+        // A single number (the loss) has a ratio to the right one whatever is wrong with it: no signal in that.
+        guard got.count > 1 else { return lines }
+        let pairs = zip(got, expected).filter { abs($0.1) > 1e-12 * (expected.map(abs).max() ?? 0) && $0.1 != 0 }
+        if let first = pairs.first {
+            let ratio = first.0 / first.1
+            if ratio != 1, pairs.allSatisfy({ abs($0.0 / $0.1 - ratio) <= 1e-9 * abs(ratio) }) {
+                if abs(ratio - m) <= 1e-9 * m && m > 1 {
+                    lines.append("Every element is m = \(scenario.examples) times the right one: " + Mistake.missingMean.explanation)
+                } else if abs(ratio - 1 / m) <= 1e-9 / m && m > 1 {
+                    lines.append("Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice (or where no mean belongs).")
+                } else if m > 1 && abs(ratio - m / (m - 1)) <= 1e-9 * ratio {
+                    lines.append("Every element is m/(m − 1) times the right one: " + Mistake.meanOverMMinusOne.explanation)
+                } else if abs(ratio + 1) <= 1e-9 {
+                    lines.append("Every element has the wrong sign: Δᴸ = Aᴸ − Y (not Y − Aᴸ), and the signs carry through the other steps.")
+                } else {
+                    lines.append(String(format: "Every element is %.6g times the right one: look for a constant factor.", ratio))
+                }
+                return lines
+            }
+        }
+        if let columns, columns > 0 {
+            let rows = got.count / columns
+            let scale = expected.map(abs).max() ?? 0
+            func wrong(_ i: Int) -> Bool { !(abs(got[i] - expected[i]) <= tolerance * max(scale, 1e-300)) }
+            let wrongRows = (0..<rows).filter { r in (0..<columns).contains { wrong(r * columns + $0) } }
+            let wrongColumns = (0..<columns).filter { c in (0..<rows).contains { wrong($0 * columns + c) } }
+            if rows > 1 && wrongRows.count < rows {
+                lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(wrongRows.map(String.init).joined(separator: ", ")) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongRows.count == 1 ? "it" : "them") (the first or the last row: a loop's bounds).")
+            } else if columns > 1 && wrongColumns.count < columns {
+                lines.append("Only column\(wrongColumns.count == 1 ? "" : "s") \(wrongColumns.map(String.init).joined(separator: ", ")) of \(columns) \(wrongColumns.count == 1 ? "is" : "are") wrong: look at the loop over the columns and its bounds.")
+            }
+        }
+        return lines
+    }
+}

@@ -1,0 +1,229 @@
+import Backprop
+
+/// The exercises' checker: each of a student's steps run on its own, on the reference inputs, and compared with
+/// the reference output (`MatrixForm`), in the course's order; then the engine composed of them.
+///
+/// This type is the plan both sides share. `backprop exercises` runs every step's calls in a child
+/// process (the `backprop` binary again), which only runs the student's code and reports its outputs
+/// (`StudentCheck.Output`); the parent process makes the same inputs, compares, and diagnoses
+/// (`StudentCheck+Diagnosis.swift`), so that a trap or an endless loop in the student's code is a diagnosis, not a
+/// crash of the checker.
+public enum StudentCheck {
+    /// A step the checker checks, in the course's order.
+    public enum Step: String, CaseIterable, Codable, Sendable {
+        case oneExample = "one example"
+        case forward
+        case outputError = "output error"
+        case hiddenError = "hidden error"
+        case weightGradient = "weight gradient"
+        case biasGradient = "bias gradient"
+        case batchEngine = "batch engine"
+
+        /// The exercise that writes it (docs/exercises/).
+        public var exercise: Int {
+            switch self {
+            case .oneExample: 3
+            case .forward, .outputError: 4
+            case .hiddenError: 5
+            case .weightGradient, .biasGradient: 6
+            case .batchEngine: 7
+            }
+        }
+
+        /// The equation it computes, with its shapes.
+        public var equation: String {
+            switch self {
+            case .oneExample: "for one example: ℓ, ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ [h_{l−1}, h_l], ∂bˡ = δˡ [h_l], δˡ = (Wˡ⁺¹ δˡ⁺¹) ∘ σ′(zˡ)"
+            case .forward: "Zˡ = Aˡ⁻¹ Wˡ + bˡ   [m, h_l] = [m, h_{l−1}] · [h_{l−1}, h_l] + [h_l]"
+            case .outputError: "Δᴸ = Aᴸ − Y   [m, c]"
+            case .hiddenError: "Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ)   [m, h_l] = [m, h_{l+1}] · [h_{l+1}, h_l] ∘ [m, h_l]"
+            case .weightGradient: "∂Wˡ = (1/m) (Aˡ⁻¹)ᵀ Δˡ   [h_{l−1}, h_l] = [h_{l−1}, m] · [m, h_l]"
+            case .biasGradient: "∂bˡ = (1/m) Σᵢ Δˡ[i, :]   [h_l], the column sums of [m, h_l]"
+            case .batchEngine: "the mean loss and every ∂Wˡ, ∂bˡ from your steps, for the whole batch"
+            }
+        }
+
+        /// The file the student writes it in.
+        public var file: String {
+            switch self {
+            case .oneExample: "Sources/StudentWork/OneExample.swift"
+            case .forward, .outputError: "Sources/StudentWork/Forward.swift"
+            case .hiddenError: "Sources/StudentWork/HiddenError.swift"
+            case .weightGradient, .biasGradient: "Sources/StudentWork/Gradients.swift"
+            case .batchEngine: "Sources/StudentWork/BatchEngine.swift"
+            }
+        }
+    }
+
+    /// A network and a batch the steps run on. Every scenario has non-zero biases, so that a missing bias shows.
+    public struct Scenario: Sendable {
+        public var name: String
+        public var network: Network<Double>
+        public var batch: Batch<Double>
+
+        /// m.
+        public var examples: Int { batch.count }
+    }
+
+    /// The scenarios, in the order they run. The first is square everywhere, m included, so that the mistakes the
+    /// shapes would otherwise catch (a transposed index, a sum over the wrong axis) reach a comparison of values and
+    /// are named; the second is the same with one example, so that a step right for one example and wrong for
+    /// several says so; the others are not square, with three activations and both cross-entropy outputs.
+    public static func scenarios() -> [Scenario] {
+        [
+            scenario("4-4-4-4, sigmoid → sigmoid + cross-entropy, m = 4", [4, 4, 4, 4], .sigmoid, .sigmoidCrossEntropy, m: 4, seed: 11),
+            scenario("4-4-4-4, sigmoid → sigmoid + cross-entropy, m = 1", [4, 4, 4, 4], .sigmoid, .sigmoidCrossEntropy, m: 1, seed: 11),
+            scenario("6-5-3, tanh → softmax + cross-entropy, m = 7", [6, 5, 3], .tanh, .softmaxCrossEntropy, m: 7, seed: 12),
+            scenario("5-7-6-3, relu → softmax + cross-entropy, m = 9", [5, 7, 6, 3], .relu, .softmaxCrossEntropy, m: 9, seed: 13),
+        ]
+    }
+
+    static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
+                         seed: UInt64) -> Scenario {
+        // The shapes are fixed and valid, so building the network cannot fail.
+        let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: seed)
+        var layers = plain.layers
+        var generator = SplitMix64(seed: seed &+ 2)
+        for l in layers.indices {
+            for j in layers[l].biases.indices { layers[l].biases[j] = generator.nextUniform(in: -0.5, 0.5) }
+        }
+        let network = try! Network(sizes: sizes, hidden: hidden, output: output, layers: layers)
+        return Scenario(name: name, network: network, batch: Batch.synthetic(for: network, examples: m, seed: seed &+ 1))
+    }
+
+    /// One call of a step: which scenario, and which layer (for the batch steps) or example (for `oneExample`).
+    public struct Call: Codable, Hashable, Sendable {
+        public var step: Step
+        public var scenario: Int
+        /// The layer l, or the example's row for `oneExample`, or 0 for the output error and the engine.
+        public var index: Int
+
+        public init(step: Step, scenario: Int, index: Int) {
+            self.step = step
+            self.scenario = scenario
+            self.index = index
+        }
+    }
+
+    /// Every call of `step`, scenario by scenario: every layer of a batch step, the output layer for the output
+    /// error (layers from the top down for the hidden error, as backpropagation meets them), up to three examples
+    /// for the one-example step, one engine call per scenario.
+    public static func calls(_ step: Step, scenarios: [Scenario]) -> [Call] {
+        scenarios.indices.flatMap { s -> [Call] in
+            let L = scenarios[s].network.layerCount
+            let indices: [Int] = switch step {
+            case .oneExample: Array(0..<min(3, scenarios[s].examples))
+            case .forward, .weightGradient, .biasGradient: Array(1...L)
+            case .outputError, .batchEngine: [0]
+            case .hiddenError: Array(stride(from: L - 1, through: 1, by: -1))
+            }
+            return indices.map { Call(step: step, scenario: s, index: $0) }
+        }
+    }
+
+    /// A step's inputs for one call, made by the reference steps, and the output the step should return.
+    public struct Inputs: Sendable {
+        public var matrices: [(name: String, value: Matrix<Double>)] = []
+        public var vector: (name: String, value: [Double])?
+        public var expected: Output
+    }
+
+    /// The inputs and the expected output of `call`, from the scenario's reference pass.
+    public static func inputs(_ call: Call, _ scenario: Scenario, pass: MatrixForm.Pass<Double>) -> Inputs {
+        let network = scenario.network, l = call.index, L = network.layerCount
+        switch call.step {
+        case .oneExample:
+            let x = scenario.batch.inputs.row(l), y = scenario.batch.targets.row(l)
+            let one = MatrixForm.pass(network, inputs: Matrix(rows: 1, columns: x.count, elements: x),
+                                          targets: Matrix(rows: 1, columns: y.count, elements: y))
+            return Inputs(matrices: [("x", Matrix(rows: x.count, columns: 1, elements: x)),
+                                     ("y", Matrix(rows: y.count, columns: 1, elements: y))],
+                          expected: .gradients(one.gradients))
+        case .forward:
+            let layer = network.layers[l - 1]
+            return Inputs(matrices: [("A\(sup(l - 1))", pass.a[l - 1]), ("W\(sup(l))", layer.weights)],
+                          vector: ("b\(sup(l))", layer.biases), expected: .matrix(pass.z[l]))
+        case .outputError:
+            return Inputs(matrices: [("A\(sup(L))", pass.a[L]), ("Y", scenario.batch.targets)],
+                          expected: .matrix(pass.deltas[L]))
+        case .hiddenError:
+            return Inputs(matrices: [("Δ\(sup(l + 1))", pass.deltas[l + 1]), ("W\(sup(l + 1))", network.layers[l].weights),
+                                     ("A\(sup(l))", pass.a[l])],
+                          expected: .matrix(pass.deltas[l]))
+        case .weightGradient:
+            return Inputs(matrices: [("A\(sup(l - 1))", pass.a[l - 1]), ("Δ\(sup(l))", pass.deltas[l])],
+                          expected: .matrix(pass.gradients.layers[l - 1].weights))
+        case .biasGradient:
+            return Inputs(matrices: [("Δ\(sup(l))", pass.deltas[l])],
+                          expected: .vector(pass.gradients.layers[l - 1].biases))
+        case .batchEngine:
+            return Inputs(matrices: [("X", scenario.batch.inputs), ("Y", scenario.batch.targets)],
+                          expected: .gradients(pass.gradients))
+        }
+    }
+
+    /// "¹", "²³": a layer number as a superscript.
+    public static func sup(_ n: Int) -> String {
+        let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+        return String(n).map { digits[Int(String($0))!] }.joined()
+    }
+
+    /// What a call of a student's step gave.
+    public enum Output: Sendable, Equatable {
+        case matrix(Matrix<Double>)
+        case vector([Double])
+        case gradients(Gradients<Double>)
+        /// The step threw `NotWrittenYet`.
+        case notWritten(exercise: Int)
+        /// The step threw another error (its description).
+        case threw(String)
+    }
+
+    /// Runs `call` of `submission` (in the child process): the step on the call's inputs, twice, so that state kept
+    /// between calls shows; the engine twice into the same storage.
+    public static func run(_ call: Call, _ submission: StudentSubmission, scenario: Scenario,
+                           pass: MatrixForm.Pass<Double>) -> (first: Output, second: Output) {
+        func attempt(_ body: () throws -> Output) -> Output {
+            do { return try body() } catch let error as NotWrittenYet {
+                return .notWritten(exercise: error.exercise)
+            } catch {
+                return .threw(String(describing: error))
+            }
+        }
+        let network = scenario.network, l = call.index, L = network.layerCount, steps = submission.steps
+        switch call.step {
+        case .oneExample:
+            let x = scenario.batch.inputs.row(l), y = scenario.batch.targets.row(l)
+            let once = { attempt { .gradients(try submission.oneExample(network, x, y)) } }
+            return (once(), once())
+        case .forward:
+            let layer = network.layers[l - 1]
+            let once = { attempt { .matrix(try steps.forward(pass.a[l - 1], layer.weights, layer.biases)) } }
+            return (once(), once())
+        case .outputError:
+            let once = { attempt { .matrix(try steps.outputError(pass.a[L], scenario.batch.targets)) } }
+            return (once(), once())
+        case .hiddenError:
+            let once = { attempt { .matrix(try steps.hiddenError(pass.deltas[l + 1], network.layers[l].weights, pass.a[l], network.hidden)) } }
+            return (once(), once())
+        case .weightGradient:
+            let once = { attempt { .matrix(try steps.weightGradient(pass.a[l - 1], pass.deltas[l])) } }
+            return (once(), once())
+        case .biasGradient:
+            let once = { attempt { .vector(try steps.biasGradient(pass.deltas[l])) } }
+            return (once(), once())
+        case .batchEngine:
+            // The engine is checked with the reference steps: its own composition, not the steps it calls.
+            let engine = submission.batchEngine(MatrixFormSteps.reference)
+            var storage = Gradients<Double>(loss: 0, layers: [])
+            let once = {
+                attempt {
+                    try engine.computeGradients(of: network, inputs: scenario.batch.inputs,
+                                                targets: scenario.batch.targets, into: &storage)
+                    return .gradients(storage)
+                }
+            }
+            return (once(), once())
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Backprop
+import CommandSupport
+import Foundation
+
+/// What `backprop exercises` prints: a table of the steps' verdicts in the course's order, the details
+/// of every step that is not right, where to start, and the per-layer table of the engine on the chosen network;
+/// or all of it as JSON (`--format json`, documented in docs/file-formats.md).
+public struct StudentCheckReport {
+    public var scenarios: [StudentCheck.Scenario]
+    public var verdicts: [StepVerdict]
+    /// The engine against the loop engine and finite differences, when it could run.
+    public var table: EngineCheck<Double>?
+    public var tableNote: String?
+    public var tableNetwork: String
+    public var tolerance: Double
+
+    public init(scenarios: [StudentCheck.Scenario], verdicts: [StepVerdict], table: EngineCheck<Double>?,
+                tableNote: String?, tableNetwork: String, tolerance: Double) {
+        self.scenarios = scenarios
+        self.verdicts = verdicts
+        self.table = table
+        self.tableNote = tableNote
+        self.tableNetwork = tableNetwork
+        self.tolerance = tolerance
+    }
+
+    /// Whether every step checked is right and the table, if printed, passes.
+    public var passed: Bool {
+        verdicts.allSatisfy { $0.kind.passed } && (table?.oraclePasses(tolerance: tolerance) ?? true)
+    }
+
+    /// The step to work on next: the first not written yet, else the first that is not right.
+    public var startWith: StepVerdict? {
+        verdicts.first { $0.kind == .notWritten } ?? verdicts.first { !$0.kind.passed && $0.kind != .skipped }
+    }
+
+    static func verdictText(_ verdict: StepVerdict) -> String {
+        switch verdict.kind {
+        case .identical: "identical to the last bit"
+        case .withinRounding: "correct to rounding (≤ \(verdict.maximumULPs ?? 0) ULP)"
+        case .wrong: "WRONG"
+        case .crashed: "CRASHED"
+        case .timedOut: "TIMED OUT"
+        case .notWritten: "not written yet"
+        case .threw: "threw an error"
+        case .skipped: "not checked yet"
+        }
+    }
+
+    static func guide(_ step: StudentCheck.Step) -> String {
+        let slug = switch step.exercise {
+        case 3: "03-one-example.md"
+        case 4: "04-forward-and-output-error.md"
+        case 5: "05-hidden-error.md"
+        case 6: "06-gradients.md"
+        default: "07-batch-engine.md"
+        }
+        return "docs/exercises/" + slug
+    }
+
+    /// The report for a terminal.
+    public func text() -> String {
+        var lines = ["exercises: each of your steps on its own, on the reference inputs, in the course's order",
+                     "scenarios: " + scenarios.enumerated().map { "\($0.offset + 1). \($0.element.name)" }.joined(separator: "; "),
+                     ""]
+        var steps = TextTable(["exercise", "step", "verdict"], alignments: [.right, .left, .left])
+        for verdict in verdicts {
+            steps.add(["\(verdict.step.exercise)", verdict.step.rawValue, Self.verdictText(verdict)])
+        }
+        lines.append(steps.render())
+        for verdict in verdicts where !verdict.kind.passed && verdict.kind != .notWritten {
+            lines.append("")
+            lines.append("\(verdict.step.rawValue) (exercise \(verdict.step.exercise), \(verdict.step.file)): \(Self.verdictText(verdict))")
+            if verdict.kind != .skipped { lines.append("  computes  \(verdict.step.equation)") }
+            if let scenario = verdict.scenario { lines.append("  scenario  \(scenario)") }
+            if !verdict.shapes.isEmpty { lines.append("  inputs    \(verdict.shapes.joined(separator: ", "))") }
+            if let location = verdict.location { lines.append("  where     \(location)") }
+            if let message = verdict.message, verdict.kind == .crashed { lines.append("  runtime   \(message)") }
+            if verdict.kind == .wrong, let quantity = verdict.quantity {
+                var text = "  \(quantity)"
+                if let expected = verdict.expectedShape, let got = verdict.gotShape, expected != got {
+                    text += ": expected \(expected), got \(got)"
+                } else if let difference = verdict.maximumDifference {
+                    text += ": largest difference \(NumberFormat.short(difference))"
+                    if let first = verdict.firstIndex { text += ", first wrong element \(first)" }
+                }
+                if text != "  \(quantity)" { lines.append(text) }
+                lines += verdict.samples.map { "      \($0)" }
+            }
+            for sentence in verdict.diagnosis { lines += Self.wrap(sentence) }
+        }
+        if let table {
+            lines.append("")
+            lines.append("your engine on \(tableNetwork), against the loop engine and finite differences:")
+            let rendered = table.render(tolerance: tolerance).split(separator: "\n", omittingEmptySubsequences: false)
+                .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n")
+            lines.append(rendered.trimmingCharacters(in: .newlines))
+        } else if let tableNote {
+            lines.append("")
+            lines.append(tableNote)
+        }
+        lines.append("")
+        if let next = startWith {
+            let verb = next.kind == .notWritten ? "Start with" : "Next: fix"
+            lines.append("\(verb) exercise \(next.step.exercise), \(next.step.rawValue): \(next.step.file) (\(Self.guide(next.step))).")
+        }
+        if passed {
+            let bitwise = verdicts.allSatisfy { $0.kind == .identical }
+            lines.append(bitwise ? "PASS: every step identical to the library's to the last bit."
+                         : "PASS: every step correct to rounding. Not bitwise where the table says so: another order of the sums, or a multiply and an add rounded apart where the library uses one FMA (docs/bitwise-identity.md).")
+        } else {
+            let failing = verdicts.filter { !$0.kind.passed }.count
+            lines.append("FAIL: \(failing) of \(verdicts.count) steps not right yet" + (table.map { $0.oraclePasses(tolerance: tolerance) ? "" : "; the engine is off from finite differences" } ?? "") + ".")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `text` in lines of at most 100 columns, indented by two spaces (four after the first).
+    static func wrap(_ text: String, width: Int = 100) -> [String] {
+        var lines: [String] = []
+        var line = "  "
+        for word in text.split(separator: " ") {
+            if line.count + word.count + 1 > width && line.contains(where: { $0 != " " }) {
+                lines.append(line)
+                line = "    "
+            }
+            line += (line.hasSuffix(" ") ? "" : " ") + word
+        }
+        if line.contains(where: { $0 != " " }) { lines.append(line) }
+        return lines
+    }
+
+    // MARK: JSON
+
+    struct Document: Encodable {
+        var format = "backprop-student-check"
+        var version = 1
+        var passed: Bool
+        var startWith: Next?
+        var scenarios: [String]
+        var steps: [Step]
+        var engineTable: Table?
+
+        enum CodingKeys: String, CodingKey {
+            case format, version, passed, startWith = "start_with", scenarios, steps, engineTable = "engine_table"
+        }
+
+        struct Next: Encodable {
+            var exercise: Int, step: String, file: String, guide: String
+        }
+
+        struct Step: Encodable {
+            var exercise: Int, step: String, verdict: String, passed: Bool
+            var maxULPs: UInt64?, scenario: String?, quantity: String?, inputShapes: [String]
+            var expectedShape: String?, gotShape: String?, maxDifference: Double?, firstIndex: String?
+            var samples: [String], message: String?, location: String?, diagnosis: [String]
+
+            enum CodingKeys: String, CodingKey {
+                case exercise, step, verdict, passed, maxULPs = "max_ulps", scenario, quantity
+                case inputShapes = "input_shapes", expectedShape = "expected_shape", gotShape = "got_shape"
+                case maxDifference = "max_difference", firstIndex = "first_index", samples, message, location, diagnosis
+            }
+        }
+
+        struct Table: Encodable {
+            var network: String, passed: Bool, layers: [Row]
+            struct Row: Encodable {
+                var layer: Int, gradient: String, shape: String, identicalToLoop: Bool, maxULPs: UInt64
+                var finiteDifferenceRelativeError: Double, ok: Bool
+
+                enum CodingKeys: String, CodingKey {
+                    case layer, gradient, shape, identicalToLoop = "identical_to_loop", maxULPs = "max_ulps"
+                    case finiteDifferenceRelativeError = "finite_difference_relative_error", ok
+                }
+            }
+        }
+    }
+
+    /// The report as one JSON document (docs/file-formats.md, "The student check").
+    public func json() throws -> String {
+        let steps = verdicts.map { v in
+            Document.Step(exercise: v.step.exercise, step: v.step.rawValue, verdict: v.kind.rawValue, passed: v.kind.passed,
+                          maxULPs: v.maximumULPs, scenario: v.scenario, quantity: v.quantity, inputShapes: v.shapes,
+                          expectedShape: v.expectedShape, gotShape: v.gotShape,
+                          maxDifference: v.maximumDifference.map { $0.isFinite ? $0 : Double.greatestFiniteMagnitude },
+                          firstIndex: v.firstIndex, samples: v.samples, message: v.message, location: v.location,
+                          diagnosis: v.diagnosis)
+        }
+        var engineTable: Document.Table?
+        if let table {
+            var rows: [Document.Table.Row] = []
+            for l in 1...table.network.layerCount {
+                let layer = table.network.layers[l - 1]
+                let difference = table.differences[0].layers[l - 1], oracle = table.oracle[1][l - 1]
+                for (symbol, shape, compared, entries) in [
+                    ("∂W", layer.weights.shapeDescription, difference.weights, oracle.weights),
+                    ("∂b", "[\(layer.biases.count)]", difference.biases, oracle.biases),
+                ] {
+                    rows.append(.init(layer: l, gradient: symbol, shape: shape, identicalToLoop: compared.isIdentical,
+                                      maxULPs: compared.maximumULPs, finiteDifferenceRelativeError: entries.maximumRelativeError,
+                                      ok: entries.maximumRelativeError < tolerance))
+                }
+            }
+            engineTable = .init(network: tableNetwork, passed: table.oraclePasses(tolerance: tolerance), layers: rows)
+        }
+        let document = Document(
+            passed: passed,
+            startWith: startWith.map { .init(exercise: $0.step.exercise, step: $0.step.rawValue, file: $0.step.file, guide: Self.guide($0.step)) },
+            scenarios: scenarios.map(\.name), steps: steps, engineTable: engineTable)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
+    }
+}
