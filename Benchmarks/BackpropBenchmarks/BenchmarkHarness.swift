@@ -135,7 +135,7 @@ public struct BenchmarkHarness: Sendable {
     /// thread, also a one-thread batch engine ("batch-1t"), so that the gain from threads is measured in the same
     /// rotation of samples rather than between cases timed minutes apart.
     public func standardEngines<T: BackpropScalar>(_ benchmarkCase: BenchmarkCase) -> [AnyBackpropEngine<T>] {
-        let pool = benchmarkCase.threads > 1 ? WorkerPool(threadCount: benchmarkCase.threads) : nil
+        let pool = WorkerPool.forThreads(benchmarkCase.threads)
         let (loop, batch) = factory.engines(T.self, pool: pool)
         var engines = [loop, batch]
         if benchmarkCase.threads > 1 {

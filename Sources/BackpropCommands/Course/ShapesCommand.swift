@@ -60,8 +60,5 @@ enum ShapesCommand: Subcommand {
         return text
     }
 
-    static func superscript(_ n: Int) -> String {
-        let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-        return String(n).map { digits[Int(String($0))!] }.joined()
-    }
+    static func superscript(_ n: Int) -> String { NumberFormat.superscript(n) }
 }

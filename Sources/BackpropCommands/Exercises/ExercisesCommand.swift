@@ -1,5 +1,6 @@
 import Backprop
 import BackpropExercises
+import CommandSupport
 import Foundation
 
 /// `backprop exercises` (formerly `exercises`): the student's work, step by step in the course's order,

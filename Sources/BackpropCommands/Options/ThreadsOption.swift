@@ -16,6 +16,6 @@ enum ThreadsOption {
 
     /// A pool of `threads` threads for the engines to share, or nil for one thread (the caller's).
     static func pool(_ threads: Int) -> WorkerPool? {
-        threads > 1 ? WorkerPool(threadCount: threads) : nil
+        WorkerPool.forThreads(threads)
     }
 }

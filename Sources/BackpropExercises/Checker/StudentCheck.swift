@@ -1,4 +1,5 @@
 import Backprop
+import CommandSupport
 
 /// The exercises' checker: each of a student's steps run on its own, on the reference inputs, and compared with
 /// the reference output (`MatrixForm`), in the course's order; then the engine composed of them.
@@ -163,10 +164,7 @@ public enum StudentCheck {
     }
 
     /// "¹", "²³": a layer number as a superscript.
-    public static func sup(_ n: Int) -> String {
-        let digits = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
-        return String(n).map { digits[Int(String($0))!] }.joined()
-    }
+    static func sup(_ n: Int) -> String { NumberFormat.superscript(n) }
 
     /// What a call of a student's step gave.
     public enum Output: Sendable, Equatable {

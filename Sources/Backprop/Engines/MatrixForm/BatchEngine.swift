@@ -39,14 +39,13 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
     public init(pool: WorkerPool?) {
         threads = pool?.threadCount ?? 1
         self.pool = pool
-        gemmWorkspaces = (0..<threads).map { _ in GEMMWorkspace<Scalar>() }
+        gemmWorkspaces = GEMMWorkspace.perThread(of: pool)
     }
 
     /// A batch engine with a pool of its own of `threads` threads (the calling one included).
     /// - Precondition: `threads ≥ 1`.
     public convenience init(threads: Int = 1) {
-        precondition(threads >= 1, "a batch engine needs at least one thread")
-        self.init(pool: threads > 1 ? WorkerPool(threadCount: threads) : nil)
+        self.init(pool: WorkerPool.forThreads(threads))
     }
 
     @inlinable

@@ -20,3 +20,11 @@ final class GEMMWorkspace<Scalar: BackpropScalar> {
         return job
     }
 }
+
+extension GEMMWorkspace {
+    /// One workspace for each thread of `pool` (the calling one included), or one for the calling thread alone.
+    @usableFromInline
+    static func perThread(of pool: WorkerPool?) -> [GEMMWorkspace] {
+        (0..<(pool?.threadCount ?? 1)).map { _ in GEMMWorkspace() }
+    }
+}

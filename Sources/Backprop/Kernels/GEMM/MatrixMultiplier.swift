@@ -10,13 +10,17 @@ public final class MatrixMultiplier<Scalar: BackpropScalar> {
     @usableFromInline let pool: WorkerPool?
     @usableFromInline let workspaces: [GEMMWorkspace<Scalar>]
 
-    /// A multiplier whose products use `threads` threads.
+    /// A multiplier whose products run on `pool`'s threads (the calling one included), or on the calling thread.
+    public init(pool: WorkerPool?) {
+        threads = pool?.threadCount ?? 1
+        self.pool = pool
+        workspaces = GEMMWorkspace.perThread(of: pool)
+    }
+
+    /// A multiplier with a pool of its own of `threads` threads.
     /// - Precondition: `threads ≥ 1`.
-    public init(threads: Int = 1) {
-        precondition(threads >= 1, "a multiplier needs at least one thread")
-        self.threads = threads
-        pool = threads > 1 ? WorkerPool(threadCount: threads) : nil
-        workspaces = (0..<threads).map { _ in GEMMWorkspace<Scalar>() }
+    public convenience init(threads: Int = 1) {
+        self.init(pool: WorkerPool.forThreads(threads))
     }
 
     /// C = op(A) · op(B), written into `c` (reshaped, and reallocated, only if its shape is wrong).

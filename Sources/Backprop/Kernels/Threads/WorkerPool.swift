@@ -49,6 +49,13 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// A pool of `threads` threads, or nil for one (the caller's own, which needs no pool).
+    /// - Precondition: `threads ≥ 1`.
+    public static func forThreads(_ threads: Int) -> WorkerPool? {
+        precondition(threads >= 1, "at least one thread")
+        return threads > 1 ? WorkerPool(threadCount: threads) : nil
+    }
+
     deinit {
         shared.stop()
         for thread in threads { pthread_join(thread, nil) }
@@ -79,17 +86,6 @@ public final class WorkerPool: @unchecked Sendable {
     /// How long a waiting thread keeps checking before it sleeps.
     static let spinNanoseconds: UInt64 = 250_000
 
-    /// Checks `done` until it is true or `spinNanoseconds` have passed (reading the clock every 64 checks);
-    /// returns whether it became true.
-    @inline(__always)
-    static func spin(until done: () -> Bool) -> Bool {
-        let start = MonotonicClock.nanoseconds()
-        while true {
-            for _ in 0..<64 where done() { return true }
-            if MonotonicClock.nanoseconds() &- start > spinNanoseconds { return done() }
-        }
-    }
-
     /// The state the caller and the workers share: the job's announcement and completion count are atomics that
     /// a waiting thread watches; the mutex and condition variables are for the threads that went to sleep.
     private final class Shared: @unchecked Sendable {
@@ -113,7 +109,14 @@ public final class WorkerPool: @unchecked Sendable {
             pthread_cond_init(finished, nil)
         }
 
-        deinit {
+        /// A pool of `threads` threads, or nil for one (the caller's own, which needs no pool).
+    /// - Precondition: `threads ≥ 1`.
+    public static func forThreads(_ threads: Int) -> WorkerPool? {
+        precondition(threads >= 1, "at least one thread")
+        return threads > 1 ? WorkerPool(threadCount: threads) : nil
+    }
+
+    deinit {
             pthread_cond_destroy(wake)
             pthread_cond_destroy(finished)
             pthread_mutex_destroy(mutex)
@@ -135,7 +138,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
 
         func waitForWorkers() {
-            if !WorkerPool.spin(until: { remaining.load(ordering: .acquiring) == 0 }) {
+            if !spinWait(until: { remaining.load(ordering: .acquiring) == 0 }, timeout: WorkerPool.spinNanoseconds) {
                 pthread_mutex_lock(mutex)
                 while remaining.load(ordering: .acquiring) > 0 { pthread_cond_wait(finished, mutex) }
                 pthread_mutex_unlock(mutex)
@@ -153,9 +156,9 @@ public final class WorkerPool: @unchecked Sendable {
         func work(index: Int) {
             var seen = 0
             while true {
-                let announced = WorkerPool.spin {
+                let announced = spinWait(until: {
                     generation.load(ordering: .acquiring) != seen || stopping.load(ordering: .relaxed)
-                }
+                }, timeout: WorkerPool.spinNanoseconds)
                 if !announced {
                     pthread_mutex_lock(mutex)
                     while generation.load(ordering: .acquiring) == seen && !stopping.load(ordering: .acquiring) {

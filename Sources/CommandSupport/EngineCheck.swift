@@ -1,3 +1,4 @@
+import Backprop
 import Foundation
 
 /// Engines run on one batch, compared with the first engine bit for bit and with finite differences.
