@@ -47,6 +47,8 @@ extension EngineCheck {
         let checked = entries.first?.checked ?? 0, skipped = entries.first?.skippedAtKinks ?? 0
         var text = "rel. error \(NumberFormat.scientific(worst)) over \(checked)"
         if skipped > 0 { text += " (+\(skipped) at ReLU kinks)" }
+        let noise = entries.first?.withinNoise ?? 0
+        if noise > 0 { text += " (\(noise) within the oracle's rounding)" }
         text += worst < tolerance ? "  ok" : "  TOO LARGE"
         return text
     }

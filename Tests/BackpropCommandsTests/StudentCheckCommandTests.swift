@@ -16,11 +16,12 @@ struct ExercisesCommandTests {
             var exercise: Int, step: String, verdict: String, passed: Bool, diagnosis: [String], location: String?
         }
         struct Next: Decodable { var exercise: Int, step: String }
-        struct Table: Decodable { var passed: Bool }
+        struct Run: Decodable { var status: String, passed: Bool, identical_to_loop: Bool }
         var passed: Bool
+        var bitwise: Bool
         var start_with: Next?
         var steps: [Step]
-        var engine_table: Table?
+        var engine_run: Run?
     }
 
     func report(_ name: String, _ arguments: [String] = [], timeLimit: Double = 10) throws -> (Report, Int32, String) {
@@ -91,7 +92,8 @@ struct ExercisesCommandTests {
     func correct(_ name: String) throws {
         let (report, code, out) = try report(name)
         #expect(code == 0 && report.passed, "\(out)")
-        #expect(report.engine_table?.passed == true)
+        #expect(report.engine_run?.passed == true && report.engine_run?.status == "compared")
+        #expect(report.bitwise == WrongSubmissions.correct.first { $0.name == name }!.bitwise)
         let bitwise = WrongSubmissions.correct.first { $0.name == name }!.bitwise
         #expect(report.steps.allSatisfy { $0.verdict == (bitwise ? "identical" : "within-rounding") || ($0.verdict == "identical" && !bitwise) },
                 "\(out)")
@@ -117,7 +119,7 @@ struct ExercisesCommandTests {
     func table() throws {
         let result = try checkSubmission("hidden error: no σ′", ["--net", "10-8-8-4"])
         #expect(result.code == 1)
-        #expect(result.out.contains("TOO LARGE") && result.out.contains("your engine on 10-8-8-4"), "\(result.out)")
+        #expect(result.out.contains("TOO LARGE") && result.out.contains("your engine with your own steps on 10-8-8-4"), "\(result.out)")
     }
 }
 

@@ -118,7 +118,7 @@ public enum WrongSubmissions {
         WrongSubmission(name: "one example: W[j, i] for W[i, j] in the forward sum", step: .oneExample, diagnosis: nil,
                         submission: with { $0.oneExample = { network, x, y in
                             try Solutions.oneExample(try transposedForward(network), x, y) } }, traps: true),
-        WrongSubmission(name: "one example: δ without σ′", step: .oneExample, diagnosis: "propagating",
+        WrongSubmission(name: "one example: δ without σ′", step: .oneExample, diagnosis: "σ′(Zˡ) is missing",
                         submission: with { $0.oneExample = oneExample(dropDerivative: true) }),
         WrongSubmission(name: "one example: ∂W from the layer's own activation", step: .oneExample, diagnosis: nil,
                         submission: with { $0.oneExample = oneExample(ownActivation: true) }),

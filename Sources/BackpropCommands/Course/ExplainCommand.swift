@@ -11,7 +11,11 @@ enum ExplainCommand: Subcommand {
                                           precisions: [])
 
     static var options: [OptionSpec] {
-        NetworkOptions.specs(form) + [OptionSpec("batch", value: "M", help: "examples, at most 6 (default 3)")]
+        NetworkOptions.specs(form) + [
+            OptionSpec("batch", value: "M", help: "examples, at most 6 (default 3)"),
+            OptionSpec("engine", value: "E", help: "student: run your functions (Sources/StudentWork) on this example, beside the right results"),
+            OptionSpec("time-limit", value: "S", help: "with --engine student: seconds your code may run (default 10)"),
+        ]
     }
 
     static func run(_ arguments: ParsedArguments, context: CommandContext) throws -> Int32 {
@@ -23,6 +27,20 @@ enum ExplainCommand: Subcommand {
         let m = try arguments.integer("batch", default: 3, in: 1...6)
         let network = try options.network(Double.self)
         let batch = Batch.synthetic(for: network, examples: m, seed: options.seed &+ 1)
+        if let engine = arguments.string("engine") {
+            guard engine == "student" else { throw UsageError("--engine: '\(engine)' is not student") }
+            // The same network and batch in the child, from the same flags; its output pairing must be one whose
+            // Δᴸ is Aᴸ − Y, as the exercises' output error computes it.
+            _ = try ExercisesCommand.tableInputs(arguments)
+            let flags = ["net", "hidden", "output", "seed", "batch"].flatMap { name in
+                arguments.string(name).map { ["--\(name)", $0] } ?? []
+            } + (arguments.string("batch") == nil ? ["--batch", "3"] : []) + (arguments.string("net") == nil ? ["--net", "2-3-2"] : [])
+            let (text, agree) = try renderStudent(network: network, batch: batch, description: options.describe(network), flags: flags,
+                                                  timeLimit: try arguments.number("time-limit", default: 10, in: 0.1...3600))
+            console.write(text)
+            return agree ? 0 : 1
+        }
+        if arguments.has("time-limit") { throw UsageError("--time-limit goes with --engine student") }
         let (text, agree) = try render(network: network, batch: batch, description: options.describe(network),
                                        factory: context.engines.factory)
         console.write(text)

@@ -43,37 +43,49 @@ enum ExercisesCommand: Subcommand {
                 verdicts.append(verdict)
                 continue
             }
-            let result = try StudentSupervisor.run(["--step", step.rawValue], timeLimit: timeLimit)
-            verdicts.append(StudentCheck.verdict(step, records: result.records, crash: result.crash, scenarios: scenarios))
+            let flags = ["--step", step.rawValue]
+            let result = try StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file)
+            // Answers that changed between calls: a second, fresh run tells randomness from state.
+            let rerun = StudentCheck.answersChanged(result.records)
+                ? try? StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file).records : nil
+            verdicts.append(StudentCheck.verdict(step, records: result.records, crash: result.crash, scenarios: scenarios,
+                                                 printed: result.printed, rerun: rerun))
         }
 
         // The engine on the chosen network, with the student's own steps, against the loop engine and finite
-        // differences: shown whenever it runs, so that a wrong step's layers show there too.
-        var table: EngineCheck<Double>?
-        var tableNote: String?
+        // differences: run whenever exercise 7 is checked, so that a wrong step's layers show there too, and graded.
+        var engineRun: EngineRun?
         if exercise == nil || exercise == 7 {
-            let result = try StudentSupervisor.run(childFlags(arguments) + ["--engine-run"], timeLimit: timeLimit)
+            let result = try StudentSupervisor.run(childFlags(arguments) + ["--engine-run"], timeLimit: timeLimit,
+                                                   stepFile: StudentCheck.Step.batchEngine.file)
+            let outcome: EngineRun.Outcome
             switch result.records.last?.first {
             case .gradients(let gradients)?:
                 if gradients.hasShapes(of: network) {
                     let loop = try LoopEngine<Double>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
-                    table = try EngineCheck.compare(network: network, batch: batch, names: ["loop", "student"],
-                                                    gradients: [loop, gradients], samples: samples == 0 ? nil : samples)
+                    outcome = .compared(try EngineCheck.compare(network: network, batch: batch, names: ["loop", "student"],
+                                                                gradients: [loop, gradients], samples: samples == 0 ? nil : samples))
                 } else {
-                    tableNote = "Your engine's gradients on \(options.describe(network)) do not have the network's shapes: no table."
+                    outcome = .wrongShapes
                 }
             case .notWritten?:
-                break
+                outcome = .notWritten
             case .threw(let message)?:
-                tableNote = "Your engine threw on \(options.describe(network)): \(message)"
+                outcome = .threw(message)
             default:
                 let crash = result.crash
-                tableNote = "Your engine did not finish on \(options.describe(network))" + (crash.map { $0.timedOut ? " within the time limit" : ": " + ($0.message ?? $0.signal ?? "it stopped") } ?? "") + "."
+                outcome = .stopped(crash.map { crash in
+                    if crash.timedOut { return "it did not finish within \(String(format: "%g", timeLimit)) s" }
+                    if let status = crash.exitStatus { return "it called exit(\(status))" }
+                    let place = crash.location.map { " at \($0)" } ?? ""
+                    return "it stopped the program\(place): \(crash.message ?? crash.signal ?? "a trap")"
+                } ?? "it stopped")
             }
+            engineRun = EngineRun(network: "\(options.describe(network)), m = \(batch.count)", outcome: outcome,
+                                  printed: result.printed)
         }
 
-        let report = StudentCheckReport(scenarios: scenarios, verdicts: verdicts, table: table, tableNote: tableNote,
-                                        tableNetwork: "\(options.describe(network)), m = \(batch.count)",
+        let report = StudentCheckReport(scenarios: scenarios, verdicts: verdicts, engineRun: engineRun,
                                         tolerance: CheckCommand.tolerance(Double.self))
         if format == "json" {
             console.write(try report.json())

@@ -20,6 +20,7 @@ enum StudentStepCommand: Subcommand {
         NetworkOptions.specs(ExercisesCommand.form) + [
             OptionSpec("step", value: "S", help: "the step"),
             OptionSpec("engine-run", help: "run the student's engine on the network and batch of the flags"),
+            OptionSpec("explain", help: "run every step of the student's on the network and batch of the flags"),
             OptionSpec("batch", value: "M", help: "examples in the seeded batch"),
             OptionSpec("report", value: "FILE", help: "where to write the report lines")]
     }
@@ -48,6 +49,14 @@ enum StudentStepCommand: Subcommand {
                 output = .threw(String(describing: error))
             }
             report(StudentCheck.encode(StudentCheck.Record(call: call, first: output, second: output)))
+            return 0
+        }
+        if arguments.flag("explain") {
+            let (network, batch, _) = try ExercisesCommand.tableInputs(arguments)
+            let scenario = StudentCheck.Scenario(name: "explain", network: network, batch: batch)
+            for step in StudentCheck.Step.allCases where step != .batchEngine {
+                StudentCheck.runChild(step, submission, scenarios: [scenario], replay: false, report: report)
+            }
             return 0
         }
         guard let name = arguments.string("step"), let step = StudentCheck.Step(rawValue: name) else {

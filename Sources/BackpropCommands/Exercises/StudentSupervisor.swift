@@ -14,6 +14,8 @@ enum StudentSupervisor {
     struct Result {
         var records: [StudentCheck.Record]
         var crash: StudentCheck.Crash?
+        /// What the student's code printed (the child's standard output), line by line.
+        var printed: [String]
     }
 
     /// This program's own executable.
@@ -23,15 +25,15 @@ enum StudentSupervisor {
     }
 
     /// Runs `__student-step` with `arguments` and waits at most `timeLimit` seconds.
-    static func run(_ arguments: [String], timeLimit: Double) throws -> Result {
+    static func run(_ arguments: [String], timeLimit: Double, stepFile: String? = nil) throws -> Result {
         let directory = FileManager.default.temporaryDirectory
             .appendingPathComponent("backprop-student-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let report = directory.appendingPathComponent("report.jsonl")
         let output = directory.appendingPathComponent("output.txt")
-        FileManager.default.createFile(atPath: report.path, contents: nil)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        let errors = directory.appendingPathComponent("errors.txt")
+        for file in [report, output, errors] { FileManager.default.createFile(atPath: file.path, contents: nil) }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable())
@@ -39,11 +41,12 @@ enum StudentSupervisor {
         var environment = ProcessInfo.processInfo.environment
         // A backtrace on a crash, without asking a terminal anything, so that the student's file and line can be
         // read from it.
-        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,registers=none,images=none,limit=24,top=4"
+        environment["SWIFT_BACKTRACE"] = "enable=yes,interactive=no,color=no,registers=none,images=none,limit=32,top=4"
         process.environment = environment
-        let sink = try FileHandle(forWritingTo: output)
-        process.standardOutput = sink
-        process.standardError = sink
+        // The student's prints on standard output, the runtime's messages and backtrace on standard error.
+        let printedSink = try FileHandle(forWritingTo: output), errorSink = try FileHandle(forWritingTo: errors)
+        process.standardOutput = printedSink
+        process.standardError = errorSink
         process.standardInput = FileHandle.nullDevice
         try process.run()
         let deadline = Date().addingTimeInterval(timeLimit)
@@ -57,20 +60,29 @@ enum StudentSupervisor {
             usleep(5_000)
         }
         process.waitUntilExit()
-        try? sink.close()
+        try? printedSink.close()
+        try? errorSink.close()
 
         let decoder = JSONDecoder()
         let lines = (try? String(contentsOf: report, encoding: .utf8)) ?? ""
         let records = lines.split(separator: "\n").compactMap { try? decoder.decode(StudentCheck.Record.self, from: Data($0.utf8)) }
-        let text = (try? String(contentsOf: output, encoding: .utf8)) ?? ""
-        if timedOut { return Result(records: records, crash: StudentCheck.Crash(timedOut: true, seconds: timeLimit)) }
-        let exitedCleanly = process.terminationReason == .exit && process.terminationStatus == 0
-        return Result(records: records, crash: exitedCleanly ? nil : crash(from: text, process: process))
+        let printed = ((try? String(contentsOf: output, encoding: .utf8)) ?? "")
+            .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
+        let result = Result(records: records, crash: nil, printed: printed.last == "" ? printed.dropLast() : printed)
+        if timedOut { return Result(records: records, crash: StudentCheck.Crash(timedOut: true, seconds: timeLimit), printed: result.printed) }
+        // A call that started and never finished, in a child that ended by itself: the student's code ended it.
+        let unfinished = records.last.map { $0.first == nil } ?? false
+        let exitedCleanly = process.terminationReason == .exit && process.terminationStatus == 0 && !unfinished
+        if exitedCleanly { return result }
+        var crash = crash(from: text, process: process, stepFile: stepFile.map(basename))
+        if process.terminationReason == .exit && crash.message == nil { crash.exitStatus = process.terminationStatus }
+        return Result(records: records, crash: crash, printed: result.printed)
     }
 
     /// What a crashed child's output says: the runtime's message, the signal, and the first frame in the student's
     /// code (a file outside this package's libraries).
-    static func crash(from text: String, process: Process) -> StudentCheck.Crash {
+    static func crash(from text: String, process: Process, stepFile: String? = nil) -> StudentCheck.Crash {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         var crash = StudentCheck.Crash(timedOut: false)
         let markers = ["Fatal error:", "Precondition failed:", "Assertion failed:"]
@@ -90,31 +102,25 @@ enum StudentSupervisor {
         } else {
             crash.signal = "exit status \(process.terminationStatus)"
         }
+        // Backtrace frames: "12 [ra]  0x… static Forward.forward(_:_:_:) + 324 in backprop at /…/Forward.swift:23:9"
+        // (some without a line).
+        let frames = lines.compactMap(Frame.init)
         if crash.location == nil {
-            // Backtrace frames end "… at /path/File.swift:LINE:COLUMN" (some without the line): the first frame in
-            // the student's code with a line, else the first without.
-            let places = lines.compactMap { line -> String? in
-                guard let range = line.range(of: " at /", options: .backwards) else { return nil }
-                let path = String(line[line.index(after: range.lowerBound)...]).trimmingCharacters(in: .whitespaces).dropFirst(3)
-                return isStudentFrame(String(path)) ? basename(String(path)) : nil
-            }
-            func line(_ place: String) -> String {
-                let parts = place.split(separator: ":")
-                return parts.count >= 2 ? "\(parts[0]):\(parts[1])" : String(parts.first ?? "")
-            }
-            let withLines = places.filter { $0.split(separator: ":").count >= 2 }
-            if let first = withLines.first ?? places.first {
-                crash.location = line(first)
+            // The student's frame with a line, in the step's own file if it has one; never Submission.swift, which
+            // only hands the functions over.
+            let student = frames.filter { $0.path.map(isStudentFrame) ?? false }
+                .filter { !($0.file ?? "").hasPrefix("Submission.swift") }
+            let withLines = student.filter { $0.line != nil }
+            let preferred = withLines.first { $0.file == stepFile } ?? withLines.first ?? student.first
+            if let preferred {
+                crash.location = preferred.place
                 // The next of the student's lines, in another place: the call that led there.
-                crash.calledFrom = withLines.map(line).first { $0 != line(first) }
+                crash.calledFrom = withLines.map(\.place).first { $0 != preferred.place }
             }
         }
         // A stack overflow shows one function over and over in the backtrace.
-        let functions = lines.compactMap { line -> String? in
-            guard let start = line.range(of: " in "), let end = line.range(of: " + ", range: start.upperBound..<line.endIndex) else { return nil }
-            return String(line[start.upperBound..<end.lowerBound])
-        }
-        if let repeated = Dictionary(grouping: functions, by: { $0 }).first(where: { $0.value.count >= 6 })?.key {
+        let functions = frames.map(\.function)
+        if let repeated = Dictionary(grouping: functions, by: { $0 }).filter({ $0.value.count >= 6 }).max(by: { $0.value.count < $1.value.count })?.key {
             crash.recursion = repeated
         }
         return crash
@@ -125,12 +131,39 @@ enum StudentSupervisor {
     static func isStudentFrame(_ path: String) -> Bool {
         guard path.contains(".swift") else { return false }
         if path.hasPrefix("/") {
-            let ours = ["/Sources/Backprop/", "/Sources/BackpropCommands/", "/Sources/BackpropTool/",
+            let ours = ["/Sources/Backprop/", "/Sources/BackpropCommands/", "/Sources/BackpropExercises/",
+                        "/Sources/CommandSupport/", "/Sources/BackpropTool/", "/Tests/CheckedSubmission/",
                         "/Benchmarks/", "/swift/", "/Swift/"]
             return !ours.contains { path.contains($0) }
         }
         let module = path.split(separator: "/").first.map(String.init) ?? ""
         return path.contains("/") && !module.hasPrefix("Backprop") && module != "Swift" && module != "Foundation"
+    }
+
+    /// One frame of a Swift backtrace: the function and, when the backtrace has it, the source place.
+    struct Frame {
+        var function: String
+        var path: String?
+        var line: Int?
+
+        init?(_ text: String) {
+            // "… 0x00005645c7f71a85 static OutputErrorSlips.recursesForever(_:_:) + 324 in backprop-fixture at /p/F.swift:707:24"
+            guard let address = text.range(of: " 0x"), let plus = text.range(of: " + ", range: address.upperBound..<text.endIndex)
+            else { return nil }
+            let afterAddress = text[address.upperBound...].drop { $0 != " " }.dropFirst()
+            function = String(afterAddress[..<plus.lowerBound]).trimmingCharacters(in: .whitespaces)
+            if let at = text.range(of: " at /", options: .backwards) {
+                let place = text[text.index(after: at.lowerBound)...].dropFirst(2).trimmingCharacters(in: .whitespaces)
+                let parts = place.split(separator: ":")
+                path = parts.first.map(String.init)
+                line = parts.count >= 2 ? Int(parts[1]) : nil
+            }
+        }
+
+        /// "HiddenError.swift", the file's name.
+        var file: String? { path.map(StudentSupervisor.basename) }
+        /// "HiddenError.swift:23", or the file alone.
+        var place: String { (file ?? "?") + (line.map { ":\($0)" } ?? "") }
     }
 
     static func basename(_ path: String) -> String {

@@ -2,29 +2,132 @@ import Backprop
 import Foundation
 
 extension StudentCheck {
-    /// Relative tolerance of "within rounding": max |got − expected| ≤ tolerance · max |expected| over an array.
+    /// Relative tolerance of "within rounding": |got − expected| ≤ tolerance · max |expected| for every element.
     public static let tolerance = 1e-11
 
+    /// The elements of `got` farther from `expected` than `relative` × `scale` (by default the largest |expected|;
+    /// a NaN is always farther): the one test of "right" the checker uses, at 1e-11 for a step's answer and 1e-9 for
+    /// a mistake's reproduction.
+    /// - Precondition: the two have the same count.
+    static func wrongIndices(_ got: [Double], _ expected: [Double], relative: Double = tolerance,
+                             scale: Double? = nil) -> [Int] {
+        let scale = max(scale ?? expected.lazy.map(abs).filter(\.isFinite).max() ?? 0, 1e-300)
+        return got.indices.filter { !(abs(got[$0] - expected[$0]) <= relative * scale) }
+    }
+
+    /// Whether `got` has `expected`'s count and no element farther than `relative` × the scale.
+    static func agree(_ got: [Double], _ expected: [Double], relative: Double = tolerance, scale: Double? = nil) -> Bool {
+        got.count == expected.count && wrongIndices(got, expected, relative: relative, scale: scale).isEmpty
+    }
+
+    /// Whether `a` equals `b` to 1e-9 of b's scale (a reproduction of a mistake need not be bitwise).
+    static func close(_ a: [Double], _ b: [Double]) -> Bool { agree(a, b, relative: 1e-9) }
+
     /// The verdict on `step` from its calls' outputs (the child's records), in call order; `crash` describes how
-    /// the child stopped, when it did, during the call that has no outputs.
-    public static func verdict(_ step: Step, records: [Record], crash: Crash?, scenarios: [Scenario]) -> StepVerdict {
-        var passes: [Int: MatrixForm.Pass<Double>] = [:]
-        func pass(_ s: Int) -> MatrixForm.Pass<Double> {
-            if let known = passes[s] { return known }
-            let scenario = scenarios[s]
-            let made = MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
-            passes[s] = made
-            return made
-        }
+    /// the child stopped, when it did, during the call that has no outputs; `printed` is what the student's code
+    /// printed; `rerun` is the records of the same step run again in a fresh process, when the answers changed
+    /// between calls (to tell randomness from state).
+    public static func verdict(_ step: Step, records: [Record], crash: Crash?, scenarios: [Scenario],
+                               printed: [String] = [], rerun: [Record]? = nil) -> StepVerdict {
+        var verdict = judge(step, records: records, crash: crash, scenarios: scenarios, rerun: rerun)
+        verdict.printedLineCount = printed.count
+        verdict.printed = Array(printed.prefix(6))
+        return verdict
+    }
+
+    /// The judgement of `verdict`, before the student's prints are attached.
+    static func judge(_ step: Step, records: [Record], crash: Crash?, scenarios: [Scenario],
+                      rerun: [Record]?) -> StepVerdict {
+        var evidence = Evidence(step: step, scenarios: scenarios)
+        let calls = collapse(records)
+        var failure: StepVerdict?
         var worstULPs: UInt64 = 0
-        var bitwise = true
-        // Each call's outcome, kept so that a failure can be read against the other scenarios (right at m = 1?).
-        var outcomes: [Call: Bool] = [:]
-        var failure: (call: Call, verdict: StepVerdict)?
-        // A call's line before it starts and its line when done become one record; a call with only the first
-        // line is the one the child stopped in.
-        var calls: [Record] = []
+        var bitwise = true, signOfZeroOnly = true
+        for record in calls {
+            let call = record.call, scenario = scenarios[call.scenario]
+            let inputs = evidence.inputs(call)
+            guard let first = record.first, let second = record.second else {
+                // The call started and never finished: the child crashed, was stopped, or ended the program in it.
+                var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
+                describe(call, scenario, inputs, into: &stopped)
+                if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
+                // A wrong answer on an earlier scenario is the first thing to fix; the stop confirms it.
+                guard var earlier = failure else { return stopped }
+                earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
+                return earlier
+            }
+            if let changed = record.changed, failure == nil {
+                var wrong = StepVerdict(step: step, kind: .wrong)
+                describe(call, scenario, inputs, into: &wrong)
+                wrong.diagnosis = ["Your \(step.rawValue) wrote into its input\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) (through a pointer, or by changing the caller's storage): the caller still needs \(changed.count == 1 ? "it" : "them") as they were. Compute into a new matrix, and only read the inputs."]
+                failure = wrong
+            }
+            switch compare(first, second, call: call, scenario: scenario, inputs: inputs, evidence: evidence) {
+            case .identical:
+                evidence.outcomes[call] = true
+            case .withinRounding(let ulps):
+                evidence.outcomes[call] = true
+                bitwise = false
+                if ulps > 0 { signOfZeroOnly = false }
+                worstULPs = max(worstULPs, ulps)
+            case .failed(var wrong):
+                evidence.outcomes[call] = false
+                if case .notWritten = first { return wrong }
+                if failure == nil {
+                    describe(call, scenario, inputs, into: &wrong)
+                    failure = wrong
+                }
+            }
+            evidence.returned.append((call, first))
+        }
+        // The first call made again after all the others: a different answer is state kept between calls, or
+        // randomness; a second process tells which.
+        let unstable = answersChanged(records)
+        if unstable, let cause = instability(calls, rerun: rerun) {
+            var verdict = failure ?? {
+                var wrong = StepVerdict(step: step, kind: .wrong)
+                if let first = calls.first { describe(first.call, scenarios[first.call.scenario], evidence.inputs(first.call), into: &wrong) }
+                return wrong
+            }()
+            // The cause says what the rest would only guess at: a state sentence, a comparison of one answer.
+            verdict.diagnosis.removeAll { $0.contains("keeps state between calls") || $0.hasPrefix("Compare your code") }
+            verdict.diagnosis.insert(cause, at: 0)
+            return verdict
+        }
+        if var found = failure {
+            if found.kind == .wrong { found.diagnosis += evidence.acrossScenarios(found) }
+            return found
+        }
+        if calls.isEmpty {
+            var verdict = StepVerdict(step: step, kind: .crashed)
+            verdict.diagnosis = ["The check of this step stopped before its first call."]
+            return verdict
+        }
+        var verdict = StepVerdict(step: step, kind: bitwise ? .identical : .withinRounding)
+        if !bitwise {
+            verdict.maximumULPs = worstULPs
+            if signOfZeroOnly {
+                verdict.diagnosis = ["Every bit is the library's except the sign of a zero: your result has −0 where the library's has +0, or the reverse. Harmless: a sum that started from −0, or a product with a negative factor that came out as zero, gives −0; the library's sums start from +0."]
+            }
+        }
+        return verdict
+    }
+
+    /// Whether a step's answers changed from one call to the next on the same inputs (the second call, or the first
+    /// call made again at the end): the command then runs the step again in a fresh process.
+    public static func answersChanged(_ records: [Record]) -> Bool {
+        let calls = collapse(records)
         let replay = records.first { $0.replay == true }
+        let replayDiffers = replay.map { again in
+            calls.first.map { $0.call == again.call && !sameBits($0.first, again.first) } ?? false
+        } ?? false
+        return replayDiffers || calls.contains { $0.first != nil && !sameBits($0.first, $0.second) }
+    }
+
+    /// A call's line before it starts and its line when done become one record; a call with only the first line is
+    /// the one the child stopped in. The replay of the first call is left out.
+    public static func collapse(_ records: [Record]) -> [Record] {
+        var calls: [Record] = []
         for record in records where record.replay != true {
             if record.first == nil {
                 calls.append(record)
@@ -34,86 +137,37 @@ extension StudentCheck {
                 calls.append(record)
             }
         }
-        for record in calls {
-            let call = record.call, scenario = scenarios[call.scenario]
-            let inputs = self.inputs(call, scenario, pass: pass(call.scenario))
-            guard let first = record.first, let second = record.second else {
-                // The call started and never finished: the child crashed or was stopped in it.
-                var verdict = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
-                describe(call, scenario, inputs, into: &verdict)
-                if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &verdict) }
-                // A wrong answer on an earlier scenario is the first thing to fix; the crash confirms it.
-                if var (_, earlier) = failure {
-                    earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash?.message ?? crash?.signal ?? "it did not finish").")
-                    return earlier
-                }
-                return verdict
-            }
-            switch compare(first, second, call: call, scenario: scenario, inputs: inputs) {
-            case .identical:
-                outcomes[call] = true
-            case .withinRounding(let ulps):
-                outcomes[call] = true
-                bitwise = false
-                worstULPs = max(worstULPs, ulps)
-            case .failed(var verdict):
-                outcomes[call] = false
-                if case .notWritten = first { return verdict }
-                if failure == nil {
-                    describe(call, scenario, inputs, into: &verdict)
-                    failure = (call, verdict)
-                }
-            }
+        return calls
+    }
+
+    /// Whether two answers are the same bits (NaN equals NaN here: a step that returns NaN twice is not unstable).
+    static func sameBits(_ a: Output?, _ b: Output?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        switch (a, b) {
+        case (.matrix(let x), .matrix(let y)): return x.isBitwise(y)
+        case (.vector(let x), .vector(let y)): return x.isBitwise(y)
+        case (.gradients(let x), .gradients(let y)):
+            return x.loss.bitPattern == y.loss.bitPattern && x.layers.count == y.layers.count
+                && zip(x.layers, y.layers).allSatisfy { $0.weights.isBitwise($1.weights) && $0.biases.isBitwise($1.biases) }
+        default: return a == b
         }
-        // The first call made again after all the others: a different answer is state kept between calls.
-        let stateful = replay.map { again in calls.first.map { $0.call == again.call && $0.first != again.first } ?? false } ?? false
-        let stateSentence = "Made again after the other calls, the first call gave a different answer: your \(step.rawValue) keeps state between calls (a global or static variable, a cache, an array that keeps growing). Start every call from scratch."
-        if stateful && failure == nil {
-            var verdict = StepVerdict(step: step, kind: .wrong)
-            if let first = calls.first { describe(first.call, scenarios[first.call.scenario], inputs(first.call, scenarios[first.call.scenario], pass: pass(first.call.scenario)), into: &verdict) }
-            verdict.diagnosis = [stateSentence]
-            return verdict
+    }
+
+    /// Why the answers changed from one call to the next, when another process tells: randomness (a fresh process
+    /// gives another first answer) or state kept between calls (it gives the same).
+    static func instability(_ calls: [Record], rerun: [Record]?) -> String? {
+        guard let first = calls.first?.first else { return nil }
+        let again = rerun.flatMap { collapse($0).first { $0.call == calls.first?.call }?.first }
+        if let again, !sameBits(again, first) {
+            return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation). A step computes the same answer from the same inputs every time."
         }
-        if let (_, found) = failure {
-            var verdict = found
-            if stateful { verdict.diagnosis.insert(stateSentence, at: 0) }
-            guard verdict.kind == .wrong, verdict.diagnosis.allSatisfy({ !$0.hasPrefix("Likely mistake") }) else { return verdict }
-            // Read across the scenarios, which differ in one thing at a time.
-            func passed(_ s: Int) -> Bool? {
-                let mine = outcomes.filter { $0.key.scenario == s }.map(\.value)
-                return mine.isEmpty ? nil : mine.allSatisfy { $0 }
-            }
-            // The same network with m examples and with one: right with one and wrong with several is a sum over
-            // the examples that is not one.
-            let explainedByM = verdict.diagnosis.contains { $0.contains("1/m") || $0.contains("m = ") }
-            let pairs = scenarios.indices.compactMap { one -> (Int, Int)? in
-                guard scenarios[one].examples == 1,
-                      let many = scenarios.indices.first(where: { scenarios[$0].network == scenarios[one].network && scenarios[$0].examples > 1 })
-                else { return nil }
-                return (many, one)
-            }
-            if !explainedByM, step != .oneExample, step != .forward,
-               pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
-                verdict.diagnosis.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
-            }
-            // Right for one hidden activation and wrong for the others: a formula of that activation's.
-            if [.oneExample, .hiddenError, .batchEngine].contains(step) {
-                let right = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.hidden })
-                let wrong = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.hidden })
-                if !right.isEmpty, right.isDisjoint(with: wrong) {
-                    verdict.diagnosis.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): a formula of one activation's where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
-                }
-            }
-            return verdict
-        }
-        if calls.isEmpty {
-            var verdict = StepVerdict(step: step, kind: .crashed)
-            verdict.diagnosis = ["The check of this step stopped before its first call."]
-            return verdict
-        }
-        var verdict = StepVerdict(step: step, kind: bitwise ? .identical : .withinRounding)
-        if !bitwise { verdict.maximumULPs = worstULPs }
-        return verdict
+        return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing). Start every call from scratch."
+    }
+
+    /// Why the program stopped, in a few words.
+    static func stopReason(_ crash: Crash) -> String {
+        if let status = crash.exitStatus { return "exit(\(status)) was called" }
+        return crash.message ?? crash.signal ?? "it did not finish"
     }
 
     enum Comparison {
@@ -121,7 +175,8 @@ extension StudentCheck {
     }
 
     /// The outcome of one call: its first output against the expected one, and its second against its first.
-    static func compare(_ first: Output, _ second: Output, call: Call, scenario: Scenario, inputs: Inputs) -> Comparison {
+    static func compare(_ first: Output, _ second: Output, call: Call, scenario: Scenario, inputs: Inputs,
+                        evidence: Evidence) -> Comparison {
         let step = call.step
         switch first {
         case .notWritten(let exercise):
@@ -140,17 +195,15 @@ extension StudentCheck {
             return .failed(verdict)
         }
         let (got, expected) = (flatten(first), flatten(inputs.expected))
-        let difference = ElementwiseDifference(got, expected)
-        let scale = expected.map(abs).filter(\.isFinite).max() ?? 0
-        let withinRounding = zip(got, expected).allSatisfy { abs($0 - $1) <= tolerance * max(scale, 1e-300) }
-        if !withinRounding {
-            diagnoseValues(first, call: call, scenario: scenario, inputs: inputs, into: &verdict)
+        if !agree(got, expected) {
+            diagnoseValues(first, call: call, scenario: scenario, inputs: inputs, evidence: evidence, into: &verdict)
             return .failed(verdict)
         }
-        if first != second {
+        if !sameBits(first, second) {
             verdict.diagnosis = ["Called a second time on the same inputs\(step == .batchEngine ? ", into the same storage" : ""), it gave a different answer: your \(step.rawValue) keeps state between calls (a `static var`, a buffer reused without zeroing, or += into the caller's gradients). Start every sum from zero."]
             return .failed(verdict)
         }
+        let difference = ElementwiseDifference(got, expected)
         return difference.isIdentical ? .identical : .withinRounding(difference.maximumULPs)
     }
 

@@ -2,18 +2,18 @@ import Backprop
 
 extension StudentCheck {
     /// Wrong gradients (the one-example step, or the engine): the first wrong quantity in the order
-    /// backpropagation computes them, what that says about where the error starts, and a classic mistake when one
-    /// reproduces them.
+    /// backpropagation computes them, and what the evidence says: an answer kept from before, a value that
+    /// overflowed, layers in another order, a transpose, a known mistake made in a whole pass, and where the error
+    /// starts, read from which quantities are right.
     static func diagnoseGradients(_ got: Gradients<Double>, _ expected: Gradients<Double>, call: Call,
-                                  scenario: Scenario, into verdict: inout StepVerdict) {
+                                  scenario: Scenario, evidence: Evidence, into verdict: inout StepVerdict) {
         let L = expected.layers.count
-        func off(_ a: [Double], _ b: [Double]) -> Bool {
-            let scale = b.map(abs).max() ?? 0
-            return zip(a, b).contains { !(abs($0 - $1) <= tolerance * max(scale, 1e-300)) }
-        }
-        let lossWrong = off([got.loss], [expected.loss])
-        let weightsWrong = (0..<L).map { off(got.layers[$0].weights.elements, expected.layers[$0].weights.elements) }
-        let biasesWrong = (0..<L).map { off(got.layers[$0].biases, expected.layers[$0].biases) }
+        // One scale for all: an array of values that are rounding noise around 0 (∂bᴸ of a softmax sums to 0 in
+        // every example) is judged against the gradient's size, not its own.
+        let scale = flatten(.gradients(expected)).map(abs).filter(\.isFinite).max() ?? 0
+        let lossWrong = !agree([got.loss], [expected.loss], scale: scale)
+        let weightsWrong = (0..<L).map { !agree(got.layers[$0].weights.elements, expected.layers[$0].weights.elements, scale: scale) }
+        let biasesWrong = (0..<L).map { !agree(got.layers[$0].biases, expected.layers[$0].biases, scale: scale) }
         let oneExample = call.step == .oneExample
         let a = oneExample ? "a" : "A", d = oneExample ? "δ" : "Δ"
 
@@ -32,7 +32,34 @@ extension StudentCheck {
         verdict.quantity = first.name
         describeDifference(first.got, first.expected, columns: first.columns, into: &verdict)
 
+        if let earlier = evidence.stale(.gradients(got), for: call) {
+            verdict.diagnosis = ["Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (a cache, or a stored array returned again). Compute every answer from the call's own inputs."]
+            return
+        }
         var lines: [String] = []
+        let values = [got.loss] + got.layers.flatMap { $0.weights.elements + $0.biases }
+        let finite = values.allSatisfy(\.isFinite)
+        if !finite {
+            let large = scenario.largeLogits
+            lines.append("Your \(lossWrong && !got.loss.isFinite ? "loss" : first.name) is not a finite number (NaN or infinity)" + (large
+                ? " where the logits are in the hundreds: e^z overflows for z above 709 (and a probability that underflows to 0 has the logarithm −infinity). Subtract each row's maximum before the exponential, as network.output.activation does, and compute the loss from the logits with network.output.loss."
+                : ": a division by zero, the logarithm of 0, or a value that overflowed."))
+        }
+        // Layers in another order: each of yours is some other layer's right answer.
+        let order = (0..<L).map { mine in
+            (0..<L).first { theirs in
+                got.layers[mine].weights.rows == expected.layers[theirs].weights.rows
+                    && got.layers[mine].weights.columns == expected.layers[theirs].weights.columns
+                    && got.layers[mine].biases.count == expected.layers[theirs].biases.count
+                    && close(got.layers[mine].weights.elements, expected.layers[theirs].weights.elements)
+                    && close(got.layers[mine].biases, expected.layers[theirs].biases)
+            }
+        }
+        if L > 1, order.allSatisfy({ $0 != nil }), order.map({ $0! }) != Array(0..<L) {
+            let moved = (0..<L).filter { order[$0] != $0 }.map { "your layer \($0 + 1) holds layer \(order[$0]! + 1)'s" }
+            verdict.diagnosis = ["Every gradient is right but in the wrong place: \(moved.joined(separator: ", ")). `layers[l − 1]` is layer l, the first layer first (backpropagation meets them from the top down: put each at its own index, or reverse the list at the end)."]
+            return
+        }
         let transposed = first.columns.map { columns in
             first.got.count == columns * columns
                 && close(first.got, Matrix(rows: columns, columns: columns, elements: first.expected).transposed.elements)
@@ -44,15 +71,24 @@ extension StudentCheck {
         let (x, y) = oneExample
             ? (exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
             : (scenario.batch.inputs, scenario.batch.targets)
-        if let mistake = recognise(got, network: scenario.network, inputs: x, targets: y) {
+        if finite, let mistake = recognise(got, network: scenario.network, inputs: x, targets: y) {
+            verdict.mistake = mistake.rawValue
             lines.append("Likely mistake: " + mistake.explanation)
         }
-        // Where the error starts (a transpose already says where).
+        // Where the error starts, from which quantities are right (a transpose or a named mistake already says).
         let topRight = !weightsWrong[L - 1] && !biasesWrong[L - 1]
-        if transposed {
+        let biasOnly = (1...L).filter { biasesWrong[$0 - 1] && !weightsWrong[$0 - 1] }
+        if transposed || verdict.mistake != nil || !finite {
+        } else if let l = biasOnly.last {
+            var text = "∂W\(sup(l)) is right, so \(d)\(sup(l)) is right, but ∂b\(sup(l)) is not: it is not \(oneExample ? "δ\(sup(l)) itself" : "(1/m) Σᵢ Δ\(sup(l))[i, :]") of that \(d)\(sup(l))."
+            if let other = (1...L).first(where: { $0 != l && got.layers[l - 1].biases.count == expected.layers[$0 - 1].biases.count
+                                                  && close(got.layers[l - 1].biases, expected.layers[$0 - 1].biases) }) {
+                text += " It is layer \(other)'s right ∂b: computed from \(d)\(sup(other)) (after \(d) had moved on to another layer?)."
+            }
+            lines.append(text)
         } else if lossWrong && weightsWrong.allSatisfy({ $0 }) {
             lines.append("The loss and every gradient are wrong: the error starts in the forward pass (zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for the hidden layers, the output activation for the last) or in the loss.")
-        } else if lossWrong {
+        } else if lossWrong && !weightsWrong.contains(true) && !biasesWrong.contains(true) {
             let ratio = got.loss / expected.loss
             if !oneExample && abs(ratio - Double(scenario.examples)) <= 1e-9 * ratio {
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
@@ -60,24 +96,20 @@ extension StudentCheck {
                 lines.append("Only the loss is wrong (the gradients are right): check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             }
         } else if biasesWrong[L - 1] {
-            lines.append("∂bᴸ = \(oneExample ? "δᴸ" : "(1/m) Σ rows of Δᴸ") is wrong, so \(d)ᴸ is: the output error \(d)ᴸ = \(a)ᴸ − \(oneExample ? "y" : "Y")\(oneExample ? "" : " (how your engine calls outputError)").")
+            lines.append("∂bᴸ = \(oneExample ? "δᴸ" : "(1/m) Σ rows of Δᴸ") is wrong, so \(d)ᴸ is: the output error \(d)ᴸ = \(a)ᴸ − \(oneExample ? "y" : "Y"), with \(a)ᴸ the output layer's own activation of \(oneExample ? "zᴸ" : "Zᴸ (network.output.activation)")\(oneExample ? "" : ", and how your engine calls outputError").")
         } else if weightsWrong[L - 1] {
             lines.append("∂bᴸ is right but ∂Wᴸ is not, so \(d)ᴸ is right and the activation it is multiplied with is not: ∂Wᴸ = \(oneExample ? "aᴸ⁻¹ (δᴸ)ᵀ" : "(1/m) (Aᴸ⁻¹)ᵀ Δᴸ"), the layer's INPUT \(a)ᴸ⁻¹.")
         } else if topRight, let l = (1..<L).reversed().first(where: { weightsWrong[$0 - 1] || biasesWrong[$0 - 1] }) {
-            let wrongBias = biasesWrong[l - 1]
-            lines.append(wrongBias
-                ? "Layer \(l + 1) is right and layer \(l)'s ∂b is wrong: the error is in propagating \(d)\(sup(l + 1)) back to \(d)\(sup(l)) = \(oneExample ? "(W\(sup(l + 1)) δ\(sup(l + 1))) ∘ σ′(z\(sup(l)))" : "(Δ\(sup(l + 1)) (W\(sup(l + 1)))ᵀ) ∘ σ′(Z\(sup(l)))"): the weights of the layer ABOVE, W\(sup(l + 1)), and σ′ from layer \(l)'s own activations."
+            lines.append(biasesWrong[l - 1]
+                ? "Layer \(l + 1) is right and layer \(l)'s ∂W and ∂b are wrong: the error is in propagating \(d)\(sup(l + 1)) back to \(d)\(sup(l)) = \(oneExample ? "(W\(sup(l + 1)) δ\(sup(l + 1))) ∘ σ′(z\(sup(l)))" : "(Δ\(sup(l + 1)) (W\(sup(l + 1)))ᵀ) ∘ σ′(Z\(sup(l)))"): the weights of the layer ABOVE, W\(sup(l + 1)), and σ′ from layer \(l)'s own activations."
                 : "Layer \(l + 1) is right, and layer \(l)'s ∂b is right but its ∂W is not: \(d)\(sup(l)) is right, so the activation in ∂W\(sup(l)) = \(oneExample ? "a\(sup(l - 1)) (δ\(sup(l)))ᵀ" : "(1/m) (A\(sup(l - 1)))ᵀ Δ\(sup(l))") is not: layer \(l)'s input, \(a)\(sup(l - 1)).")
         }
-        lines += signals(first.got, first.expected, call: call, scenario: scenario, columns: first.columns)
+        if verdict.mistake == nil && !transposed && finite, first.got.count > 1 {
+            lines += relations(first.got, first.expected, call: call, scenario: scenario, inputs: evidence.inputs(call),
+                               columns: first.columns)
+        }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }
         verdict.diagnosis = lines
-    }
-
-    /// Example `row` of the scenario's batch as a one-row matrix.
-    static func exampleMatrix(_ scenario: Scenario, _ row: Int, targets: Bool) -> Matrix<Double> {
-        let values = targets ? scenario.batch.targets.row(row) : scenario.batch.inputs.row(row)
-        return Matrix(rows: 1, columns: values.count, elements: values)
     }
 
     /// The mistake whose whole pass on (X, Y) matches `got`, if any (Mistake+Pass.swift).
@@ -109,10 +141,9 @@ extension StudentCheck {
 }
 
 extension Gradients where Scalar == Double {
-    /// Whether every loss and gradient element is within 1e-9 of `other`'s, relative to each array's scale.
+    /// Whether the loss and every gradient element are within 1e-9 of `other`'s, relative to the largest of them.
     func isClose(to other: Gradients<Double>) -> Bool {
-        layers.count == other.layers.count && zip(layers, other.layers).allSatisfy {
-            StudentCheck.close($0.weights.elements, $1.weights.elements) && StudentCheck.close($0.biases, $1.biases)
-        }
+        layers.count == other.layers.count && zip(layers, other.layers).allSatisfy { $0.biases.count == $1.biases.count }
+            && StudentCheck.close(StudentCheck.flatten(.gradients(self)), StudentCheck.flatten(.gradients(other)))
     }
 }

@@ -17,9 +17,12 @@ extension StudentCheck {
         public var calledFrom: String?
         /// A function the backtrace shows calling itself over and over: a recursion without end.
         public var recursion: String?
+        /// The status the program ended with when the student's code ended it (`exit(0)`, `exit(1)`) in a call.
+        public var exitStatus: Int32?
 
         public init(timedOut: Bool, seconds: Double? = nil, signal: String? = nil, message: String? = nil,
-                    location: String? = nil, calledFrom: String? = nil, recursion: String? = nil) {
+                    location: String? = nil, calledFrom: String? = nil, recursion: String? = nil,
+                    exitStatus: Int32? = nil) {
             self.timedOut = timedOut
             self.seconds = seconds
             self.signal = signal
@@ -27,6 +30,7 @@ extension StudentCheck {
             self.location = location
             self.calledFrom = calledFrom
             self.recursion = recursion
+            self.exitStatus = exitStatus
         }
     }
 
@@ -39,15 +43,22 @@ extension StudentCheck {
             verdict.diagnosis = ["Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
             return
         }
+        if let status = crash.exitStatus {
+            verdict.message = "exit(\(status))"
+            verdict.diagnosis = ["Your \(call.step.rawValue) called exit(\(status)) in the middle of a call (with \(shapes)): that ends the whole program, so the checker got no answer. Remove the exit; a step ends by returning its result (to stop early on a problem, throw an error)."]
+            return
+        }
         var where_ = crash.location.map { " at \($0)" } ?? ""
         if let caller = crash.calledFrom { where_ += ", called from \(caller)" }
         if let function = crash.recursion {
-            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end (a stack overflow). Did it mean to call another function?"]
+            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end, until the stack overflowed. Did it mean to call another function, or does its recursion lack a case that stops it?"]
             return
         }
         var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
         let message = crash.message ?? ""
-        if message.contains("out of range") || message.contains("has no element") {
+        if let outside = outsideIndex(message, inputs: inputs) {
+            lines.append(outside)
+        } else if message.contains("out of range") || message.contains("has no element") {
             lines.append(indexHint(call, scenario))
         } else if message.contains("nil") {
             lines.append("A force-unwrapped optional was nil (`!`).")
@@ -57,6 +68,23 @@ extension StudentCheck {
             lines.append("A Matrix(rows:columns:elements:) was given a number of elements that is not rows × columns.")
         }
         verdict.diagnosis = lines
+    }
+
+    /// For a `Matrix` index outside its matrix ("Matrix [5, 3] has no element [2, 4]: …"), which of the call's
+    /// matrices has that shape (the inputs by name, the result by what it is) and which index ran past which bound.
+    static func outsideIndex(_ message: String, inputs: Inputs) -> String? {
+        let numbers = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        guard message.contains("has no element"), numbers.count >= 4 else { return nil }
+        let (rows, columns, i, j) = (numbers[0], numbers[1], numbers[2], numbers[3])
+        var names = inputs.matrices.filter { $0.value.rows == rows && $0.value.columns == columns }.map(\.name)
+        if case .matrix(let result) = inputs.expected, result.rows == rows, result.columns == columns {
+            names.append("the result you build")
+        }
+        let which = names.isEmpty ? "a matrix of your own" : names.joined(separator: " or ")
+        var bounds: [String] = []
+        if i >= rows || i < 0 { bounds.append("its row index \(i) runs past its \(rows) rows (0..<\(rows))") }
+        if j >= columns || j < 0 { bounds.append("its column index \(j) runs past its \(columns) columns (0..<\(columns))") }
+        return "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and ")). A loop over the wrong size, or the two indices swapped?"
     }
 
     static func scenarioSeconds(_ seconds: Double?) -> String {
@@ -117,7 +145,9 @@ extension StudentCheck {
                 if gl.weights.rows != el.weights.rows || gl.weights.columns != el.weights.columns {
                     verdict.quantity = "∂W\(sup(layer))"
                     var text = "Your ∂W\(sup(layer)) is \(gl.weights.shapeDescription) but W\(sup(layer)) is \(el.weights.shapeDescription)."
-                    if gl.weights.rows == el.weights.columns && gl.weights.columns == el.weights.rows {
+                    if gl.weights.rows * gl.weights.columns == 1 && gl.weights.elements == [0] {
+                        text = "Your layer \(layer) was never filled in: its ∂W is the 1 × 1 placeholder. The backward loop stops before layer \(layer) (stride(from: L, to: 1, by: -1) ends at 2; through: 1 includes layer 1)."
+                    } else if gl.weights.rows == el.weights.columns && gl.weights.columns == el.weights.rows {
                         text += " It is transposed: the note's Wˡ is input × output, so ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ is [h_{l−1}, h_l]."
                     } else if gl.weights.rows == h[layer] && gl.weights.columns == el.weights.columns {
                         text += " Its rows count the layer's own units: " + Mistake.activationInsteadOfInput.explanation
@@ -150,44 +180,57 @@ extension StudentCheck {
         }
     }
 
-    /// Wrong values of the right shape: where, how much, and the likely mistake from general signals (a mistake
-    /// reproduced by `MatrixForm`, a transpose, a constant ratio, rows or columns wrong, zeros, NaN).
-    static func diagnoseValues(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs,
+    /// Wrong values of the right shape: where, how much, and what the evidence says, most specific first: an
+    /// answer kept from an earlier call, an input returned as it was, a known mistake reproduced, a transpose, then
+    /// the relations between the wrong and the right elements.
+    static func diagnoseValues(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs, evidence: Evidence,
                                into verdict: inout StepVerdict) {
         if case .gradients(let got) = output, case .gradients(let expected) = inputs.expected {
-            diagnoseGradients(got, expected, call: call, scenario: scenario, into: &verdict)
+            diagnoseGradients(got, expected, call: call, scenario: scenario, evidence: evidence, into: &verdict)
             return
         }
         let (got, expected) = (flatten(output), flatten(inputs.expected))
         let columns: Int? = if case .matrix(let e) = inputs.expected { e.columns } else { nil }
         describeDifference(got, expected, columns: columns, into: &verdict)
         var lines: [String] = []
-        if let name = returnedInput(output, inputs: inputs) {
+        if let earlier = evidence.stale(output, for: call) {
+            lines.append("Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (a cache looked up by the shapes, or a stored matrix returned again). Compute every answer from the call's own inputs.")
+        } else if let line = reluZero(got, expected, call: call, scenario: scenario, inputs: inputs) {
+            lines.append(line)
+        } else if let name = returnedInput(output, inputs: inputs) {
             lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
         } else if let mistake = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
+            verdict.mistake = mistake.rawValue
             lines.append("Likely mistake: " + mistake.explanation)
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
+        } else {
+            lines += relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
         }
-        // A signal that only repeats an explanation already given (a named mistake is also a constant ratio) is
-        // left out.
-        let said = lines.map { $0.replacingOccurrences(of: "Likely mistake: ", with: "") }
-        lines += signals(got, expected, call: call, scenario: scenario, columns: columns)
-            .filter { signal in !said.contains { signal.contains($0) } }
         if lines.isEmpty {
-            lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element.")
+            lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element" + (firstElementInputs(verdict.firstIndex, call: call, inputs: inputs).map { ": \($0)" } ?? "."))
         }
         verdict.diagnosis = lines
+    }
+
+    /// "layer 2 of 5-5-5-5, sigmoid → softmax + cross-entropy, m = 5": where a call ran.
+    static func callName(_ call: Call, _ scenarios: [Scenario]) -> String {
+        let what = switch call.step {
+        case .oneExample: "example \(call.index)"
+        case .outputError, .batchEngine: "the batch"
+        default: "layer \(call.index)"
+        }
+        return "\(what) of \(scenarios[call.scenario].name)"
     }
 
     /// The largest difference, the first differing element and a few entries: the first wrong element (the one the
     /// advice points to) and the two largest differences.
     static func describeDifference(_ got: [Double], _ expected: [Double], columns: Int?, into verdict: inout StepVerdict) {
         func place(_ i: Int) -> String { columns.map { "[\(i / $0), \(i % $0)]" } ?? "[\(i)]" }
-        let scale = expected.map(abs).max() ?? 0
-        let wrong = got.indices.filter { !(abs(got[$0] - expected[$0]) <= tolerance * max(scale, 1e-300)) }
-        verdict.maximumDifference = wrong.map { abs(got[$0] - expected[$0]) }.max().map { $0.isNaN ? .infinity : $0 }
+        let wrong = wrongIndices(got, expected)
+        let differences = wrong.map { abs(got[$0] - expected[$0]) }
+        verdict.maximumDifference = differences.contains { !$0.isFinite } ? .infinity : differences.max()
         verdict.firstIndex = wrong.first.map(place)
         let largest = wrong.sorted { abs(got[$0] - expected[$0]) > abs(got[$1] - expected[$1]) }
         let worst = Array(Set(wrong.prefix(1) + largest.filter { $0 != wrong.first }.prefix(2))).sorted()
@@ -196,11 +239,30 @@ extension StudentCheck {
 
     static func number(_ x: Double) -> String { x == 0 ? "0" : String(describing: x) }
 
-    /// Whether `a` equals `b` to 1e-9 of b's scale (a reproduction of a mistake need not be bitwise).
-    static func close(_ a: [Double], _ b: [Double]) -> Bool {
-        guard a.count == b.count else { return false }
-        let scale = b.map(abs).max() ?? 0
-        return zip(a, b).allSatisfy { abs($0 - $1) <= 1e-9 * max(scale, 1e-300) }
+    /// The numbers that go into the first wrong element, from the call's inputs, so that it can be worked by hand.
+    static func firstElementInputs(_ index: String?, call: Call, inputs: Inputs) -> String? {
+        let parts = (index ?? "").split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        func row(_ m: Matrix<Double>, _ i: Int) -> String { "[" + m.row(i).map(number).joined(separator: ", ") + "]" }
+        func column(_ m: Matrix<Double>, _ j: Int) -> String { "[" + (0..<m.rows).map { number(m[$0, j]) }.joined(separator: ", ") + "]" }
+        let m = inputs.matrices.map(\.value)
+        switch (call.step, parts.count) {
+        case (.forward, 2):
+            let (i, j) = (parts[0], parts[1])
+            return "Z[\(i), \(j)] = b[\(j)] + Σₖ A[\(i), k] W[k, \(j)] with b[\(j)] = \(number(inputs.vector!.value[j])), row \(i) of A = \(row(m[0], i)), column \(j) of W = \(column(m[1], j))"
+        case (.hiddenError, 2):
+            let (i, j) = (parts[0], parts[1])
+            return "Δ[\(i), \(j)] = (Σₖ Δ⁺[\(i), k] W[\(j), k]) · σ′ with A[\(i), \(j)] = \(number(m[2][i, j])), row \(i) of Δ⁺ = \(row(m[0], i)), row \(j) of W = \(row(m[1], j))"
+        case (.weightGradient, 2):
+            let (k, j) = (parts[0], parts[1])
+            return "∂W[\(k), \(j)] = (1/m) Σᵢ A[i, \(k)] Δ[i, \(j)] with column \(k) of A = \(column(m[0], k)), column \(j) of Δ = \(column(m[1], j))"
+        case (.biasGradient, 1):
+            return "∂b[\(parts[0])] = (1/m) Σᵢ Δ[i, \(parts[0])] with column \(parts[0]) of Δ = \(column(m[0], parts[0]))"
+        case (.outputError, 2):
+            let (i, j) = (parts[0], parts[1])
+            return "Δ[\(i), \(j)] = A[\(i), \(j)] − Y[\(i), \(j)] = \(number(m[0][i, j])) − \(number(m[1][i, j]))"
+        default:
+            return nil
+        }
     }
 
     /// The step's known mistake that reproduces `output`, if any: each of the step's mistakes made on the call's
@@ -229,60 +291,5 @@ extension StudentCheck {
     static func returnedInput(_ output: Output, inputs: Inputs) -> String? {
         guard case .matrix(let got) = output else { return nil }
         return inputs.matrices.first { $0.value.rows == got.rows && $0.value.columns == got.columns && close(got.elements, $0.value.elements) }?.name
-    }
-
-    /// General signals in wrong values: a constant ratio, wrong rows or columns, zeros, NaN.
-    static func signals(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, columns: Int?) -> [String] {
-        var lines: [String] = []
-        let m = Double(scenario.examples)
-        let scale = expected.map(abs).max() ?? 0
-        let worst = zip(got, expected).map { abs($0 - $1) }.max() ?? 0
-        if worst.isFinite, scale > 0, worst <= 1e-6 * scale {
-            lines.append(String(format: "Right to about %.0f digits only (largest error %.1g of the largest value): computed in Float, or with a constant of low precision somewhere? Compute in Double.", -log10(worst / scale), worst / scale))
-            return lines
-        }
-        if let bad = got.firstIndex(where: { !$0.isFinite }) {
-            lines.append("Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed.")
-            return lines
-        }
-        if got.allSatisfy({ $0 == 0 }) && expected.contains(where: { $0 != 0 }) {
-            let mean = call.step == .weightGradient || call.step == .biasGradient
-            lines.append("Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
-                         + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : ""))
-            return lines
-        }
-        // A single number (the loss) has a ratio to the right one whatever is wrong with it: no signal in that.
-        guard got.count > 1 else { return lines }
-        let pairs = zip(got, expected).filter { abs($0.1) > 1e-12 * (expected.map(abs).max() ?? 0) && $0.1 != 0 }
-        if let first = pairs.first {
-            let ratio = first.0 / first.1
-            if ratio != 1, pairs.allSatisfy({ abs($0.0 / $0.1 - ratio) <= 1e-9 * abs(ratio) }) {
-                if abs(ratio - m) <= 1e-9 * m && m > 1 {
-                    lines.append("Every element is m = \(scenario.examples) times the right one: " + Mistake.missingMean.explanation)
-                } else if abs(ratio - 1 / m) <= 1e-9 / m && m > 1 {
-                    lines.append("Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice (or where no mean belongs).")
-                } else if m > 1 && abs(ratio - m / (m - 1)) <= 1e-9 * ratio {
-                    lines.append("Every element is m/(m − 1) times the right one: " + Mistake.meanOverMMinusOne.explanation)
-                } else if abs(ratio + 1) <= 1e-9 {
-                    lines.append("Every element has the wrong sign: Δᴸ = Aᴸ − Y (not Y − Aᴸ), and the signs carry through the other steps.")
-                } else {
-                    lines.append(String(format: "Every element is %.6g times the right one: look for a constant factor.", ratio))
-                }
-                return lines
-            }
-        }
-        if let columns, columns > 0 {
-            let rows = got.count / columns
-            let scale = expected.map(abs).max() ?? 0
-            func wrong(_ i: Int) -> Bool { !(abs(got[i] - expected[i]) <= tolerance * max(scale, 1e-300)) }
-            let wrongRows = (0..<rows).filter { r in (0..<columns).contains { wrong(r * columns + $0) } }
-            let wrongColumns = (0..<columns).filter { c in (0..<rows).contains { wrong($0 * columns + c) } }
-            if rows > 1 && wrongRows.count < rows {
-                lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(wrongRows.map(String.init).joined(separator: ", ")) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongRows.count == 1 ? "it" : "them") (the first or the last row: a loop's bounds).")
-            } else if columns > 1 && wrongColumns.count < columns {
-                lines.append("Only column\(wrongColumns.count == 1 ? "" : "s") \(wrongColumns.map(String.init).joined(separator: ", ")) of \(columns) \(wrongColumns.count == 1 ? "is" : "are") wrong: look at the loop over the columns and its bounds.")
-            }
-        }
-        return lines
     }
 }

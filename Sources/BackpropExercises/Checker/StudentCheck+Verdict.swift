@@ -42,6 +42,11 @@ public struct StepVerdict: Sendable {
     public var samples: [String] = []
     /// What the checker concludes, most specific first.
     public var diagnosis: [String] = []
+    /// The mistake of the catalogue (`Mistake`'s raw value) the checker reproduced, when it did.
+    public var mistake: String?
+    /// The first lines the student's code printed while the step ran, and how many it printed in all.
+    public var printed: [String] = []
+    public var printedLineCount = 0
     /// For a crash: the runtime's message, and where in the student's code ("HiddenError.swift:23").
     public var message: String?
     public var location: String?

@@ -84,12 +84,15 @@ extension StudentCheck {
         public var second: Output?
         /// The step's first call, made again after all the others (state kept between calls shows there).
         public var replay: Bool?
+        /// The inputs the student's code changed (wrote into) during the call, by name ("A¹", "W²", "x").
+        public var changed: [String]?
 
-        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil) {
+        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil, changed: [String]? = nil) {
             self.call = call
             self.first = first
             self.second = second
             self.replay = replay
+            self.changed = changed
         }
     }
 
@@ -99,29 +102,5 @@ extension StudentCheck {
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         // Encoding cannot fail: every field is a string, an integer or a nested record of them.
         return String(decoding: try! encoder.encode(record), as: UTF8.self) + "\n"
-    }
-
-    /// Runs every call of `step` (in the child process), writing a line before each call and one after it to
-    /// `report` (a file descriptor the parent reads), so that if the student's code stops the process, the parent
-    /// knows which call it was in.
-    public static func runChild(_ step: Step, _ submission: StudentSubmission, report: (String) -> Void) {
-        let scenarios = scenarios()
-        func line(_ record: Record) { report(encode(record)) }
-        var passes: [Int: MatrixForm.Pass<Double>] = [:]
-        let all = calls(step, scenarios: scenarios)
-        for call in all {
-            let scenario = scenarios[call.scenario]
-            let pass = passes[call.scenario] ?? MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs,
-                                                                    targets: scenario.batch.targets)
-            passes[call.scenario] = pass
-            line(Record(call: call))
-            let (first, second) = run(call, submission, scenario: scenario, pass: pass)
-            line(Record(call: call, first: first, second: second))
-            if case .notWritten = first { return }
-        }
-        if let call = all.first, let pass = passes[call.scenario] {
-            let (again, _) = run(call, submission, scenario: scenarios[call.scenario], pass: pass)
-            line(Record(call: call, first: again, second: again, replay: true))
-        }
     }
 }

@@ -61,26 +61,49 @@ public enum StudentCheck {
         public var name: String
         public var network: Network<Double>
         public var batch: Batch<Double>
+        /// Whether its logits are in the hundreds (an exponential or a logarithm written without care overflows).
+        public var largeLogits = false
+
+        public init(name: String, network: Network<Double>, batch: Batch<Double>, largeLogits: Bool = false) {
+            self.name = name
+            self.network = network
+            self.batch = batch
+            self.largeLogits = largeLogits
+        }
 
         /// m.
         public var examples: Int { batch.count }
     }
 
-    /// The scenarios, in the order they run. The first is square everywhere, m included, so that the mistakes the
-    /// shapes would otherwise catch (a transposed index, a sum over the wrong axis) reach a comparison of values and
-    /// are named; the second is the same with one example, so that a step right for one example and wrong for
-    /// several says so; the others are not square, with three activations and both cross-entropy outputs.
+    /// The scenarios, in the order they run, each differing from another in one thing.
+    ///
+    /// 1. Square everywhere, m included, so that the mistakes the shapes would otherwise catch (a transposed index,
+    ///    a sum over the wrong axis) reach a comparison of values and are named; m = 5, not a power of two, so that
+    ///    a division by m and a multiplication by 1/m round differently.
+    /// 2. The same network with one example, so that a step right for one example and wrong for several says so.
+    /// 3, 4. Not square, with the three hidden activations, each with an output activation of another kind (a
+    ///    hidden σ applied at the output shows), and both cross-entropy outputs.
+    /// 5, 6. Logits in the hundreds (a softmax or a log-loss written without care overflows there), with a softmax
+    ///    and with a sigmoid output.
     public static func scenarios() -> [Scenario] {
         [
-            scenario("4-4-4-4, sigmoid → sigmoid + cross-entropy, m = 4", [4, 4, 4, 4], .sigmoid, .sigmoidCrossEntropy, m: 4, seed: 11),
-            scenario("4-4-4-4, sigmoid → sigmoid + cross-entropy, m = 1", [4, 4, 4, 4], .sigmoid, .sigmoidCrossEntropy, m: 1, seed: 11),
-            scenario("6-5-3, tanh → softmax + cross-entropy, m = 7", [6, 5, 3], .tanh, .softmaxCrossEntropy, m: 7, seed: 12),
+            scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11),
+            scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 1", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 1, seed: 11),
+            scenario("6-5-3, tanh → sigmoid + cross-entropy, m = 7", [6, 5, 3], .tanh, .sigmoidCrossEntropy, m: 7, seed: 12),
             scenario("5-7-6-3, relu → softmax + cross-entropy, m = 9", [5, 7, 6, 3], .relu, .softmaxCrossEntropy, m: 9, seed: 13),
+            scenario("4-6-3, relu → softmax + cross-entropy, logits of ±800 and more, m = 6", [4, 6, 3], .relu,
+                     .softmaxCrossEntropy, m: 6, seed: 14, largestLogit: 800),
+            scenario("4-6-3, tanh → sigmoid + cross-entropy, logits of ±800 and more, m = 6", [4, 6, 3], .tanh,
+                     .sigmoidCrossEntropy, m: 6, seed: 15, largestLogit: 800),
         ]
     }
 
+    /// A scenario: a Xavier-initialised network with biases in [−0.5, 0.5) (so that a missing bias shows) and a
+    /// seeded batch. With `largestLogit`, the output layer's weights are scaled so that they add at most ±100 to a
+    /// logit, and its first two biases are +largestLogit and −largestLogit: every example then has a logit far
+    /// above 709 (whose exponential overflows) and one far below −745 (whose exponential is 0).
     static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
-                         seed: UInt64) -> Scenario {
+                         seed: UInt64, largestLogit: Double? = nil) -> Scenario {
         // The shapes are fixed and valid, so building the network cannot fail.
         let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: seed)
         var layers = plain.layers
@@ -88,8 +111,18 @@ public enum StudentCheck {
         for l in layers.indices {
             for j in layers[l].biases.indices { layers[l].biases[j] = generator.nextUniform(in: -0.5, 0.5) }
         }
-        let network = try! Network(sizes: sizes, hidden: hidden, output: output, layers: layers)
-        return Scenario(name: name, network: network, batch: Batch.synthetic(for: network, examples: m, seed: seed &+ 1))
+        var network = try! Network(sizes: sizes, hidden: hidden, output: output, layers: layers)
+        let batch = Batch.synthetic(for: network, examples: m, seed: seed &+ 1)
+        if let largestLogit {
+            let top = layers.count - 1
+            network.layers[top].biases = network.layers[top].biases.map { _ in 0 }
+            let logits = MatrixForm.pass(network, inputs: batch.inputs, targets: batch.targets).z[sizes.count - 1]
+            let factor = 100 / logits.elements.map(abs).max()!
+            network.layers[top].weights = network.layers[top].weights.map { $0 * factor }
+            network.layers[top].biases[0] = largestLogit
+            network.layers[top].biases[1] = -largestLogit
+        }
+        return Scenario(name: name, network: network, batch: batch, largeLogits: largestLogit != nil)
     }
 
     /// One call of a step: which scenario, and which layer (for the batch steps) or example (for `oneExample`).
@@ -175,53 +208,5 @@ public enum StudentCheck {
         case notWritten(exercise: Int)
         /// The step threw another error (its description).
         case threw(String)
-    }
-
-    /// Runs `call` of `submission` (in the child process): the step on the call's inputs, twice, so that state kept
-    /// between calls shows; the engine twice into the same storage.
-    public static func run(_ call: Call, _ submission: StudentSubmission, scenario: Scenario,
-                           pass: MatrixForm.Pass<Double>) -> (first: Output, second: Output) {
-        func attempt(_ body: () throws -> Output) -> Output {
-            do { return try body() } catch let error as NotWrittenYet {
-                return .notWritten(exercise: error.exercise)
-            } catch {
-                return .threw(String(describing: error))
-            }
-        }
-        let network = scenario.network, l = call.index, L = network.layerCount, steps = submission.steps
-        switch call.step {
-        case .oneExample:
-            let x = scenario.batch.inputs.row(l), y = scenario.batch.targets.row(l)
-            let once = { attempt { .gradients(try submission.oneExample(network, x, y)) } }
-            return (once(), once())
-        case .forward:
-            let layer = network.layers[l - 1]
-            let once = { attempt { .matrix(try steps.forward(pass.a[l - 1], layer.weights, layer.biases)) } }
-            return (once(), once())
-        case .outputError:
-            let once = { attempt { .matrix(try steps.outputError(pass.a[L], scenario.batch.targets)) } }
-            return (once(), once())
-        case .hiddenError:
-            let once = { attempt { .matrix(try steps.hiddenError(pass.deltas[l + 1], network.layers[l].weights, pass.a[l], network.hidden)) } }
-            return (once(), once())
-        case .weightGradient:
-            let once = { attempt { .matrix(try steps.weightGradient(pass.a[l - 1], pass.deltas[l])) } }
-            return (once(), once())
-        case .biasGradient:
-            let once = { attempt { .vector(try steps.biasGradient(pass.deltas[l])) } }
-            return (once(), once())
-        case .batchEngine:
-            // The engine is checked with the reference steps: its own composition, not the steps it calls.
-            let engine = submission.batchEngine(MatrixFormSteps.reference)
-            var storage = Gradients<Double>(loss: 0, layers: [])
-            let once = {
-                attempt {
-                    try engine.computeGradients(of: network, inputs: scenario.batch.inputs,
-                                                targets: scenario.batch.targets, into: &storage)
-                    return .gradients(storage)
-                }
-            }
-            return (once(), once())
-        }
     }
 }

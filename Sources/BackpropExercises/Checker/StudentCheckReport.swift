@@ -8,25 +8,27 @@ import Foundation
 public struct StudentCheckReport {
     public var scenarios: [StudentCheck.Scenario]
     public var verdicts: [StepVerdict]
-    /// The engine against the loop engine and finite differences, when it could run.
-    public var table: EngineCheck<Double>?
-    public var tableNote: String?
-    public var tableNetwork: String
+    /// The engine run end to end with the student's own steps, when exercise 7 is checked.
+    public var engineRun: EngineRun?
     public var tolerance: Double
 
-    public init(scenarios: [StudentCheck.Scenario], verdicts: [StepVerdict], table: EngineCheck<Double>?,
-                tableNote: String?, tableNetwork: String, tolerance: Double) {
+    public init(scenarios: [StudentCheck.Scenario], verdicts: [StepVerdict], engineRun: EngineRun?, tolerance: Double) {
         self.scenarios = scenarios
         self.verdicts = verdicts
-        self.table = table
-        self.tableNote = tableNote
-        self.tableNetwork = tableNetwork
+        self.engineRun = engineRun
         self.tolerance = tolerance
     }
 
-    /// Whether every step checked is right and the table, if printed, passes.
+    /// Whether every step checked is right and the end-to-end run, if made, passes: any failure at any stage
+    /// fails the grade.
     public var passed: Bool {
-        verdicts.allSatisfy { $0.kind.passed } && (table?.oraclePasses(tolerance: tolerance) ?? true)
+        verdicts.allSatisfy { $0.kind.passed } && (engineRun?.passed(tolerance: tolerance) ?? true)
+    }
+
+    /// Whether everything is the library's to the last bit: every step identical, and the engine with the
+    /// student's own steps identical to the loop engine.
+    public var bitwise: Bool {
+        passed && verdicts.allSatisfy { $0.kind == .identical } && (engineRun.map(\.identical) ?? true)
     }
 
     /// The step to work on next: the first not written yet, else the first that is not right.
@@ -37,6 +39,9 @@ public struct StudentCheckReport {
     static func verdictText(_ verdict: StepVerdict) -> String {
         switch verdict.kind {
         case .identical: "identical to the last bit"
+        case .withinRounding where verdict.maximumULPs == 0: "identical but for the sign of a zero"
+        // Near zero, two numbers a tiny distance apart can be billions of ULPs apart: no count then.
+        case .withinRounding where (verdict.maximumULPs ?? 0) >= 1 << 20: "correct to rounding"
         case .withinRounding: "correct to rounding (≤ \(verdict.maximumULPs ?? 0) ULP)"
         case .wrong: "WRONG"
         case .crashed: "CRASHED"
@@ -65,54 +70,84 @@ public struct StudentCheckReport {
                      ""]
         var steps = TextTable(["exercise", "step", "verdict"], alignments: [.right, .left, .left])
         for verdict in verdicts {
-            steps.add(["\(verdict.step.exercise)", verdict.step.rawValue, Self.verdictText(verdict)])
+            let name = verdict.step == .batchEngine ? "batch engine (with the library's steps)" : verdict.step.rawValue
+            steps.add(["\(verdict.step.exercise)", name, Self.verdictText(verdict)])
+        }
+        if let run = engineRun, run.status != "not-written" {
+            steps.add(["7", "your engine with your own steps", run.problem == nil
+                ? (run.identical ? "identical to the loop engine" : run.passed(tolerance: tolerance) ? "correct to rounding" : "WRONG")
+                : run.status == "threw" ? "threw an error" : run.status == "wrong-shapes" ? "WRONG" : "STOPPED"])
         }
         lines.append(steps.render())
-        for verdict in verdicts where !verdict.kind.passed && verdict.kind != .notWritten {
+        for verdict in verdicts where !verdict.kind.passed && verdict.kind != .notWritten || !verdict.printed.isEmpty {
             lines.append("")
             lines.append("\(verdict.step.rawValue) (exercise \(verdict.step.exercise), \(verdict.step.file)): \(Self.verdictText(verdict))")
-            if verdict.kind != .skipped { lines.append("  computes  \(verdict.step.equation)") }
-            if let scenario = verdict.scenario { lines.append("  scenario  \(scenario)") }
-            if !verdict.shapes.isEmpty { lines.append("  inputs    \(verdict.shapes.joined(separator: ", "))") }
-            if let location = verdict.location { lines.append("  where     \(location)") }
-            if let message = verdict.message, verdict.kind == .crashed { lines.append("  runtime   \(message)") }
-            if verdict.kind == .wrong, let quantity = verdict.quantity {
-                var text = "  \(quantity)"
-                if let expected = verdict.expectedShape, let got = verdict.gotShape, expected != got {
-                    text += ": expected \(expected), got \(got)"
-                } else if let difference = verdict.maximumDifference {
-                    text += ": largest difference \(NumberFormat.short(difference))"
-                    if let first = verdict.firstIndex { text += ", first wrong element \(first)" }
+            if !verdict.kind.passed && verdict.kind != .notWritten {
+                if verdict.kind != .skipped { lines.append("  computes  \(verdict.step.equation)") }
+                if let scenario = verdict.scenario { lines.append("  scenario  \(scenario)") }
+                if !verdict.shapes.isEmpty { lines.append("  inputs    \(verdict.shapes.joined(separator: ", "))") }
+                if let location = verdict.location { lines.append("  where     \(location)") }
+                if let message = verdict.message, verdict.kind == .crashed { lines.append("  runtime   \(message)") }
+                if verdict.kind == .wrong, let quantity = verdict.quantity {
+                    var text = "  \(quantity)"
+                    if let expected = verdict.expectedShape, let got = verdict.gotShape, expected != got {
+                        text += ": expected \(expected), got \(got)"
+                    } else if let difference = verdict.maximumDifference {
+                        text += ": largest difference \(NumberFormat.short(difference))"
+                        if let first = verdict.firstIndex { text += ", first wrong element \(first)" }
+                    }
+                    if text != "  \(quantity)" { lines.append(text) }
+                    lines += verdict.samples.map { "      \($0)" }
                 }
-                if text != "  \(quantity)" { lines.append(text) }
-                lines += verdict.samples.map { "      \($0)" }
+                for sentence in verdict.diagnosis { lines += Self.wrap(sentence) }
+            } else {
+                for sentence in verdict.diagnosis { lines += Self.wrap(sentence) }
             }
-            for sentence in verdict.diagnosis { lines += Self.wrap(sentence) }
+            lines += Self.printed(verdict.printed, count: verdict.printedLineCount)
         }
-        if let table {
-            lines.append("")
-            lines.append("your engine on \(tableNetwork), against the loop engine and finite differences:")
-            let rendered = table.render(tolerance: tolerance).split(separator: "\n", omittingEmptySubsequences: false)
-                .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n")
-            lines.append(rendered.trimmingCharacters(in: .newlines))
-        } else if let tableNote {
-            lines.append("")
-            lines.append(tableNote)
+        if let run = engineRun {
+            switch run.outcome {
+            case .compared(let table):
+                lines.append("")
+                lines.append("your engine with your own steps on \(run.network), against the loop engine and finite differences:")
+                let rendered = table.render(tolerance: tolerance).split(separator: "\n", omittingEmptySubsequences: false)
+                    .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n")
+                lines.append(rendered.trimmingCharacters(in: .newlines))
+            case .notWritten:
+                break
+            default:
+                lines.append("")
+                lines += Self.wrap(run.problem ?? "")
+            }
+            lines += Self.printed(run.printed, count: run.printedLineCount)
         }
         lines.append("")
         if let next = startWith {
             let verb = next.kind == .notWritten ? "Start with" : "Next: fix"
             lines.append("\(verb) exercise \(next.step.exercise), \(next.step.rawValue): \(next.step.file) (\(Self.guide(next.step))).")
+        } else if let run = engineRun, !run.passed(tolerance: tolerance) {
+            lines.append("Next: fix exercise 7, your engine with your own steps: \(StudentCheck.Step.batchEngine.file) (\(Self.guide(.batchEngine))).")
         }
-        if passed {
-            let bitwise = verdicts.allSatisfy { $0.kind == .identical }
-            lines.append(bitwise ? "PASS: every step identical to the library's to the last bit."
-                         : "PASS: every step correct to rounding. Not bitwise where the table says so: another order of the sums, or a multiply and an add rounded apart where the library uses one FMA (docs/bitwise-identity.md).")
+        if bitwise {
+            lines.append("PASS: every step identical to the library's to the last bit, and your engine with your own steps identical to the loop engine.")
+        } else if passed {
+            lines.append("PASS: every step correct to rounding. Not bitwise where the table says so: another order of the sums, or a multiply and an add rounded apart where the library uses one FMA (docs/bitwise-identity.md).")
         } else {
             let failing = verdicts.filter { !$0.kind.passed }.count
-            lines.append("FAIL: \(failing) of \(verdicts.count) steps not right yet" + (table.map { $0.oraclePasses(tolerance: tolerance) ? "" : "; the engine is off from finite differences" } ?? "") + ".")
+            var text = "FAIL: \(failing) of \(verdicts.count) steps not right yet"
+            if let run = engineRun, !run.passed(tolerance: tolerance) {
+                text += run.problem == nil ? "; your engine with your own steps is off from finite differences" : "; your engine with your own steps did not run to the end"
+            }
+            lines.append(text + ".")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What the student's code printed, indented under its step: print-debugging is how students work.
+    static func printed(_ lines: [String], count: Int) -> [String] {
+        guard count > 0 else { return [] }
+        return ["  your code printed \(count == lines.count ? "" : "\(count) lines, the first \(lines.count)")\(count == lines.count ? "\(count) line\(count == 1 ? "" : "s")" : ""):"]
+            + lines.map { "    | " + String($0.prefix(96)) }
     }
 
     /// `text` in lines of at most 100 columns, indented by two spaces (four after the first).
@@ -134,15 +169,16 @@ public struct StudentCheckReport {
 
     struct Document: Encodable {
         var format = "backprop-student-check"
-        var version = 1
+        var version = 2
         var passed: Bool
+        var bitwise: Bool
         var startWith: Next?
         var scenarios: [String]
         var steps: [Step]
-        var engineTable: Table?
+        var engineRun: Run?
 
         enum CodingKeys: String, CodingKey {
-            case format, version, passed, startWith = "start_with", scenarios, steps, engineTable = "engine_table"
+            case format, version, passed, bitwise, startWith = "start_with", scenarios, steps, engineRun = "engine_run"
         }
 
         struct Next: Encodable {
@@ -153,17 +189,26 @@ public struct StudentCheckReport {
             var exercise: Int, step: String, verdict: String, passed: Bool
             var maxULPs: UInt64?, scenario: String?, quantity: String?, inputShapes: [String]
             var expectedShape: String?, gotShape: String?, maxDifference: Double?, firstIndex: String?
-            var samples: [String], message: String?, location: String?, diagnosis: [String]
+            var samples: [String], message: String?, location: String?, mistake: String?, diagnosis: [String]
+            var printed: [String], printedLines: Int
 
             enum CodingKeys: String, CodingKey {
                 case exercise, step, verdict, passed, maxULPs = "max_ulps", scenario, quantity
                 case inputShapes = "input_shapes", expectedShape = "expected_shape", gotShape = "got_shape"
-                case maxDifference = "max_difference", firstIndex = "first_index", samples, message, location, diagnosis
+                case maxDifference = "max_difference", firstIndex = "first_index", samples, message, location, mistake
+                case diagnosis, printed, printedLines = "printed_lines"
             }
         }
 
-        struct Table: Encodable {
-            var network: String, passed: Bool, layers: [Row]
+        struct Run: Encodable {
+            var network: String, status: String, passed: Bool, identicalToLoop: Bool, problem: String?
+            var printed: [String], printedLines: Int, layers: [Row]
+
+            enum CodingKeys: String, CodingKey {
+                case network, status, passed, identicalToLoop = "identical_to_loop", problem, printed
+                case printedLines = "printed_lines", layers
+            }
+
             struct Row: Encodable {
                 var layer: Int, gradient: String, shape: String, identicalToLoop: Bool, maxULPs: UInt64
                 var finiteDifferenceRelativeError: Double, ok: Bool
@@ -176,39 +221,44 @@ public struct StudentCheckReport {
         }
     }
 
-    /// The report as one JSON document (docs/file-formats.md, "The student check").
+    /// The report as one JSON document (docs/file-formats.md, "The student check"). A number that is not finite is
+    /// written as the string "nan", "inf" or "-inf", so the document is valid JSON whatever the student's code did.
     public func json() throws -> String {
         let steps = verdicts.map { v in
             Document.Step(exercise: v.step.exercise, step: v.step.rawValue, verdict: v.kind.rawValue, passed: v.kind.passed,
                           maxULPs: v.maximumULPs, scenario: v.scenario, quantity: v.quantity, inputShapes: v.shapes,
-                          expectedShape: v.expectedShape, gotShape: v.gotShape,
-                          maxDifference: v.maximumDifference.map { $0.isFinite ? $0 : Double.greatestFiniteMagnitude },
+                          expectedShape: v.expectedShape, gotShape: v.gotShape, maxDifference: v.maximumDifference,
                           firstIndex: v.firstIndex, samples: v.samples, message: v.message, location: v.location,
-                          diagnosis: v.diagnosis)
+                          mistake: v.mistake, diagnosis: v.diagnosis, printed: v.printed, printedLines: v.printedLineCount)
         }
-        var engineTable: Document.Table?
-        if let table {
-            var rows: [Document.Table.Row] = []
-            for l in 1...table.network.layerCount {
-                let layer = table.network.layers[l - 1]
-                let difference = table.differences[0].layers[l - 1], oracle = table.oracle[1][l - 1]
-                for (symbol, shape, compared, entries) in [
-                    ("∂W", layer.weights.shapeDescription, difference.weights, oracle.weights),
-                    ("∂b", "[\(layer.biases.count)]", difference.biases, oracle.biases),
-                ] {
-                    rows.append(.init(layer: l, gradient: symbol, shape: shape, identicalToLoop: compared.isIdentical,
-                                      maxULPs: compared.maximumULPs, finiteDifferenceRelativeError: entries.maximumRelativeError,
-                                      ok: entries.maximumRelativeError < tolerance))
+        var run: Document.Run?
+        if let engineRun {
+            var rows: [Document.Run.Row] = []
+            if case .compared(let table) = engineRun.outcome {
+                for l in 1...table.network.layerCount {
+                    let layer = table.network.layers[l - 1]
+                    let difference = table.differences[0].layers[l - 1], oracle = table.oracle[1][l - 1]
+                    for (symbol, shape, compared, entries) in [
+                        ("∂W", layer.weights.shapeDescription, difference.weights, oracle.weights),
+                        ("∂b", "[\(layer.biases.count)]", difference.biases, oracle.biases),
+                    ] {
+                        rows.append(.init(layer: l, gradient: symbol, shape: shape, identicalToLoop: compared.isIdentical,
+                                          maxULPs: compared.maximumULPs, finiteDifferenceRelativeError: entries.maximumRelativeError,
+                                          ok: entries.maximumRelativeError < tolerance))
+                    }
                 }
             }
-            engineTable = .init(network: tableNetwork, passed: table.oraclePasses(tolerance: tolerance), layers: rows)
+            run = .init(network: engineRun.network, status: engineRun.status, passed: engineRun.passed(tolerance: tolerance),
+                        identicalToLoop: engineRun.identical, problem: engineRun.problem, printed: engineRun.printed,
+                        printedLines: engineRun.printedLineCount, layers: rows)
         }
         let document = Document(
-            passed: passed,
+            passed: passed, bitwise: bitwise,
             startWith: startWith.map { .init(exercise: $0.step.exercise, step: $0.step.rawValue, file: $0.step.file, guide: Self.guide($0.step)) },
-            scenarios: scenarios.map(\.name), steps: steps, engineTable: engineTable)
+            scenarios: scenarios.map(\.name), steps: steps, engineRun: run)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(document), as: UTF8.self) + "\n"
     }
 }

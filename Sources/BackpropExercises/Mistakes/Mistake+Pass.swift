@@ -21,8 +21,15 @@ extension Mistake {
         var z = [Matrix<Double>(rows: 0, columns: 0)], a = [x]
         for l in 1...L {
             let (w, b) = (network.layers[l - 1].weights, network.layers[l - 1].biases)
-            z.append(step(.forward, { forward(a[l - 1], w, b) }, { MatrixForm.forward(a[l - 1], w, b) }))
-            a.append(MatrixForm.activations(z[l], hidden: l < L ? network.hidden : nil, output: network.output))
+            var input = a[l - 1]
+            if self == .forwardFromInputs && l > 1 && x.columns == w.rows {
+                input = x
+                made = true
+            }
+            z.append(step(.forward, { forward(input, w, b) }, { MatrixForm.forward(input, w, b) }))
+            let hiddenAtOutput = self == .hiddenActivationAtOutput && l == L
+            if hiddenAtOutput { made = true }
+            a.append(MatrixForm.activations(z[l], hidden: l < L || hiddenAtOutput ? network.hidden : nil, output: network.output))
         }
         var delta = step(.outputError, { outputError(a[L], y, layer: network.output) },
                          { MatrixForm.outputError(a[L], y, layer: network.output) })
@@ -46,13 +53,19 @@ extension Mistake {
                            elements: zip(w.elements, weightGradient.elements).map { $0 - learningRate * $1 })
                 made = true
             }
-            let activations = self == .derivativeFromPreActivation ? z[l - 1] : a[l - 1]
+            var activations = self == .derivativeFromPreActivation ? z[l - 1] : a[l - 1]
             if self == .derivativeFromPreActivation { made = true }
+            if self == .derivativeOfLayerAbove && a[l].columns == a[l - 1].columns {
+                activations = a[l]
+                made = true
+            }
             delta = step(.hiddenError, { hiddenError(delta, w, activations, network.hidden) },
                          { MatrixForm.hiddenError(delta, w, activations, network.hidden) })
         }
+        if self == .lossFromActivations { made = true }
         guard made else { return nil }
-        let loss = MatrixForm.meanLoss(logits: z[L], outputs: a[L], targets: y, layer: network.output)
+        let loss = MatrixForm.meanLoss(logits: self == .lossFromActivations ? a[L] : z[L], outputs: a[L], targets: y,
+                                       layer: network.output)
         return Gradients(loss: loss, layers: layers)
     }
 

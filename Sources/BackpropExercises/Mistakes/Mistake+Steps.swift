@@ -52,6 +52,9 @@ extension Mistake {
         case .activationForDerivative: return product.multiplied(by: a)
         case .valueForDerivative: return product.multiplied(by: a.map { hidden.value($0) })
         case .sigmoidDerivativeAlways: return MatrixForm.hiddenError(d, w, a, .sigmoid)
+        case .derivativeTransposed:
+            guard a.rows == a.columns else { return nil }
+            return product.multiplied(by: a.transposed.map { hidden.derivative(fromActivation: $0) })
         case .sumSkipsFirst: return k > 1 ? MatrixForm.hiddenError(d.columns(1..<k), w.columns(1..<k), a, hidden) : nil
         case .sumSkipsLast: return k > 1 ? MatrixForm.hiddenError(d.columns(0..<k - 1), w.columns(0..<k - 1), a, hidden) : nil
         case .sumNotReset: return product.runningSums.multiplied(by: a.map { hidden.derivative(fromActivation: $0) })
@@ -73,9 +76,14 @@ extension Mistake {
         case .meanOverMMinusOne: return m > 1 ? mean.map { $0 * Double(m) / Double(m - 1) } : nil
         case .lastExampleOnly: return m > 1 ? some(m - 1..<m) : nil
         case .firstExampleOnly: return m > 1 ? some(0..<1) : nil
+        case .oneExampleFormula: return m > 1 ? MatrixForm.weightGradient(a.rows(0..<1), d.rows(0..<1)) : nil
         case .sumSkipsFirst: return some(1..<m)
         case .sumSkipsLast: return some(0..<m - 1)
         case .sumNotReset: return mean.map { $0 * Double(m) }.runningSums.map { $0 / Double(m) }
+        case .sumsMultiplied:
+            guard m > 1 else { return nil }
+            let columnSums = (MatrixForm.biasGradient(a), MatrixForm.biasGradient(d))
+            return Matrix((0..<a.columns).map { k in (0..<d.columns).map { j in columnSums.0[k] * columnSums.1[j] * Double(m) } })
         default: return nil
         }
     }
@@ -94,6 +102,7 @@ extension Mistake {
         case .biasSummedOverUnits: return MatrixForm.biasGradient(d.transposed).map { $0 * Double(d.columns) / Double(m) }
         case .lastExampleOnly: return m > 1 ? some(m - 1..<m) : nil
         case .firstExampleOnly: return m > 1 ? some(0..<1) : nil
+        case .oneExampleFormula: return m > 1 ? d.row(0) : nil
         case .sumSkipsFirst: return some(1..<m)
         case .sumSkipsLast: return some(0..<m - 1)
         case .sumNotReset:

@@ -13,14 +13,16 @@ public enum Mistake: String, CaseIterable, Sendable {
     case extraDerivativeAtOutput, outputActivationAppliedTwice
     // The hidden error.
     case untransposedWeights, missingDerivative, derivativeOfActivation, derivativeFromPreActivation
-    case activationForDerivative, valueForDerivative, sigmoidDerivativeAlways
+    case activationForDerivative, valueForDerivative, sigmoidDerivativeAlways, derivativeTransposed
     // The weight and bias gradients.
-    case missingMean, meanOverMMinusOne, biasSummedOverUnits, lastExampleOnly, firstExampleOnly
+    case missingMean, meanOverMMinusOne, biasSummedOverUnits, lastExampleOnly, firstExampleOnly, oneExampleFormula
+    case sumsMultiplied
     case activationInsteadOfInput
     // Any sum.
     case sumSkipsFirst, sumSkipsLast, sumNotReset
     // The composition of the steps.
-    case weightsUpdatedDuringBackprop
+    case weightsUpdatedDuringBackprop, hiddenActivationAtOutput, derivativeOfLayerAbove, forwardFromInputs
+    case lossFromActivations
 
     /// The steps whose code can make it (a sum's mistake: every step with a sum).
     public var steps: Set<StudentCheck.Step> {
@@ -28,12 +30,15 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .missingBias, .transposedWeights, .biasIndexedByExample, .biasInsideSum: [.forward]
         case .extraDerivativeAtOutput, .outputActivationAppliedTwice: [.outputError]
         case .untransposedWeights, .missingDerivative, .derivativeOfActivation, .activationForDerivative,
-             .valueForDerivative, .sigmoidDerivativeAlways: [.hiddenError]
-        case .missingMean, .meanOverMMinusOne, .lastExampleOnly, .firstExampleOnly: [.weightGradient, .biasGradient]
+             .valueForDerivative, .sigmoidDerivativeAlways, .derivativeTransposed: [.hiddenError]
+        case .missingMean, .meanOverMMinusOne, .lastExampleOnly, .firstExampleOnly, .oneExampleFormula:
+            [.weightGradient, .biasGradient]
         case .biasSummedOverUnits: [.biasGradient]
+        case .sumsMultiplied: [.weightGradient]
         case .sumSkipsFirst, .sumSkipsLast, .sumNotReset: [.forward, .hiddenError, .weightGradient, .biasGradient]
         // Only where the step is handed more than its equation needs: a whole pass.
-        case .derivativeFromPreActivation, .activationInsteadOfInput, .weightsUpdatedDuringBackprop: []
+        case .derivativeFromPreActivation, .activationInsteadOfInput, .weightsUpdatedDuringBackprop,
+             .hiddenActivationAtOutput, .derivativeOfLayerAbove, .forwardFromInputs, .lossFromActivations: []
         }
     }
 
@@ -77,6 +82,30 @@ public enum Mistake: String, CaseIterable, Sendable {
             "only the last example counts: the sum over the examples overwrites (=) where it should add (+=)."
         case .firstExampleOnly:
             "only the first example (row 0) was summed: the sum runs over every row i = 0…m−1."
+        case .derivativeTransposed:
+            "σ′ was read at [j, i] where [i, j] belongs: Aˡ[i, j] is example i's unit j, the element the error Δˡ[i, j] is multiplied with. A square Aˡ hid the mistake from the shapes."
+        case .oneExampleFormula:
+            "the one-example formula was used for the batch: ∂bˡ = δˡ (∂Wˡ = aˡ⁻¹ (δˡ)ᵀ) holds for ONE example; for m examples it is the mean of every example's, (1/m) Σᵢ over the rows, not the first row."
+        case .derivativeOfLayerAbove:
+            "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
+        case .forwardFromInputs:
+            "every layer was fed the inputs X: layer l's input is the activation of the layer below, Aˡ⁻¹ (A⁰ = X only for the first layer)."
+        case .lossFromActivations:
+            "the loss was given the activations aᴸ where it takes the logits zᴸ: network.output.loss(logits: zᴸ, activation: aᴸ, target: y) computes the cross-entropy from the logits."
+        case .derivativeTransposed:
+            "σ′ was read at [j, i] where [i, j] belongs: Aˡ[i, j] is example i's unit j, the element the error Δˡ[i, j] is multiplied with. A square Aˡ hid the mistake from the shapes."
+        case .oneExampleFormula:
+            "the one-example formula was used for the batch: ∂bˡ = δˡ (∂Wˡ = aˡ⁻¹ (δˡ)ᵀ) holds for ONE example; for m examples it is the mean of every example's, (1/m) Σᵢ over the rows, not the first row."
+        case .derivativeOfLayerAbove:
+            "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
+        case .forwardFromInputs:
+            "every layer was fed the inputs X: layer l's input is the activation of the layer below, Aˡ⁻¹ (A⁰ = X only for the first layer)."
+        case .lossFromActivations:
+            "the loss was given the activations aᴸ where it takes the logits zᴸ: network.output.loss(logits: zᴸ, activation: aᴸ, target: y) computes the cross-entropy from the logits."
+        case .sumsMultiplied:
+            "each factor was summed over the examples first and the sums multiplied: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j] multiplies each example's pair, then sums the products."
+        case .hiddenActivationAtOutput:
+            "the output layer used the hidden layers' σ: aᴸ = σᴸ(zᴸ) is the output layer's own activation (network.output.activation(z): softmax or sigmoid); network.hidden.value is for the layers below it."
         case .activationInsteadOfInput:
             "∂Wˡ used the layer's own activation Aˡ. It needs the layer's INPUT: ∂Wˡ = (1/m) (Aˡ⁻¹)ᵀ Δˡ (for one example aˡ⁻¹ (δˡ)ᵀ), with A⁰ = X. A square layer hid the mistake from the shapes."
         case .sumSkipsFirst:

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Backprop
 import TestSupport
@@ -97,6 +98,49 @@ struct GradientCheckTests {
         #expect(first == again)
         #expect(first[0].weights.checked == 12 && first[0].biases.checked == 12 && first[1].biases.checked == 10)
         #expect(first.allSatisfy { $0.weights.maximumRelativeError < Self.bound && $0.biases.maximumRelativeError < Self.bound })
+    }
+
+    @Test("saturated logits (in the thousands): the loss agrees with an independent formula, the oracle with the engines")
+    func saturatedLogits() throws {
+        let network = try Network<Double>(sizes: [200, 200, 200, 4], hidden: .relu, output: .softmaxCrossEntropy,
+                                          initialization: .large, seed: 1)
+        let batch = Batch.synthetic(for: network, examples: 8, seed: 2)
+        let pass = MatrixForm.pass(network, inputs: batch.inputs, targets: batch.targets)
+        let logits = pass.z[network.layerCount]
+        #expect(logits.elements.map(abs).max()! > 1000, "the logits must saturate the softmax")
+        // ℓ = log Σⱼ e^(zⱼ − z_y) written another way: (max − z_y) + log1p(Σ over the others of e^(zⱼ − max)).
+        var total = 0.0
+        for i in 0..<batch.count {
+            let z = logits.row(i), y = batch.targets.row(i).firstIndex(of: 1)!
+            let top = z.indices.max { z[$0] < z[$1] }!
+            let rest = z.indices.filter { $0 != top }.map { exp(z[$0] - z[top]) }.reduce(0, +)
+            total += (z[top] - z[y]) + log1p(rest)
+        }
+        let independent = total / Double(batch.count)
+        #expect(abs(pass.gradients.loss - independent) <= 1e-12 * independent, "\(pass.gradients.loss) vs \(independent)")
+        // Every softmax output is 0 or 1 here, so some gradients are exactly 0: the oracle's rounding noise must not
+        // be read as a relative error of 1.
+        let layers = try GradientCheck().check(pass.gradients, network: network, inputs: batch.inputs, targets: batch.targets)
+        for (l, layer) in layers.enumerated() {
+            #expect(layer.weights.maximumRelativeError < 1e-7 && layer.biases.maximumRelativeError < 1e-7, "layer \(l + 1)")
+        }
+        #expect(layers.contains { $0.weights.withinNoise + $0.biases.withinNoise > 0 }, "no entry needed the noise rule")
+    }
+
+    @Test("a difference no larger than the difference quotient's rounding counts as agreement, and is counted")
+    func noiseFloor() throws {
+        let network = try Network<Double>(sizes: [3, 2], hidden: .sigmoid, output: .softmaxCrossEntropy, seed: 3)
+        let batch = Batch.synthetic(for: network, examples: 4, seed: 4)
+        let numeric = try GradientCheck(entriesPerParameter: nil).numericGradients(network: network, inputs: batch.inputs,
+                                                                                  targets: batch.targets)
+        var gradients = try LoopEngine<Double>().gradients(of: network, inputs: batch.inputs, targets: batch.targets)
+        // An analytic value off by a tenth of the noise agrees; one off by ten times the noise (and more than 1e-7
+        // relative) does not.
+        let entry = try #require(numeric[0].weights.first?.value)
+        gradients.layers[0].weights.elements[0] = entry.value + entry.noise / 10
+        #expect(GradientCheck(entriesPerParameter: nil).compare(gradients, with: numeric)[0].weights.maximumRelativeError < 1e-7)
+        gradients.layers[0].weights.elements[0] = entry.value + max(10 * entry.noise, 1e-3 * abs(entry.value))
+        #expect(GradientCheck(entriesPerParameter: nil).compare(gradients, with: numeric)[0].weights.maximumRelativeError > 1e-7)
     }
 
     @Test("relative error follows CS231n: |a − n| / max(|a|, |n|)")

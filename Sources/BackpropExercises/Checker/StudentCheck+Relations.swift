@@ -1,0 +1,104 @@
+import Backprop
+import Foundation
+
+extension StudentCheck {
+    /// What the wrong elements have in common with the right ones, when no known mistake reproduces them: a
+    /// precision, a non-finite value, zeros, a constant factor or offset, σ applied, a sign lost, a pattern of rows
+    /// or columns, or the places where an input is zero. Each is measured on the whole array, and stated only when
+    /// it holds for every wrong element.
+    static func relations(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, inputs: Inputs,
+                          columns: Int?) -> [String] {
+        let m = Double(scenario.examples)
+        let scale = expected.map(abs).filter(\.isFinite).max() ?? 0
+        let wrong = wrongIndices(got, expected)
+        if let bad = got.firstIndex(where: { !$0.isFinite }) {
+            var line = "Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed."
+            if scenario.largeLogits {
+                line += " Here the logits are in the hundreds: e^z overflows for z above 709; subtract the row's maximum first."
+            }
+            return [line]
+        }
+        let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0
+        if scale > 0, worst <= 1e-6 * scale {
+            return [String(format: "Right to about %.0f digits only (largest error %.1g of the largest value): computed in Float, or with a constant of low precision somewhere? Compute in Double.", -log10(worst / scale), worst / scale)]
+        }
+        if got.allSatisfy({ $0 == 0 }) && expected.contains(where: { $0 != 0 }) {
+            let mean = call.step == .weightGradient || call.step == .biasGradient
+            return ["Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
+                    + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : "")]
+        }
+        // A single number has a ratio and an offset to the right one whatever is wrong with it: no signal in that.
+        guard got.count > 1 else { return [] }
+        if let ratio = constant(Array(got.indices), { got[$0] / expected[$0] },
+                                 where: { expected[$0] != 0 && abs(expected[$0]) > 1e-12 * scale }), ratio != 1 {
+            if abs(ratio - m) <= 1e-9 * m && m > 1 {
+                return ["Every element is m = \(scenario.examples) times the right one: " + Mistake.missingMean.explanation]
+            } else if abs(ratio - 1 / m) <= 1e-9 / m && m > 1 {
+                return ["Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice (or where no mean belongs)."]
+            } else if m > 1 && abs(ratio - m / (m - 1)) <= 1e-9 * ratio {
+                return ["Every element is m/(m − 1) times the right one: " + Mistake.meanOverMMinusOne.explanation]
+            } else if call.step == .weightGradient || call.step == .biasGradient,
+                      let divisor = inputs.matrices.flatMap({ [$0.value.rows, $0.value.columns] })
+                        .first(where: { $0 != scenario.examples && abs(ratio - m / Double($0)) <= 1e-9 * ratio }) {
+                return ["Every element is m/\(divisor) times the right one: the sum was divided by \(divisor) (a count of units, the columns) where m = \(scenario.examples) (the examples, the rows) belongs."]
+            } else if abs(ratio + 1) <= 1e-9 {
+                return ["Every element has the wrong sign: " + (call.step == .outputError
+                    ? "Δᴸ = Aᴸ − Y (not Y − Aᴸ), and the signs carry through the other steps."
+                    : "look for a subtraction the wrong way round, or a minus sign too many.")]
+            }
+            return [String(format: "Every element is %.6g times the right one: look for a constant factor.", ratio)]
+        }
+        if let offset = constant(Array(got.indices), { got[$0] - expected[$0] }, where: { _ in true }), offset != 0 {
+            let mean = call.step == .weightGradient || call.step == .biasGradient
+            if mean, abs(offset - 1 / m) <= 1e-9 * max(1, scale) {
+                return ["Every element is 1/m = 1/\(scenario.examples) too large: a sum that starts from 1 instead of 0 (reduce(1, +), or var sum = 1.0), then divided by m."]
+            }
+            return [String(format: "Every element is off by the same amount, %.6g: a constant added (a sum that does not start from 0, a bias added twice?).", offset)]
+        }
+        var lines: [String] = []
+        // σ applied where the step returns the pre-activation.
+        if call.step == .forward {
+            for activation in [scenario.network.hidden, Activation.sigmoid] where close(got, expected.map { activation.value($0) }) {
+                lines.append("Your Zˡ is \(activation.rawValue)(Zˡ): the forward step returns the pre-activation Zˡ = Aˡ⁻¹ Wˡ + bˡ; the engine applies σ to it afterwards.")
+                break
+            }
+        }
+        if !lines.isEmpty { return lines }
+        // The sign lost: the wrong elements are exactly the negative ones, made positive.
+        if !wrong.isEmpty, wrong.allSatisfy({ expected[$0] < 0 && abs(got[$0] + expected[$0]) <= 1e-9 * max(scale, 1e-300) }),
+           expected.indices.filter({ expected[$0] < 0 }).allSatisfy(wrong.contains) {
+            return ["The wrong elements are exactly the negative ones, with their sign turned: an abs() (or a max with 0, a square root of a square) where the value should keep its sign."]
+        }
+        if let columns, columns > 0 {
+            let rows = got.count / columns
+            let wrongRows = (0..<rows).filter { r in wrong.contains { $0 / columns == r } }
+            let wrongColumns = (0..<columns).filter { c in wrong.contains { $0 % columns == c } }
+            func list(_ indices: [Int]) -> String { indices.map(String.init).joined(separator: ", ") }
+            func edge(_ indices: [Int], _ count: Int) -> String {
+                indices == [0] || indices == [count - 1] ? " (the first or the last: a loop's bounds?)" : ""
+            }
+            if rows > 1 && wrongRows.count < rows {
+                lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(list(wrongRows)) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongRows.count == 1 ? "it" : "them")\(edge(wrongRows, rows)).")
+            } else if columns > 1 && wrongColumns.count < columns {
+                lines.append("Only column\(wrongColumns.count == 1 ? "" : "s") \(list(wrongColumns)) of \(columns) \(wrongColumns.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongColumns.count == 1 ? "it" : "them")\(edge(wrongColumns, columns)).")
+            }
+        }
+        return lines
+    }
+
+    /// A hidden error wrong exactly where a ReLU is off (Aˡ = 0): a σ′ that is not 0 there.
+    static func reluZero(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, inputs: Inputs) -> String? {
+        guard call.step == .hiddenError, scenario.network.hidden == .relu, let a = inputs.matrices.last?.value else { return nil }
+        let wrong = wrongIndices(got, expected), zeros = a.elements.indices.filter { a.elements[$0] == 0 }
+        guard !wrong.isEmpty, Set(wrong).isSubset(of: zeros) else { return nil }
+        return "Wrong only where Aˡ is 0, the units whose ReLU is off: there ReLU′ is 0 (network.hidden.derivative(fromActivation: 0) is 0, not 1), so their error must be 0 and yours is not."
+    }
+
+    /// `value(i)` for the indices that satisfy `condition`, when it is one number for all of them (to 1e-9 of its
+    /// size) and there is at least one.
+    static func constant(_ indices: [Int], _ value: (Int) -> Double, where condition: (Int) -> Bool) -> Double? {
+        let values = indices.filter(condition).map(value)
+        guard let first = values.first, first.isFinite else { return nil }
+        return values.allSatisfy({ abs($0 - first) <= 1e-9 * max(abs(first), 1e-12) }) ? first : nil
+    }
+}
