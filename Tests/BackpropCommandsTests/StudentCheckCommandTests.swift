@@ -14,6 +14,7 @@ struct ExercisesCommandTests {
     struct Report: Decodable {
         struct Step: Decodable {
             var exercise: Int, step: String, verdict: String, passed: Bool, diagnosis: [String], location: String?
+            var printed: [String], max_ulps: UInt64?
         }
         struct Next: Decodable { var exercise: Int, step: String }
         struct Run: Decodable { var status: String, passed: Bool, identical_to_loop: Bool }
@@ -58,6 +59,128 @@ struct ExercisesCommandTests {
             #expect(failing?.step == invention.expected, "\(invention.name) (\(invention.mistake)): blamed \(failing?.step ?? "nothing")")
             #expect(failing?.diagnosis.isEmpty == false, "\(invention.name): no diagnosis")
         }
+    }
+
+    /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
+    /// against the catalogue's own description of it).
+    static let namedMistakes: [String: String] = [
+        "oneex-prints-and-skips-bias": "the bias is missing",
+        "oneex-exit-zero-after-debug": "called exit(0)",
+        "oneex-sigma-prime-from-z": "σ′ was computed from zˡ",
+        "oneex-hidden-sigma-at-output": "the output layer used the hidden layers' σ",
+        "oneex-cached-by-shape": "a result kept from before",
+        "oneex-delta-with-weights-below": "the weights of the layer ABOVE",
+        "oneex-loss-from-activation": "the loss was given the activations aᴸ where it takes the logits zᴸ",
+        "oneex-softmax-by-hand-overflows": "e^z overflows for z above 709",
+        "oneex-hidden-sum-own-width": "runs past its 3 columns",
+        "forward-bias-inside-sum": "the bias was added inside the sum",
+        "forward-sum-bound-columns": "the sum misses its last term",
+        "forward-cached-by-shape": "a result kept from before",
+        "forward-zeroes-input-in-place": "wrote into its input A⁰",
+        "forward-random-noise": "it uses random numbers",
+        "forward-applies-sigmoid": "the forward step returns the pre-activation",
+        "outerr-prints-then-exits-one": "called exit(1)",
+        "outerr-divides-by-m": "the 1/m is applied twice",
+        "outerr-loop-bounds-swapped": "its row index 1 runs past its 1 rows",
+        "outerr-fatalerror-not-probability": "does not sum to 1",
+        "outerr-recurses-forever": "calls itself without end",
+        "outerr-absolute-value": "with their sign turned: an abs()",
+        "hidden-endless-while": "an endless loop",
+        "hidden-sum-bound-rows": "its column index 3 runs past its 3 columns",
+        "hidden-sigma-prime-transposed-index": "σ′ was read at [j, i] where [i, j] belongs",
+        "hidden-global-scratch-not-zeroed": "keeps state between calls",
+        "hidden-random-dropout": "it uses random numbers",
+        "hidden-sigma-prime-in-place": "wrote into its input A²",
+        "hidden-relu-derivative-at-zero": "ReLU′ is 0",
+        "wgrad-assign-not-add": "overwrites (=) where it should add (+=)",
+        "wgrad-m-minus-one": "the mean was taken over m − 1",
+        "wgrad-float-accumulator": "computed in Float",
+        "wgrad-result-shape-swapped": "its row index 5 runs past its 5 rows",
+        "wgrad-product-of-sums": "each factor was summed over the examples first",
+        "wgrad-closed-range": "its row index 5 runs past its 5 rows",
+        "bgrad-sum-over-units": "summed each example's row (over the units)",
+        "bgrad-divides-by-columns": "the sum was divided by 5 (a count of units, the columns)",
+        "bgrad-first-row-only": "the one-example formula was used for the batch",
+        "bgrad-integer-division": "1 / m with an Int m is 0",
+        "bgrad-reduce-from-one": "a sum that starts from 1 instead of 0",
+        "bgrad-fatalerror-one-example": "a batch needs at least two examples",
+        "engine-layers-reversed": "right but in the wrong place",
+        "engine-bias-after-delta-update": "It is layer 2's right ∂b",
+        "engine-hidden-sigma-at-output": "the output layer used the hidden layers' σ",
+        "engine-loss-assign-not-add": "only the last example's loss counts",
+        "engine-softmax-by-hand-overflows": "e^z overflows for z above 709",
+        "engine-log-loss-by-hand": "e^z overflows for z above 709",
+        "engine-global-activations": "something is kept from before",
+        "engine-hard-coded-three-layers": "a number of layers written into the code",
+        "engine-backward-stops-early": "never filled in",
+        "engine-hidden-error-own-activation": "σ′ was taken from the activations of the layer above",
+        "engine-forward-from-x": "every layer was fed the inputs X",
+    ]
+
+    @Test("a class's catalogue, written without the checker: each slip blamed on its step and its mistake named, each unusual correct one passed, valid JSON",
+          arguments: ClassCatalogue.all)
+    func classCatalogue(_ submission: ClassSubmission) throws {
+        let (report, code, out) = try report(submission.name, timeLimit: 3)
+        if submission.expected == "pass" {
+            #expect(code == 0 && report.passed, "\(submission.name): \(out)")
+            return
+        }
+        #expect(code == 1 && !report.passed, "\(submission.name): \(out)")
+        let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
+        #expect(failing?.step == submission.expected, "\(submission.name) (\(submission.mistake)): blamed \(failing?.step ?? "nothing")")
+        let words = try #require(Self.namedMistakes[submission.name], "\(submission.name) has no expected diagnosis")
+        #expect(failing?.diagnosis.joined(separator: " ").contains(words) == true, "\(submission.name): \(failing?.diagnosis ?? [])")
+    }
+
+    @Test("every step right but a trap in the engine's run with the student's own steps: the grade fails, and says where")
+    func engineRunFails() throws {
+        let (report, code, out) = try report("traps-on-wide-inputs")
+        #expect(report.steps.allSatisfy { $0.passed }, "\(out)")
+        #expect(code == 1 && !report.passed && report.engine_run?.status == "stopped", "\(out)")
+        let text = try checkSubmission("traps-on-wide-inputs")
+        #expect(text.out.contains("your engine with your own steps          STOPPED"), "\(text.out)")
+        #expect(text.out.contains("MechanismSubmissions.swift:") && text.out.contains("did not run to the end"))
+    }
+
+    @Test("a zero of the other sign is named as such, not as an error of 0 ULP")
+    func signOfZero() throws {
+        let (report, code, out) = try report("plus-zero-where-relu-is-off", ["--exercise", "5"])
+        let step = try #require(report.steps.first)
+        #expect(code == 0 && step.verdict == "within-rounding" && step.max_ulps == 0, "\(out)")
+        #expect(step.diagnosis.joined().contains("except the sign of a zero"))
+        let text = try checkSubmission("plus-zero-where-relu-is-off", ["--exercise", "5"])
+        #expect(text.out.contains("identical but for the sign of a zero"), "\(text.out)")
+    }
+
+    @Test("what the student's code prints is shown under its step, in the table and the JSON")
+    func prints() throws {
+        let (report, code, _) = try report("ok-forward-prints-shapes", ["--exercise", "4"])
+        #expect(code == 0)
+        #expect(report.steps.first { $0.step == "forward" }?.printed.isEmpty == false)
+        let text = try checkSubmission("ok-forward-prints-shapes", ["--exercise", "4"])
+        #expect(text.out.contains("your code printed"), "\(text.out)")
+    }
+
+    @Test("NaN and infinity from a student's code: the JSON is still one valid document, with them as strings")
+    func nonFiniteJSON() throws {
+        let result = try checkSubmission("engine-softmax-by-hand-overflows", ["--format", "json", "--exercise", "7"])
+        let document = try JSONSerialization.jsonObject(with: Data(result.out.utf8)) as? [String: Any]
+        #expect(document?["passed"] as? Bool == false)
+        #expect(result.out.contains("\"inf\"") || result.out.contains("\"nan\""), "\(result.out)")
+    }
+
+    @Test("explain --engine student: the student's results beside the right ones; exit 1 when one is wrong")
+    func explainStudent() throws {
+        let right = try runProcess(["explain", "--engine", "student"], executable: fixtureExecutable(),
+                                   environment: ["BACKPROP_SUBMISSION": "solution"])
+        #expect(right.code == 0 && right.out.contains("Every result of yours is right"), "\(right.out)\(right.err)")
+        let wrong = try runProcess(["explain", "--engine", "student"], executable: fixtureExecutable(),
+                                   environment: ["BACKPROP_SUBMISSION": "hidden error: no σ′"])
+        #expect(wrong.code == 1 && wrong.out.contains("Δ¹ [3, 3] yours") && wrong.out.contains("≠"), "\(wrong.out)")
+        let crash = try runProcess(["explain", "--engine", "student", "--net", "3-3-3"], executable: fixtureExecutable(),
+                                   environment: ["BACKPROP_SUBMISSION": "outerr-recurses-forever"])
+        #expect(crash.code == 1 && !crash.signaled && crash.out.contains("your code stopped the program"), "\(crash.out)")
+        #expect(!crash.out.contains("Backtrac") && !crash.err.contains("Backtrac"))
     }
 
     @Test("a trap names the student's file and line, and the runtime's message")
@@ -124,6 +247,10 @@ struct ExercisesCommandTests {
 }
 
 /// A wrong submission is named in the test report by its name, not by its closures.
+extension ClassSubmission: CustomTestStringConvertible {
+    public var testDescription: String { name }
+}
+
 extension WrongSubmission: CustomTestStringConvertible {
     public var testDescription: String { name }
 }

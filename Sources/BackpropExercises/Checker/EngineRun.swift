@@ -37,10 +37,17 @@ public struct EngineRun {
     /// was nothing to run, which the steps' verdicts already say).
     public func passed(tolerance: Double) -> Bool {
         switch outcome {
-        case .compared(let check): check.oraclePasses(tolerance: tolerance)
+        case .compared(let check): check.oraclePasses(tolerance: tolerance) && lossAgrees(check)
         case .notWritten: true
         case .wrongShapes, .threw, .stopped: false
         }
+    }
+
+    /// Whether the student's loss is the loop engine's to rounding (the finite differences check the gradients, not
+    /// the loss itself).
+    func lossAgrees(_ check: EngineCheck<Double>) -> Bool {
+        let (loop, student) = (check.gradients[0].loss, check.gradients[1].loss)
+        return abs(student - loop) <= 1e-9 * abs(loop)
     }
 
     /// Whether the student's gradients are the loop engine's to the last bit.
@@ -63,7 +70,9 @@ public struct EngineRun {
     /// One line on what went wrong, when the run did not return gradients to compare.
     var problem: String? {
         switch outcome {
-        case .compared, .notWritten: nil
+        case .compared(let check):
+            lossAgrees(check) ? nil : "Your engine's loss on \(network) is \(check.gradients[1].loss), the loop engine's \(check.gradients[0].loss): the gradients agree with finite differences, so the error is in the loss alone."
+        case .notWritten: nil
         case .wrongShapes: "Your engine's gradients on \(network) do not have the network's shapes."
         case .threw(let message): "Your engine threw on \(network): \(message)"
         case .stopped(let why): "Your engine, with your own steps, did not finish on \(network): \(why)."

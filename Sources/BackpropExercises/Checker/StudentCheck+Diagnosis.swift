@@ -51,8 +51,12 @@ extension StudentCheck {
                 var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
                 describe(call, scenario, inputs, into: &stopped)
                 if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
+                evidence.outcomes[call] = false
                 // A wrong answer on an earlier scenario is the first thing to fix; the stop confirms it.
-                guard var earlier = failure else { return stopped }
+                guard var earlier = failure else {
+                    stopped.diagnosis += evidence.acrossScenarios(stopped) + evidence.keptFromBefore(stopped.message ?? "", call: call)
+                    return stopped
+                }
                 earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
                 return earlier
             }
@@ -75,6 +79,7 @@ extension StudentCheck {
                 if case .notWritten = first { return wrong }
                 if failure == nil {
                     describe(call, scenario, inputs, into: &wrong)
+                    if case .threw(let message) = first { wrong.diagnosis += evidence.keptFromBefore(message, call: call) }
                     failure = wrong
                 }
             }
@@ -95,7 +100,7 @@ extension StudentCheck {
             return verdict
         }
         if var found = failure {
-            if found.kind == .wrong { found.diagnosis += evidence.acrossScenarios(found) }
+            if found.kind == .wrong || found.kind == .threw { found.diagnosis += evidence.acrossScenarios(found) }
             return found
         }
         if calls.isEmpty {

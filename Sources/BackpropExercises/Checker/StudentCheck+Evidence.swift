@@ -93,12 +93,18 @@ extension StudentCheck {
                 lines.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
             }
             // Right for one hidden activation and wrong for the others: a formula of that activation's.
-            if [.oneExample, .hiddenError, .batchEngine].contains(step) {
+            if [.oneExample, .hiddenError, .batchEngine].contains(step), verdict.kind == .wrong {
                 let right = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.hidden })
                 let wrong = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.hidden })
                 if !right.isEmpty, !wrong.isEmpty, right.isDisjoint(with: wrong) {
                     lines.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): a formula of one activation's where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
                 }
+            }
+            // Right for the networks of one depth only: a number of layers written into the code.
+            let rightDepths = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.layerCount })
+            let wrongDepths = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.layerCount })
+            if rightDepths.count == 1, !wrongDepths.isEmpty, rightDepths.isDisjoint(with: wrongDepths) {
+                lines.append("It is right for the networks of \(rightDepths.first!) layers and not for \(wrongDepths.sorted().map(String.init).joined(separator: " or ")): a number of layers written into the code? Loop over l in 1...network.layerCount.")
             }
             // Wrong only where the logits are in the hundreds: an exponential or a logarithm that overflows.
             let large = scenarios.indices.filter { scenarios[$0].largeLogits }
@@ -110,8 +116,21 @@ extension StudentCheck {
             }
             return lines
         }
+
+        /// For a failure whose message names shapes: a number of rows that is an earlier call's number of examples
+        /// and not this call's is something kept from before.
+        func keptFromBefore(_ message: String, call: Call) -> [String] {
+            let m = scenarios[call.scenario].examples
+            let earlier = Set(returned.map { scenarios[$0.call.scenario].examples }).subtracting([m])
+            let rows = message.matches(of: /\[(\d+), \d+\]/).compactMap { Int($0.1) }
+            guard let stale = rows.first(where: { earlier.contains($0) }) else { return [] }
+            return ["A matrix in that message has \(stale) rows, the examples of an earlier call, where this call has \(m): something is kept from before (a global or static array that keeps the earlier call's matrices). Start every call from scratch."]
+        }
     }
 
+}
+
+extension StudentCheck {
     /// Example `row` of the scenario's batch as a one-row matrix.
     static func exampleMatrix(_ scenario: Scenario, _ row: Int, targets: Bool) -> Matrix<Double> {
         let values = targets ? scenario.batch.targets.row(row) : scenario.batch.inputs.row(row)

@@ -73,13 +73,20 @@ public struct StudentCheckReport {
             let name = verdict.step == .batchEngine ? "batch engine (with the library's steps)" : verdict.step.rawValue
             steps.add(["\(verdict.step.exercise)", name, Self.verdictText(verdict)])
         }
-        if let run = engineRun, run.status != "not-written" {
-            steps.add(["7", "your engine with your own steps", run.problem == nil
-                ? (run.identical ? "identical to the loop engine" : run.passed(tolerance: tolerance) ? "correct to rounding" : "WRONG")
-                : run.status == "threw" ? "threw an error" : run.status == "wrong-shapes" ? "WRONG" : "STOPPED"])
+        if let run = engineRun {
+            let verdict: String? = switch run.outcome {
+            case .compared: run.identical && run.passed(tolerance: tolerance) ? "identical to the loop engine"
+                : run.passed(tolerance: tolerance) ? "correct to rounding" : "WRONG"
+            case .threw: "threw an error"
+            case .wrongShapes: "WRONG"
+            case .stopped: "STOPPED"
+            case .notWritten: nil
+            }
+            if let verdict { steps.add(["7", "your engine with your own steps", verdict]) }
         }
         lines.append(steps.render())
-        for verdict in verdicts where !verdict.kind.passed && verdict.kind != .notWritten || !verdict.printed.isEmpty {
+        for verdict in verdicts where !verdict.kind.passed && verdict.kind != .notWritten || !verdict.printed.isEmpty
+            || verdict.kind.passed && !verdict.diagnosis.isEmpty {
             lines.append("")
             lines.append("\(verdict.step.rawValue) (exercise \(verdict.step.exercise), \(verdict.step.file)): \(Self.verdictText(verdict))")
             if !verdict.kind.passed && verdict.kind != .notWritten {
@@ -113,6 +120,7 @@ public struct StudentCheckReport {
                 let rendered = table.render(tolerance: tolerance).split(separator: "\n", omittingEmptySubsequences: false)
                     .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n")
                 lines.append(rendered.trimmingCharacters(in: .newlines))
+                if let problem = run.problem { lines += Self.wrap(problem) }
             case .notWritten:
                 break
             default:
@@ -134,9 +142,13 @@ public struct StudentCheckReport {
             lines.append("PASS: every step correct to rounding. Not bitwise where the table says so: another order of the sums, or a multiply and an add rounded apart where the library uses one FMA (docs/bitwise-identity.md).")
         } else {
             let failing = verdicts.filter { !$0.kind.passed }.count
-            var text = "FAIL: \(failing) of \(verdicts.count) steps not right yet"
+            var text = failing == 0 ? "FAIL: every step is right" : "FAIL: \(failing) of \(verdicts.count) steps not right yet"
             if let run = engineRun, !run.passed(tolerance: tolerance) {
-                text += run.problem == nil ? "; your engine with your own steps is off from finite differences" : "; your engine with your own steps did not run to the end"
+                if case .compared = run.outcome {
+                    text += "; your engine with your own steps is off from " + (run.problem == nil ? "finite differences" : "the loop engine's loss")
+                } else {
+                    text += "; your engine with your own steps did not run to the end"
+                }
             }
             lines.append(text + ".")
         }

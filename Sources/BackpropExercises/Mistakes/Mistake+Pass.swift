@@ -62,10 +62,14 @@ extension Mistake {
             delta = step(.hiddenError, { hiddenError(delta, w, activations, network.hidden) },
                          { MatrixForm.hiddenError(delta, w, activations, network.hidden) })
         }
-        if self == .lossFromActivations { made = true }
+        if self == .lossFromActivations || self == .lastLossOnly && x.rows > 1 { made = true }
         guard made else { return nil }
-        let loss = MatrixForm.meanLoss(logits: self == .lossFromActivations ? a[L] : z[L], outputs: a[L], targets: y,
+        var loss = MatrixForm.meanLoss(logits: self == .lossFromActivations ? a[L] : z[L], outputs: a[L], targets: y,
                                        layer: network.output)
+        if self == .lastLossOnly {
+            let last = x.rows - 1
+            loss = network.output.loss(logits: z[L].row(last), activation: a[L].row(last), target: y.row(last)) / Double(x.rows)
+        }
         return Gradients(loss: loss, layers: layers)
     }
 

@@ -22,7 +22,7 @@ public enum Mistake: String, CaseIterable, Sendable {
     case sumSkipsFirst, sumSkipsLast, sumNotReset
     // The composition of the steps.
     case weightsUpdatedDuringBackprop, hiddenActivationAtOutput, derivativeOfLayerAbove, forwardFromInputs
-    case lossFromActivations
+    case lossFromActivations, lastLossOnly
 
     /// The steps whose code can make it (a sum's mistake: every step with a sum).
     public var steps: Set<StudentCheck.Step> {
@@ -38,7 +38,8 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .sumSkipsFirst, .sumSkipsLast, .sumNotReset: [.forward, .hiddenError, .weightGradient, .biasGradient]
         // Only where the step is handed more than its equation needs: a whole pass.
         case .derivativeFromPreActivation, .activationInsteadOfInput, .weightsUpdatedDuringBackprop,
-             .hiddenActivationAtOutput, .derivativeOfLayerAbove, .forwardFromInputs, .lossFromActivations: []
+             .hiddenActivationAtOutput, .derivativeOfLayerAbove, .forwardFromInputs, .lossFromActivations,
+             .lastLossOnly: []
         }
     }
 
@@ -90,6 +91,8 @@ public enum Mistake: String, CaseIterable, Sendable {
             "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
         case .forwardFromInputs:
             "every layer was fed the inputs X: layer l's input is the activation of the layer below, Aˡ⁻¹ (A⁰ = X only for the first layer)."
+        case .lastLossOnly:
+            "only the last example's loss counts: the sum of the examples' ℓ overwrites (=) where it should add (+=), before the mean."
         case .lossFromActivations:
             "the loss was given the activations aᴸ where it takes the logits zᴸ: network.output.loss(logits: zᴸ, activation: aᴸ, target: y) computes the cross-entropy from the logits."
         case .derivativeTransposed:
@@ -100,6 +103,8 @@ public enum Mistake: String, CaseIterable, Sendable {
             "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
         case .forwardFromInputs:
             "every layer was fed the inputs X: layer l's input is the activation of the layer below, Aˡ⁻¹ (A⁰ = X only for the first layer)."
+        case .lastLossOnly:
+            "only the last example's loss counts: the sum of the examples' ℓ overwrites (=) where it should add (+=), before the mean."
         case .lossFromActivations:
             "the loss was given the activations aᴸ where it takes the logits zᴸ: network.output.loss(logits: zᴸ, activation: aᴸ, target: y) computes the cross-entropy from the logits."
         case .sumsMultiplied:
