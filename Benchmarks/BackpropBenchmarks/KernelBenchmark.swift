@@ -6,8 +6,8 @@ public struct KernelCase: Hashable, Sendable {
     /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "packed-independent" (`threads`
     /// separate one-thread products at once, each on its own operands: what the machine gives threads that share
     /// nothing, not even B's packing), "gemv-forward" (z = Wᵀx + b),
-    /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "stream-read" (Σ of k·n elements: the bandwidth
-    /// probe the matrix–vector kernels are measured against), or "numpy-matmul".
+    /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "read", "write", "update" (the bandwidth probes of
+    /// `BandwidthProbe` on an array of n numbers), or "numpy-matmul".
     public var kernel: String
     public var precision: Precision
     /// C is m × n, the sum runs over k. For the matrix–vector kernels m = 1 and W is k × n.
@@ -17,23 +17,26 @@ public struct KernelCase: Hashable, Sendable {
     /// What the shape is, e.g. "square", "784-30-10 forward Z¹".
     public var role: String
 
-    /// 2·m·n·k (once per thread for "packed-independent"); k·n additions for "stream-read".
+    /// 2·m·n·k (once per thread for "packed-independent"); an addition or a multiplication per number for "read" and
+    /// "update", none for "write".
     public var flops: Double {
         switch kernel {
-        case "stream-read": return Double(n) * Double(k)
+        case "read", "update": return Double(n) * Double(k)
+        case "write": return 0
         case "packed-independent": return Double(threads) * 2 * Double(m) * Double(n) * Double(k)
         default: return 2 * Double(m) * Double(n) * Double(k)
         }
     }
 
     /// The bytes the kernel must move between the cache and the registers, for the memory-bound kernels (nil for
-    /// the GEMMs, which reuse what they load): the k × n matrix read once ("gemv-forward", "gemv-backward",
-    /// "stream-read") or read and written once ("rank1-update"); the vectors are small and stay in L1.
+    /// the GEMMs, which reuse what they load): the k × n matrix read once ("gemv-forward", "gemv-backward", "read")
+    /// or written once ("write"), or read and written once ("rank1-update", "update"); the vectors are small and
+    /// stay in L1.
     public var bytesMoved: Double? {
         let size = Double(precision.byteCount)
         switch kernel {
-        case "gemv-forward", "gemv-backward", "stream-read": return Double(n) * Double(k) * size
-        case "rank1-update": return 2 * Double(n) * Double(k) * size
+        case "gemv-forward", "gemv-backward", "read", "write": return Double(n) * Double(k) * size
+        case "rank1-update", "update": return 2 * Double(n) * Double(k) * size
         default: return nil
         }
     }
@@ -98,17 +101,13 @@ public enum KernelBenchmark {
             for (kernel, n, k, role) in vectorShapes {
                 cases.append(KernelCase(kernel: kernel, precision: precision, m: 1, n: n, k: k, role: role))
             }
-            // The read bandwidth of each level the loop engine's data lives in: 64 × 64 scalars (L1: 32 KiB in
-            // double, 16 in float), the weights of 784-30-10 (L2) and of 784-256-128-10 (L2 or L3, by precision),
-            // and 4096 × 4096 (memory: 128 MiB in double, 64 in float).
-            let scalarBytes = precision.byteCount
-            let streams: [(Int, Int, String)] = [
-                (64, 64, "bandwidth, \(64 * 64 * scalarBytes / 1024) KiB in \(precision)"),
-                (30, 784, "bandwidth, 784-30-10 W1"), (256, 784, "bandwidth, 784-256-128-10 W1"),
-                (4096, 4096, "bandwidth, \(4096 * 4096 * scalarBytes / (1024 * 1024)) MiB in \(precision)"),
-            ]
-            for (n, k, role) in streams {
-                cases.append(KernelCase(kernel: "stream-read", precision: precision, m: 1, n: n, k: k, role: role))
+            // The bandwidth of each level of the memory hierarchy, by the three access patterns: arrays that sit in
+            // L1, L2, L3 and memory (`BandwidthProbe`).
+            for kernel in BandwidthProbe.kernels {
+                for (bytes, level) in BandwidthProbe.footprints {
+                    cases.append(KernelCase(kernel: kernel, precision: precision, m: 1, n: bytes / precision.byteCount, k: 1,
+                                            role: "bandwidth, \(bytes >= 1 << 20 ? "\(bytes >> 20) MiB" : "\(bytes >> 10) KiB") (\(level))"))
+                }
             }
         }
         return cases
@@ -139,9 +138,19 @@ public enum KernelBenchmark {
             let w = random(c.n, c.k), d = random(1, c.k).elements
             var s = [T](repeating: 0, count: c.n)
             body = { VectorKernels.backward(w, d, into: &s); return Double(s[0]) }
-        case "stream-read":
-            let x = random(c.k, c.n).elements
-            body = { Double(StreamRead.sum(x)) }
+        case "read", "write", "update":
+            let count = c.n * c.k
+            let array = UnsafeMutablePointer<T>.allocate(capacity: count)
+            array.initialize(from: random(1, count).elements, count: count)
+            let buffer = ProbeBuffer(array)
+            // A factor of 1 the compiler cannot see, so that every multiplication and store happens.
+            let factor = T(settings.seed == .max ? 2 : 1)
+            // One closure per probe, chosen here: nothing but the probe in the timed call (each holds the buffer).
+            switch c.kernel {
+            case "read": body = { Double(BandwidthProbe.read(buffer.pointer, count: count)) }
+            case "write": body = { BandwidthProbe.write(buffer.pointer, count: count, value: factor); return Double(buffer.pointer[0]) }
+            default: body = { BandwidthProbe.update(buffer.pointer, count: count, factor: factor); return Double(buffer.pointer[0]) }
+            }
         case "rank1-update":
             var gradient = random(c.k, c.n)
             let a = random(1, c.k).elements.map { $0 * 1e-3 }, d = random(1, c.n).elements
@@ -220,27 +229,9 @@ final class ProductBox<T: BackpropScalar> {
     init(_ matrix: Matrix<T>) { self.matrix = matrix }
 }
 
-/// The bandwidth probe: the sum of an array with 4 independent SIMD accumulators, so that the loads, not the
-/// additions' latency, set the pace (the same idea as STREAM's read kernels).
-enum StreamRead {
-    @inlinable
-    static func sum<T: BackpropScalar>(_ x: [T]) -> T {
-        x.withUnsafeBufferPointer { buffer -> T in
-            guard let p = buffer.baseAddress else { return 0 }
-            let width = T.Vector.scalarCount
-            func load(_ i: Int) -> T.Vector { UnsafeRawPointer(p + i).loadUnaligned(as: T.Vector.self) }
-            var s0 = T.Vector(), s1 = T.Vector(), s2 = T.Vector(), s3 = T.Vector()
-            var i = 0
-            while i + 4 * width <= buffer.count {
-                s0 += load(i)
-                s1 += load(i + width)
-                s2 += load(i + 2 * width)
-                s3 += load(i + 3 * width)
-                i += 4 * width
-            }
-            var total = ((s0 + s1) + (s2 + s3)).sum()
-            while i < buffer.count { total += p[i]; i += 1 }
-            return total
-        }
-    }
+/// A probe's array, freed when the last closure that uses it goes.
+final class ProbeBuffer<T> {
+    let pointer: UnsafeMutablePointer<T>
+    init(_ pointer: UnsafeMutablePointer<T>) { self.pointer = pointer }
+    deinit { pointer.deallocate() }
 }

@@ -13,6 +13,10 @@ public struct EngineCheck<T: BackpropScalar> {
     /// `oracle[i]`: engine i against finite differences.
     public var oracle: [[GradientCheck.Layer]]
     public var network: Network<T>
+    /// What the finite differences cost: the entries differentiated (five evaluations of the mean loss each, a
+    /// forward pass over the batch every one) and the seconds they took.
+    public var oracleEntries = 0
+    public var oracleSeconds = 0.0
 
     public static func run(network: Network<T>, batch: Batch<T>, engines: [AnyBackpropEngine<T>], samples: Int?) throws -> EngineCheck {
         let gradients = try engines.map { try $0.gradients(of: network, inputs: batch.inputs, targets: batch.targets) }
@@ -25,11 +29,16 @@ public struct EngineCheck<T: BackpropScalar> {
                                samples: Int?) throws -> EngineCheck {
         precondition(gradients.allSatisfy { $0.hasShapes(of: network) }, "gradients of another network's shapes")
         let checker = GradientCheck(entriesPerParameter: samples)
+        let start = MonotonicClock.nanoseconds()
         let numeric = try checker.numericGradients(network: network, inputs: batch.inputs, targets: batch.targets)
-        return EngineCheck(
+        let seconds = MonotonicClock.seconds(since: start)
+        var check = EngineCheck(
             names: names, gradients: gradients,
             differences: gradients.dropFirst().map { GradientsDifference($0, gradients[0]) },
             oracle: gradients.map { checker.compare($0, with: numeric) }, network: network)
+        check.oracleEntries = numeric.reduce(0) { $0 + $1.weights.count + $1.biases.count }
+        check.oracleSeconds = seconds
+        return check
     }
 
     public var identical: Bool { differences.allSatisfy(\.isIdentical) }

@@ -67,6 +67,14 @@ struct CheckCommandTests {
         #expect(result.out.contains("1/24 differ, ≤ 1 ULP") && result.out.contains("first at [0, 5]"))
     }
 
+    @Test("check prints what backpropagation saves: its time against four forward passes per parameter")
+    func cost() {
+        let result = runCommand(["check", "--net", "784-30-10", "--batch", "4", "--fd-samples", "2"])
+        #expect(result.code == 0, "\(result.err)")
+        #expect(result.out.contains("cost of the gradients of all 23,860 parameters:"))
+        #expect(result.out.contains("times one forward pass") && result.out.contains("95,440 in all"), "\(result.out)")
+    }
+
     @Test("--export writes the network, the batch and both engines' gradients")
     func export() throws {
         let directory = try temporaryDirectory()

@@ -15,6 +15,29 @@ struct CourseCommandsTests {
         #expect(result.out.split(separator: "\n").allSatisfy { $0.count <= 80 })
     }
 
+    @Test("shapes in the other convention: examples as columns, W output × input, in 80 columns")
+    func shapesByColumns() {
+        let result = runCommand(["shapes", "--net", "784-30-10", "--batch", "64", "--convention", "columns"])
+        #expect(result.code == 0)
+        for expected in ["x, X      [784, 1]     [784, 64]", "W¹        [30, 784]    [30, 784]",
+                         "Z¹ = W¹ A⁰ + b¹ 1ₘᵀ    [30, 784]·[784, 64]", "Δ¹ = ((W²)ᵀ Δ²) ∘ σ′    [30, 10]·[10, 64]",
+                         "∂W¹ = (1/m) Δ¹ (A⁰)ᵀ   [30, 64]·[64, 784]"] {
+            #expect(result.out.contains(expected), "missing: \(expected)\n\(result.out)")
+        }
+        #expect(result.out.split(separator: "\n").allSatisfy { $0.count <= 80 })
+    }
+
+    @Test("shapes counts the memory of a gradient call: the part that grows with m is m·(h_0 + h_L + 2·Σ h_l)",
+          arguments: [("double", "2.17 MB"), ("float", "1.09 MB")])
+    func shapesMemory(_ precision: String, _ total: String) {
+        let result = runCommand(["shapes", "--net", "784-30-10", "--batch", "256", "--precision", precision])
+        #expect(result.code == 0)
+        // 23,860 parameters; X and Y 256·794 = 203,264 numbers; Aˡ and Δˡ 2·256·40 = 20,480.
+        for expected in ["2 × 23,860 numbers", "m·(h_0 + h_L) = 203,264", "2·m·Σ h_l = 20,480", "in all                      \(total)"] {
+            #expect(result.out.contains(expected), "missing: \(expected)\n\(result.out)")
+        }
+    }
+
     @Test("explain matches every row of Δ to its example's δ and shows identical gradients", arguments: [
         ["--net", "2-3-2", "--batch", "3", "--seed", "1"], ["--net", "5-5-5-5", "--batch", "6", "--output", "sigmoid"],
         ["--net", "3-4-1", "--output", "identity", "--hidden", "relu"],

@@ -65,6 +65,8 @@ public struct ChartFigure {
         public var color: String
         public var dash: String?
         public var points: [(x: Double, y: Double)]
+        /// Whether the points are joined by a line (false: markers only, for measurements that are not a curve).
+        public var connected = true
 
         public init(label: String, color: String, dash: String? = nil, points: [(x: Double, y: Double)]) {
             self.label = label
@@ -169,11 +171,13 @@ public struct ChartFigure {
             let points = series.points.filter { $0.x.isFinite && $0.y.isFinite && $0.y >= panel.y.low * (panel.y.logBase == nil ? 1 : 0.999) }
             if !points.isEmpty {
                 let coordinates = points.map { "\(fmt(px($0.x))),\(fmt(py(min($0.y, panel.y.high))))" }.joined(separator: " ")
-                svg += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\" points=\"\(coordinates)\""
-                if let dash = series.dash { svg += " stroke-dasharray=\"\(dash)\"" }
-                svg += "/>\n"
+                if series.connected {
+                    svg += "<polyline fill=\"none\" stroke=\"\(series.color)\" stroke-width=\"2\" points=\"\(coordinates)\""
+                    if let dash = series.dash { svg += " stroke-dasharray=\"\(dash)\"" }
+                    svg += "/>\n"
+                }
                 for point in points {
-                    svg += "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(min(point.y, panel.y.high))))\" r=\"2.5\" fill=\"\(series.color)\"/>\n"
+                    svg += "<circle cx=\"\(fmt(px(point.x)))\" cy=\"\(fmt(py(min(point.y, panel.y.high))))\" r=\"\(series.connected ? "2.5" : "3.5")\" fill=\"\(series.color)\"/>\n"
                 }
             }
             svg += "</g>\n"
@@ -188,9 +192,13 @@ public struct ChartFigure {
             svg += "<rect x=\"\(fmt(bx))\" y=\"\(fmt(by))\" width=\"\(fmt(boxWidth))\" height=\"\(fmt(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
             for (index, series) in panel.series.enumerated() {
                 let ly = by + 3 + lineHeight * (Double(index) + 0.5)
-                svg += "<line x1=\"\(fmt(bx + 4))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(bx + 26))\" y2=\"\(fmt(ly))\" stroke=\"\(series.color)\" stroke-width=\"2\""
-                if let dash = series.dash { svg += " stroke-dasharray=\"\(dash)\"" }
-                svg += "/>\n"
+                if series.connected {
+                    svg += "<line x1=\"\(fmt(bx + 4))\" y1=\"\(fmt(ly))\" x2=\"\(fmt(bx + 26))\" y2=\"\(fmt(ly))\" stroke=\"\(series.color)\" stroke-width=\"2\""
+                    if let dash = series.dash { svg += " stroke-dasharray=\"\(dash)\"" }
+                    svg += "/>\n"
+                } else {
+                    svg += "<circle cx=\"\(fmt(bx + 15))\" cy=\"\(fmt(ly))\" r=\"3.5\" fill=\"\(series.color)\"/>\n"
+                }
                 let tx = bx + 30
                 svg += "<text class=\"legend\" x=\"\(fmt(tx))\" y=\"\(fmt(ly + 4))\" data-right=\"\(fmt(tx + Self.textWidth(series.label)))\">\(Self.escape(series.label))</text>\n"
             }

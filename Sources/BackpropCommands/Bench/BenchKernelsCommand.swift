@@ -1,5 +1,6 @@
 import Backprop
 import BackpropBenchmarks
+import CommandSupport
 import Foundation
 
 /// `backprop bench-kernels` (formerly `bench-kernels`): GFLOP/s of the matrix kernels, one row per kernel,
@@ -12,7 +13,8 @@ enum BenchKernelsCommand: Subcommand {
         [OptionSpec("precision", value: "P", help: "double, float, both (default both)"),
          OptionSpec("seed", value: "S", help: "seed of the matrices' elements (default 1)"),
          OptionSpec("compare", value: "numpy", help: "also time NumPy's A @ B on the square shapes"),
-         OptionSpec("filter", value: "TEXT", help: "only the rows whose kernel or shape mentions TEXT (comma-separated alternatives)")]
+         OptionSpec("filter", value: "TEXT", help: "only the rows whose kernel or shape mentions TEXT (comma-separated alternatives)"),
+         OptionSpec("roofline", value: "FILE", help: "also draw the roofline as SVG: the measured peak and bandwidths, every kernel, and both engines' phases at m = 1…1024")]
             + TimingOptions.specs(threads: "threads of the products", quick: "a few seconds: the small shapes, short samples (a smoke test)")
     }
 
@@ -30,6 +32,17 @@ enum BenchKernelsCommand: Subcommand {
         if let filter = arguments.string("filter") {
             let words = filter.split(separator: ",").map(String.init)
             cases = cases.filter { c in words.contains { c.label.contains($0) || c.role.contains($0) } }
+        }
+        // The roofline needs the read probes, the matrix–vector kernels and the GEMM at m = 1…1024, whatever the
+        // filter kept.
+        let rooflinePath = arguments.string("roofline")
+        if let rooflinePath {
+            try AtomicFile.ensureWritable(rooflinePath)
+            let needed = KernelBenchmark.defaultCases(precisions: precisions, threads: [1]).filter {
+                $0.kernel == "read" || $0.kernel.hasPrefix("gemv") || $0.kernel == "rank1-update"
+                    || $0.kernel == "packed" && $0.role == "square"
+            } + precisions.flatMap { p in Roofline.gemmCases(sizes: [784, 30, 10], precision: p) + Roofline.gemmCases(sizes: [784, 256, 128, 10], precision: p) }
+            cases += needed.filter { !cases.contains($0) }
         }
 
         // With --compare numpy, NumPy's A @ B is timed on the packed kernel's square shapes, sample for sample.
@@ -121,6 +134,32 @@ enum BenchKernelsCommand: Subcommand {
                 console.line()
                 console.line("steal = the share of the time this machine's CPUs wanted to run that the host took, while a row's samples ran: \(percent(share)) over the whole run, at most \(percent(worst.hostSteal!)) (\(c.label) \(c.precision) \(c.m)×\(c.n)×\(c.k), \(c.threads) thread\(c.threads == 1 ? "" : "s")).")
             }
+        }
+        if let rooflinePath {
+            var panels: [RooflineChart.Panel] = []
+            for precision in precisions {
+                let ceilings = Roofline.ceilings(results, precision: precision, peak: peak.peak(precision, threads: 1))
+                let kernels = Roofline.kernelPoints(results, precision: precision)
+                for sizes in [[784, 30, 10], [784, 256, 128, 10]] {
+                    console.progress("roofline: both engines' phases on \(Network<Double>.describe(sizes)), \(precision)")
+                    let engines = try precision == .double
+                        ? Roofline.enginePoints(Double.self, sizes: sizes, settings: settings)
+                        : Roofline.enginePoints(Float.self, sizes: sizes, settings: settings)
+                    let name = Network<Double>.describe(sizes)
+                    // The GEMM at this network's forward shape only.
+                    let gemm = kernels.filter { point in
+                        !point.group.hasPrefix("GEMM at") || results.contains { r in
+                            r.kernelCase.role.hasPrefix(name + " forward Z1 for the roofline")
+                                && "\(r.kernelCase.m)×\(r.kernelCase.n)×\(r.kernelCase.k)" == point.label
+                        }
+                    }
+                    panels.append(RooflineChart.Panel(title: "\(name), \(precision)", ceilings: ceilings, points: gemm + engines))
+                }
+            }
+            console.endProgress()
+            let subtitle = "\(machine.cpu), one thread; peak and bandwidths measured; bytes counted as each matrix once per call"
+            try AtomicFile.write(Data(RooflineChart(panels: panels, subtitle: subtitle).svg().utf8), to: rooflinePath)
+            console.note("wrote \(rooflinePath)")
         }
         return 0
     }

@@ -66,6 +66,7 @@ enum CheckCommand: Subcommand {
             console.line("batch: m = \(batch.count) seeded examples (seed \(options.seed &+ 1)), \(T.precision.rawValue) precision, batch engine on \(threads) thread\(threads == 1 ? "" : "s")")
             console.line()
             console.write(report.render(tolerance: tolerance(T.self)))
+            console.write(try cost(network: network, batch: batch, engine: engines[engines.count - 1], report: report))
             if let path = export {
                 let document = CheckDocument(network: network, batch: batch,
                                              results: zip(engines, report.gradients).map { ($0.name, $1) })
@@ -73,6 +74,41 @@ enum CheckCommand: Subcommand {
                 console.line("wrote \(path)")
             }
             return report.passes(tolerance: tolerance(T.self)) ? 0 : 1
+        }
+
+        /// In what sense backpropagation is fast: one gradient call against one forward pass, timed (the median
+        /// of five calls each), and what finite differences would cost for every parameter at that forward speed,
+        /// four forward passes per parameter with the five-point stencil the check uses.
+        func cost<T: BackpropScalar>(network: Network<T>, batch: Batch<T>, engine: AnyBackpropEngine<T>,
+                                     report: EngineCheck<T>) throws -> String {
+            func median(_ body: () throws -> Void) rethrows -> Double {
+                try body()
+                let times = try (0..<5).map { _ in
+                    let start = MonotonicClock.nanoseconds()
+                    try body()
+                    return MonotonicClock.seconds(since: start)
+                }
+                return times.sorted()[2]
+            }
+            var gradients = Gradients(zeroFor: network)
+            let backprop = try median { try engine.computeGradients(of: network, inputs: batch.inputs, targets: batch.targets, into: &gradients) }
+            let forward = try median { _ = try engine.outputs(of: network, inputs: batch.inputs) }
+            let parameters = network.parameterCount
+            func time(_ seconds: Double) -> String {
+                switch seconds {
+                case 7200...: String(format: "%.1f hours", seconds / 3600)
+                case 120...: String(format: "%.0f minutes", seconds / 60)
+                case 1...: String(format: "%.1f s", seconds)
+                case 1e-3...: String(format: "%.2f ms", seconds * 1e3)
+                default: String(format: "%.1f µs", seconds * 1e6)
+                }
+            }
+            var text = "\ncost of the gradients of all \(ShapesCommand.grouped(parameters)) parameters:\n"
+            text += "  backpropagation (\(engine.name) engine)  \(time(backprop)), "
+            text += String(format: "%.1f", backprop / forward) + " times one forward pass (\(time(forward)))\n"
+            text += "  finite differences             about \(time(4 * Double(parameters) * forward)): 4 forward passes a parameter, \(ShapesCommand.grouped(4 * parameters)) in all\n"
+            text += "  (the oracle above, plain loops in Double, differentiated \(report.oracleEntries) sampled entries in \(time(report.oracleSeconds)))\n"
+            return text
         }
     }
 }

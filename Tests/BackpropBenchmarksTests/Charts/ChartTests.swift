@@ -137,3 +137,47 @@ struct ChartTests {
         #expect(ChartFigure.compact(value) == label)
     }
 }
+
+@Suite("The roofline")
+struct RooflineTests {
+    @Test("the bytes of each phase: each matrix once per call for the batch engine, W (and ∂W) once per example for the loop engine")
+    func bytes() {
+        let sizes = [784, 30, 10], m = 64, s = 8
+        // F = 784·30 + 30·10 = 23,820; B = 300; H = 30; Σ h_l = 40; Σ h_{l−1} = 814.
+        #expect(Roofline.bytes(.forward, engine: "batch", sizes: sizes, examples: m, scalarBytes: s) == Double((m * 784 + 23_820 + m * 40) * s))
+        #expect(Roofline.bytes(.hiddenErrors, engine: "batch", sizes: sizes, examples: m, scalarBytes: s) == Double((m * 10 + 300 + 2 * m * 30) * s))
+        #expect(Roofline.bytes(.weightGradients, engine: "batch", sizes: sizes, examples: m, scalarBytes: s) == Double((m * 814 + m * 40 + 23_820) * s))
+        #expect(Roofline.bytes(.forward, engine: "loop", sizes: sizes, examples: m, scalarBytes: s) == Double(m * 23_820 * s))
+        #expect(Roofline.bytes(.weightGradients, engine: "loop", sizes: sizes, examples: m, scalarBytes: s) == Double(2 * m * 23_820 * s))
+        // The loop engine's intensity does not grow with m; the batch engine's forward does, towards F·2m/(s·F) …
+        let flops = { (m: Int) in Double(FlopCount(sizes: sizes, examples: m, hidden: .sigmoid, output: .sigmoidCrossEntropy).forward) }
+        let loop = { (m: Int) in flops(m) / Roofline.bytes(.forward, engine: "loop", sizes: sizes, examples: m, scalarBytes: s) }
+        let batch = { (m: Int) in flops(m) / Roofline.bytes(.forward, engine: "batch", sizes: sizes, examples: m, scalarBytes: s) }
+        #expect(loop(1) == loop(1024) && loop(1) == 0.25)
+        #expect(batch(1) < batch(64) && batch(64) < batch(1024))
+        // … and is bounded by the reading of X: 2·F/(s·(h_0 + Σ h_l)) as m grows.
+        #expect(batch(1_000_000) < 2 * 23_820 / Double(s * (784 + 40)))
+    }
+
+    @Test("the ceilings come from the read probes; the chart draws each level and every group of dots")
+    func chart() {
+        func result(_ kernel: String, _ n: Int, _ role: String, seconds: Double) -> KernelResult {
+            KernelResult(kernelCase: KernelCase(kernel: kernel, precision: .double, m: 1, n: n, k: 1, role: role),
+                         timing: TimingSummary([seconds], repetitions: 1))
+        }
+        let results = BandwidthProbe.footprints.enumerated().map { index, footprint in
+            result("read", footprint.bytes / 8, "bandwidth, x (\(footprint.level))", seconds: Double(footprint.bytes) / (1e9 * Double(100 >> index)))
+        }
+        let ceilings = Roofline.ceilings(results, precision: .double, peak: 50)
+        #expect(ceilings.bandwidths.map(\.level) == ["L1", "L2", "L3", "memory"])
+        #expect(abs(ceilings.bandwidths[0].gigabytesPerSecond - 100) < 1e-9 && abs(ceilings.attainable(1000, level: "L1") - 50) < 1e-9)
+        let points = [Roofline.Point(group: "batch engine, forward", label: "m = 64", intensity: 5, gigaflops: 30),
+                      Roofline.Point(group: "loop engine, forward", label: "m = 64", intensity: 0.25, gigaflops: 12)]
+        let svg = RooflineChart(panels: [.init(title: "784-30-10, double", ceilings: ceilings, points: points)],
+                                subtitle: "test").svg()
+        for label in ["L1 100 GB/s", "memory 12 GB/s", "batch engine, forward", "loop engine, forward"] {
+            #expect(svg.contains("data-series=\"\(label)\""), "missing \(label)")
+        }
+        #expect(svg.contains("784-30-10, double"))
+    }
+}
