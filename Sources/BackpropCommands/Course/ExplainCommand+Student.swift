@@ -46,7 +46,10 @@ extension ExplainCommand {
                 text += lines
             }
         }
-        for line in result.printed.prefix(6) { text += "  your code printed | \(line)\n" }
+        if !result.printed.isEmpty {
+            text += "\nWhile they ran, your code printed \(result.printed.count > 6 ? "\(result.printed.count) lines, the first 6" : "this"):\n"
+            for line in result.printed.prefix(6) { text += "  | \(line)\n" }
+        }
         text += "\n" + (agree ? "Every result of yours is right: the same steps, on the same numbers, as the library's.\n"
                         : "Not every result is right yet: `backprop exercises` says which mistake, on networks of every kind.\n")
         return (text, agree)

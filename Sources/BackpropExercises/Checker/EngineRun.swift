@@ -33,13 +33,12 @@ public struct EngineRun {
         printedLineCount = printed.count
     }
 
-    /// Whether the run counts as right: it returned gradients within `tolerance` of finite differences (or there
-    /// was nothing to run, which the steps' verdicts already say).
+    /// Whether the run counts as right: it returned the loop engine's loss and gradients within `tolerance` of
+    /// finite differences (a run that could not be made, an engine not written yet, does not).
     public func passed(tolerance: Double) -> Bool {
         switch outcome {
         case .compared(let check): check.oraclePasses(tolerance: tolerance) && lossAgrees(check)
-        case .notWritten: true
-        case .wrongShapes, .threw, .stopped: false
+        case .notWritten, .wrongShapes, .threw, .stopped: false
         }
     }
 
@@ -71,7 +70,9 @@ public struct EngineRun {
     var problem: String? {
         switch outcome {
         case .compared(let check):
-            lossAgrees(check) ? nil : "Your engine's loss on \(network) is \(check.gradients[1].loss), the loop engine's \(check.gradients[0].loss): the gradients agree with finite differences, so the error is in the loss alone."
+            lossAgrees(check) ? nil : "Your engine's loss on \(network) is \(check.gradients[1].loss), the loop engine's \(check.gradients[0].loss)" + (check.oraclePasses(tolerance: 1e-7)
+                ? ": the gradients agree with finite differences, so the error is in the loss alone."
+                : ", and its gradients are off from finite differences too (the table).")
         case .notWritten: nil
         case .wrongShapes: "Your engine's gradients on \(network) do not have the network's shapes."
         case .threw(let message): "Your engine threw on \(network): \(message)"

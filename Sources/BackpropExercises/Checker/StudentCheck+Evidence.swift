@@ -89,7 +89,8 @@ extension StudentCheck {
                 else { return nil }
                 return (many, one)
             }
-            if step != .forward, pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
+            if step != .forward, !verdict.explainsExampleCount,
+               pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
                 lines.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
             }
             // Right for one hidden activation and wrong for the others: a formula of that activation's.
@@ -103,7 +104,8 @@ extension StudentCheck {
             // Right for the networks of one depth only: a number of layers written into the code.
             let rightDepths = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.layerCount })
             let wrongDepths = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.layerCount })
-            if rightDepths.count == 1, !wrongDepths.isEmpty, rightDepths.isDisjoint(with: wrongDepths) {
+            if step == .oneExample || step == .batchEngine,
+               rightDepths.count == 1, !wrongDepths.isEmpty, rightDepths.isDisjoint(with: wrongDepths) {
                 lines.append("It is right for the networks of \(rightDepths.first!) layers and not for \(wrongDepths.sorted().map(String.init).joined(separator: " or ")): a number of layers written into the code? Loop over l in 1...network.layerCount.")
             }
             // Wrong only where the logits are in the hundreds: an exponential or a logarithm that overflows.
@@ -120,6 +122,8 @@ extension StudentCheck {
         /// For a failure whose message names shapes: a number of rows that is an earlier call's number of examples
         /// and not this call's is something kept from before.
         func keptFromBefore(_ message: String, call: Call) -> [String] {
+            // Only an engine is handed the batch whose rows an earlier call's matrices would have.
+            guard step == .batchEngine else { return [] }
             let m = scenarios[call.scenario].examples
             let earlier = Set(returned.map { scenarios[$0.call.scenario].examples }).subtracting([m])
             let rows = message.matches(of: /\[(\d+), \d+\]/).compactMap { Int($0.1) }

@@ -91,6 +91,7 @@ extension StudentCheck {
         } else if lossWrong && !weightsWrong.contains(true) && !biasesWrong.contains(true) {
             let ratio = got.loss / expected.loss
             if !oneExample && abs(ratio - Double(scenario.examples)) <= 1e-9 * ratio {
+                verdict.explainsExampleCount = true
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
             } else {
                 lines.append("Only the loss is wrong (the gradients are right): check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
@@ -105,8 +106,10 @@ extension StudentCheck {
                 : "Layer \(l + 1) is right, and layer \(l)'s ∂b is right but its ∂W is not: \(d)\(sup(l)) is right, so the activation in ∂W\(sup(l)) = \(oneExample ? "a\(sup(l - 1)) (δ\(sup(l)))ᵀ" : "(1/m) (A\(sup(l - 1)))ᵀ Δ\(sup(l))") is not: layer \(l)'s input, \(a)\(sup(l - 1)).")
         }
         if verdict.mistake == nil && !transposed && finite, first.got.count > 1 {
-            lines += relations(first.got, first.expected, call: call, scenario: scenario, inputs: evidence.inputs(call),
-                               columns: first.columns)
+            let found = relations(first.got, first.expected, call: call, scenario: scenario, inputs: evidence.inputs(call),
+                                  columns: first.columns)
+            verdict.explainsExampleCount = verdict.explainsExampleCount || found.contains { mDependent($0) }
+            lines += found
         }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }
         verdict.diagnosis = lines

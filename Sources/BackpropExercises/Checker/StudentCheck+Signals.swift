@@ -206,12 +206,21 @@ extension StudentCheck {
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
         } else {
-            lines += relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
+            let found = relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
+            verdict.explainsExampleCount = found.contains { mDependent($0) }
+            lines += found
         }
         if lines.isEmpty {
             lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element" + (firstElementInputs(verdict.firstIndex, call: call, inputs: inputs).map { ": \($0)" } ?? "."))
         }
         verdict.diagnosis = lines
+    }
+
+    /// Whether a relation's line names a factor that is 1 when m = 1 (m, 1/m, m/(m − 1), a 1/m computed in integers,
+    /// a sum instead of a mean): such a line already says why one example is right and several are not.
+    static func mDependent(_ line: String) -> Bool {
+        ["times the right one: the 1/m", "of the right one: the 1/m", "m = ", "1/m = ", "m/(m − 1)", "1 / m with an Int m",
+         "SUM of the examples"].contains { line.contains($0) } && !line.hasPrefix("Every element is off by")
     }
 
     /// "layer 2 of 5-5-5-5, sigmoid → softmax + cross-entropy, m = 5": where a call ran.

@@ -47,6 +47,9 @@ public struct StepVerdict: Sendable {
     /// The first lines the student's code printed while the step ran, and how many it printed in all.
     public var printed: [String] = []
     public var printedLineCount = 0
+    /// Whether the diagnosis already explains why the step is right for one example and wrong for several (a
+    /// factor of m, a 1/m computed in integers): the cross-scenario reading would repeat it.
+    var explainsExampleCount = false
     /// For a crash: the runtime's message, and where in the student's code ("HiddenError.swift:23").
     public var message: String?
     public var location: String?

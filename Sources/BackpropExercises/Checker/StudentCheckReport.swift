@@ -137,17 +137,21 @@ public struct StudentCheckReport {
             lines.append("Next: fix exercise 7, your engine with your own steps: \(StudentCheck.Step.batchEngine.file) (\(Self.guide(.batchEngine))).")
         }
         if bitwise {
-            lines.append("PASS: every step identical to the library's to the last bit, and your engine with your own steps identical to the loop engine.")
+            lines.append(engineRun == nil ? "PASS: every step checked identical to the library's to the last bit."
+                         : "PASS: every step identical to the library's to the last bit, and your engine with your own steps identical to the loop engine.")
         } else if passed {
             lines.append("PASS: every step correct to rounding. Not bitwise where the table says so: another order of the sums, or a multiply and an add rounded apart where the library uses one FMA (docs/bitwise-identity.md).")
         } else {
             let failing = verdicts.filter { !$0.kind.passed }.count
             var text = failing == 0 ? "FAIL: every step is right" : "FAIL: \(failing) of \(verdicts.count) steps not right yet"
             if let run = engineRun, !run.passed(tolerance: tolerance) {
-                if case .compared = run.outcome {
-                    text += "; your engine with your own steps is off from " + (run.problem == nil ? "finite differences" : "the loop engine's loss")
-                } else {
-                    text += "; your engine with your own steps did not run to the end"
+                switch run.outcome {
+                case .compared(let table):
+                    text += "; your engine with your own steps is off from " + (table.oraclePasses(tolerance: tolerance)
+                        ? "the loop engine's loss" : "finite differences")
+                case .wrongShapes: text += "; your engine with your own steps returned gradients of the wrong shapes"
+                case .notWritten: break
+                case .threw, .stopped: text += "; your engine with your own steps did not run to the end"
                 }
             }
             lines.append(text + ".")

@@ -52,7 +52,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .transposedWeights:
             "Wˡ was read transposed: with the note's Wˡ of shape (h_{l−1} × h_l), Zˡ[i, j] = bⱼ + Σₖ Aˡ⁻¹[i, k] Wˡ[k, j]. A square Wˡ hid the mistake from the shapes."
         case .biasIndexedByExample:
-            "the bias was indexed by the example (b[i]) instead of by the unit (b[j]): every row gets the same bˡ."
+            "the bias was indexed by the example (b[i]) instead of by the unit (b[j]): Z[i, j] takes bⱼ, the bias of unit j, in every row; b[i] gives each row one number in every column."
         case .biasInsideSum:
             "the bias was added inside the sum over k, once per term: add bⱼ once, before (or after) the sum."
         case .extraDerivativeAtOutput:
@@ -110,7 +110,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .sumSkipsFirst:
             "the sum misses its first term: a loop starting at 1 where it should start at 0."
         case .sumSkipsLast:
-            "the sum misses its last term: a loop bound one short (..< n − 1, or ...n − 2)."
+            "the sum misses its last term: a loop bound one short (..< n − 1, or ...n − 2), or the bound of another dimension that happens to be one less here (W.columns for W.rows)."
         case .sumNotReset:
             "the running sum is never reset: it carries over from one element to the next. Start it again (from 0, or the bias) for every element."
         case .weightsUpdatedDuringBackprop:
