@@ -1,21 +1,24 @@
 import Backprop
 
-/// Matrix products C = op(A) · op(B), four ways: the teaching ladder of `backprop bench-kernels`.
+/// Matrix products C = op(A) · op(B), five ways: the teaching ladder of `backprop bench-kernels`.
 ///
 ///     op(A) [M, K] · op(B) [K, N] → C [M, N],   op(X) = X or Xᵀ (read in place, never materialised)
 ///
 /// | rung | what it adds | where the speed comes from |
 /// |---|---|---|
 /// | `naive` | i-j-k loops, a dot product per element | nothing: B is read down a column, one cache line per element |
-/// | `reordered` | i-k-j loops | B and C are read along rows: unit stride, the compiler vectorises the inner loop |
+/// | `unit-stride` | the same i-j-k dot products, on a copy of op(B) stored by columns | memory order alone: every cache line is used whole, but each element is still one serial chain of FMAs |
+/// | `reordered` | i-k-j loops | independent elements in the inner loop: many chains at once, which the compiler vectorises |
 /// | `blocked` | i-k-j on 64 × 256 × 64 blocks | the blocks of B and C stay in cache while they are reused |
 /// | `packed` | the library's GEMM (`MatrixMultiplier`): BLIS-style packing, a 6 × 2-vector SIMD micro-kernel | operands copied to contiguous slivers, 12 accumulators in registers; threads |
 ///
-/// All four compute every element as the same chain, c ← fma(a_ik, b_kj, c) for k in order from +0, so they
+/// All five compute every element as the same chain, c ← fma(a_ik, b_kj, c) for k in order from +0, so they
 /// agree to the last bit: the ladder changes only the speed (GEMMLadderTests).
 public enum GEMMLadder {
     public enum Rung: String, CaseIterable, Sendable {
-        case naive, reordered, blocked, packed
+        case naive
+        case unitStride = "unit-stride"
+        case reordered, blocked, packed
     }
 
     /// C = op(A) · op(B) by `rung` into `c` (reshaped if its shape is wrong); `packed` runs on `multiplier`.
@@ -39,6 +42,7 @@ public enum GEMMLadder {
                     let (x, y, out) = (ap.baseAddress!, bp.baseAddress!, cp.baseAddress!)
                     switch rung {
                     case .naive: naive(m, n, k, opA, x, opB, y, out)
+                    case .unitStride: unitStride(m, n, k, opA, x, opB, y, out)
                     case .reordered: blocked(m, n, k, opA, x, opB, y, out, blocks: (m, max(k, 1), n))
                     default: blocked(m, n, k, opA, x, opB, y, out, blocks: (64, 256, 64))
                     }
@@ -73,7 +77,30 @@ public enum GEMMLadder {
         }
     }
 
-    /// Rungs 2 and 3: for i, for k, c[i, :] += a_ik b[k, :] (unit stride through B's and C's rows when B is not
+    /// Rung 2: rung 1's loops and chains, on op(A) copied by rows and op(B) copied by columns, so that both dot
+    /// products' operands are read at unit stride. The copies are timed too; they move M·K + K·N elements, against
+    /// the loops' 2·M·N·K flops.
+    static func unitStride<T: BackpropScalar>(
+        _ m: Int, _ n: Int, _ k: Int, _ a: Strided, _ x: UnsafePointer<T>, _ b: Strided, _ y: UnsafePointer<T>,
+        _ c: UnsafeMutablePointer<T>
+    ) {
+        let rowsOfA = UnsafeMutablePointer<T>.allocate(capacity: max(m * k, 1))
+        let columnsOfB = UnsafeMutablePointer<T>.allocate(capacity: max(k * n, 1))
+        defer { rowsOfA.deallocate(); columnsOfB.deallocate() }
+        for i in 0..<m { for p in 0..<k { rowsOfA[i * k + p] = x[a.index(i, p)] } }
+        for j in 0..<n { for p in 0..<k { columnsOfB[j * k + p] = y[b.index(p, j)] } }
+        for i in 0..<m {
+            let row = rowsOfA + i * k
+            for j in 0..<n {
+                let column = columnsOfB + j * k
+                var sum: T = 0
+                for p in 0..<k { sum = sum.addingProduct(row[p], column[p]) }
+                c[i * n + j] = sum
+            }
+        }
+    }
+
+    /// Rungs 3 and 4: for i, for k, c[i, :] += a_ik b[k, :] (unit stride through B's and C's rows when B is not
     /// transposed), on blocks of `blocks` (rows, k, columns) so that a block of B and of C is reused from cache.
     /// The k-blocks run in order, so each element's chain is the naive one.
     static func blocked<T: BackpropScalar>(

@@ -3,7 +3,7 @@ import Foundation
 
 /// One matrix-kernel measurement of `backprop bench-kernels`.
 public struct KernelCase: Hashable, Sendable {
-    /// "naive", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "packed-independent" (`threads`
+    /// "naive", "unit-stride", "reordered", "blocked", "packed" (GEMM C = op(A) op(B)), "packed-independent" (`threads`
     /// separate one-thread products at once, each on its own operands: what the machine gives threads that share
     /// nothing, not even B's packing), "gemv-forward" (z = Wᵀx + b),
     /// "gemv-backward" (s = W δ), "rank1-update" (G += a δᵀ), "read", "write", "update" (the bandwidth probes of
@@ -61,14 +61,13 @@ public struct KernelResult: Sendable {
 
 /// The cases and the timing of `backprop bench-kernels`.
 public enum KernelBenchmark {
-    /// The teaching ladder on squares (naive and reordered only up to 512: at 1024 one call of the naive kernel
-    /// takes seconds), the engines' real shapes at m = 256 (and two at m = 16), and the loop engine's
+    /// The teaching ladder on squares (naive only up to 512: at 1024 one call of it takes seconds), the engines' real shapes at m = 256 (and two at m = 16), and the loop engine's
     /// matrix–vector kernels.
     public static func defaultCases(precisions: [Precision], threads: [Int]) -> [KernelCase] {
         var cases: [KernelCase] = []
         for precision in precisions {
             for n in [256, 512, 1024] {
-                let rungs = n <= 512 ? ["naive", "reordered", "blocked", "packed"] : ["blocked", "packed"]
+                let rungs = GEMMLadder.Rung.allCases.map(\.rawValue).filter { n <= 512 || $0 != "naive" }
                 for rung in rungs {
                     cases.append(KernelCase(kernel: rung, precision: precision, m: n, n: n, k: n, role: "square"))
                 }

@@ -9,9 +9,10 @@ struct KernelBenchmarkTests {
         let cases = KernelBenchmark.defaultCases(precisions: [.double, .float], threads: [1, 2])
         for precision in Precision.allCases {
             let mine = cases.filter { $0.precision == precision }
-            for n in [256, 512] {
+            for n in [256, 512, 1024] {
                 let rungs = mine.filter { $0.role == "square" && $0.m == n && $0.threads == 1 }.map(\.kernel)
-                #expect(rungs == ["naive", "reordered", "blocked", "packed"], "n = \(n), \(precision)")
+                let ladder = ["naive", "unit-stride", "reordered", "blocked", "packed"]
+                #expect(rungs == (n == 1024 ? Array(ladder.dropFirst()) : ladder), "n = \(n), \(precision)")
             }
             #expect(mine.contains { $0.kernel == "packed" && $0.m == 1024 && $0.threads == 2 })
             #expect(mine.filter { $0.kernel == "packed-independent" }.map(\.m) == [256, 512, 1024])

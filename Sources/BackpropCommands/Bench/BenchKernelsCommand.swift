@@ -4,7 +4,7 @@ import CommandSupport
 import Foundation
 
 /// `backprop bench-kernels` (formerly `bench-kernels`): GFLOP/s of the matrix kernels, one row per kernel,
-/// precision and shape, with the teaching ladder (naive → reordered → blocked → packed) in the same table.
+/// precision and shape, with the teaching ladder (naive → unit-stride → reordered → blocked → packed) in the same table.
 enum BenchKernelsCommand: Subcommand {
     static let name = "bench-kernels"
     static let summary = "time the matrix kernels: the GEMM ladder, and the products at the engines' shapes"

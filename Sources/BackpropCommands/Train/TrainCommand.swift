@@ -14,7 +14,7 @@ enum TrainCommand: Subcommand {
 
     static var options: [OptionSpec] {
         DataOptions.specs + NetworkOptions.specs(form) + [
-            OptionSpec("recipe", value: "NAME", help: "a published run: \(TrainingRecipe.all.map(\.name).joined(separator: ", ")); other flags override it"),
+            OptionSpec("recipe", value: "NAME", help: "the settings of a published run: \(TrainingRecipe.all.map(\.name).joined(separator: ", ")); other flags override them"),
             OptionSpec("engine", value: "E", help: "loop, batch, or both: train with each from the same seed and compare (default batch)"),
             OptionSpec("epochs", value: "N", help: "passes over the training set (default 30)"),
             OptionSpec("batch-size", value: "M", help: "examples per mini-batch (default 10)"),
@@ -23,6 +23,8 @@ enum TrainCommand: Subcommand {
             OptionSpec("momentum", value: "μ", help: "momentum (default 0: off)"),
             ThreadsOption.spec,
             OptionSpec("save", value: "FILE", help: "write the trained network (with its normalisation) as JSON, atomically"),
+            OptionSpec("train-examples", value: "N", help: "train on the first N training examples only (default all, or the recipe's)"),
+            OptionSpec("evaluate-on", value: "SET", help: "test, or validation: the training examples after the first --train-examples (default test, or the recipe's)"),
             OptionSpec("scaling", value: "S", help: "standardize (each input by the training set's mean and deviation) or unit (pixels ÷ 255; image sets only) (default standardize, or the recipe's)"),
             OptionSpec("svg", value: "FILE", help: "also draw the loss and the test accuracy against epochs and against seconds"),
         ]
@@ -62,7 +64,12 @@ enum TrainCommand: Subcommand {
 
         let scaling = try InputScaling(rawValue: arguments.choice("scaling", InputScaling.allCases.map(\.rawValue),
                                                                   default: recipe?.scaling.rawValue ?? "standardize"))!
-        let training = try TrainingData(data, seed: options.seed, scaling: scaling)
+        let trainExamples = try arguments.has("train-examples")
+            ? arguments.integer("train-examples", default: 0, in: 1...100_000_000) : recipe?.trainExamples
+        let evaluation = try EvaluationSet(rawValue: arguments.choice("evaluate-on", EvaluationSet.allCases.map(\.rawValue),
+                                                                      default: recipe?.evaluation.rawValue ?? "test"))!
+        let training = try TrainingData(data, seed: options.seed, scaling: scaling, trainExamples: trainExamples,
+                                        evaluation: evaluation)
         let features = training.featureCount, classCount = training.classCount
         let sizes = options.sizeList.isEmpty ? [features, 32, classCount] : options.sizes
         guard sizes[0] == features else {
@@ -138,7 +145,7 @@ enum TrainCommand: Subcommand {
         for engine in engines {
             console.line()
             console.line("\(engine.name) engine")
-            console.line("epoch  mean loss  train acc  test acc  seconds  eval s")
+            console.line("epoch  mean loss  train acc  \(settings.training.evaluation == .test ? "test acc" : "val. acc")  seconds  eval s")
             let outcome = try Trainer<T>(configuration: config).train(
                 network, engine: engine, training: trainSet, test: testSet, evaluator: evaluator,
                 onEpoch: { epoch in
@@ -180,9 +187,10 @@ enum TrainCommand: Subcommand {
         if let testSet {
             // The last epoch measured it on these weights (a diverged run kept the weights of the epoch before).
             let accuracy = try final.epochs.last?.testAccuracy ?? evaluator.accuracy(of: final.network, on: testSet) ?? 0
-            testAccuracy = accuracy
+            if settings.training.evaluation == .test { testAccuracy = accuracy }
             let correct = Int((accuracy * Double(testSet.count)).rounded())
-            var line = String(format: "test accuracy %.2f%% (%d/%d); weights checksum %016llx", 100 * accuracy, correct, testSet.count, final.network.checksum)
+            var line = "\(settings.training.evaluation.rawValue) accuracy "
+                + String(format: "%.2f%% (%d/%d); weights checksum %016llx", 100 * accuracy, correct, testSet.count, final.network.checksum)
             if let recipe = settings.recipe { line += String(format: "; published %.2f%%", 100 * recipe.published) }
             console.line(line)
         } else {

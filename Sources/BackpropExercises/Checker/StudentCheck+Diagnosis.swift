@@ -38,7 +38,7 @@ extension StudentCheck {
     /// The judgement of `verdict`, before the student's prints are attached.
     static func judge(_ step: Step, records: [Record], crash: Crash?, scenarios: [Scenario],
                       rerun: [Record]?) -> StepVerdict {
-        var evidence = Evidence(step: step, scenarios: scenarios)
+        let evidence = Evidence(step: step, scenarios: scenarios)
         let calls = collapse(records)
         var failure: StepVerdict?
         var worstULPs: UInt64 = 0

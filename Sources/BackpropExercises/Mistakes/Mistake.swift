@@ -95,12 +95,6 @@ public enum Mistake: String, CaseIterable, Sendable {
             "only the last example's loss counts: the sum of the examples' ℓ overwrites (=) where it should add (+=), before the mean."
         case .lossFromActivations:
             "the loss was given the activations aᴸ where it takes the logits zᴸ: network.output.loss(logits: zᴸ, activation: aᴸ, target: y) computes the cross-entropy from the logits."
-        case .derivativeTransposed:
-            "σ′ was read at [j, i] where [i, j] belongs: Aˡ[i, j] is example i's unit j, the element the error Δˡ[i, j] is multiplied with. A square Aˡ hid the mistake from the shapes."
-        case .oneExampleFormula:
-            "the one-example formula was used for the batch: ∂bˡ = δˡ (∂Wˡ = aˡ⁻¹ (δˡ)ᵀ) holds for ONE example; for m examples it is the mean of every example's, (1/m) Σᵢ over the rows, not the first row."
-        case .derivativeOfLayerAbove:
-            "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
         case .sumsMultiplied:
             "each factor was summed over the examples first and the sums multiplied: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j] multiplies each example's pair, then sums the products."
         case .hiddenActivationAtOutput:

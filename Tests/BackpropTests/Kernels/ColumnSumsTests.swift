@@ -19,10 +19,7 @@ struct ColumnSumsTests {
 
     @Test("sums of every column, for awkward row counts", arguments: widths, Precision.allCases)
     func wholeRows(_ n: Int, _ precision: Precision) {
-        switch precision {
-        case .float: wholeRows(n, Float.self)
-        case .double: wholeRows(n, Double.self)
-        }
+        precision == .float ? wholeRows(n, Float.self) : wholeRows(n, Double.self)
     }
 
     func wholeRows<T: BackpropScalar>(_ n: Int, _: T.Type) {

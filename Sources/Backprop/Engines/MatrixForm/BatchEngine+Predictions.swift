@@ -9,20 +9,16 @@ extension BatchEngine {
         guard m > 0 else { return Matrix(rows: 0, columns: c) }
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
         workspace!.reserve(examples: m, packed: parts(examples: m) > 1)
-        switch network.hidden {
-        case .sigmoid: forward(SigmoidKernel<Scalar>.self, network, inputs)
-        case .tanh: forward(TanhKernel<Scalar>.self, network, inputs)
-        case .relu: forward(ReluKernel<Scalar>.self, network, inputs)
-        case .identity: forward(IdentityKernel<Scalar>.self, network, inputs)
-        }
-        let activations = workspace!.activations[network.layerCount].pointer
-        return Matrix(rows: m, columns: c, elements: Array(UnsafeBufferPointer(start: activations, count: m * c)))
+        var outputs = Matrix<Scalar>(rows: m, columns: c)
+        forward(network, inputs, into: &outputs)
+        return outputs
     }
 
-    /// Zˡ = Aˡ⁻¹ Wˡ + bˡ, Aˡ = σ(Zˡ) for l = 1…L, into the workspace, with σ = `Hidden`.
+    /// Zˡ = Aˡ⁻¹ Wˡ + bˡ, Aˡ = σ(Zˡ) for l = 1…L, into the workspace, with σ = `Hidden`; Aᴸ copied into `outputs`.
     @inlinable
-    func forward<Hidden: ActivationKernel>(_: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>)
-    where Hidden.Scalar == Scalar {
+    func forward<Hidden: ActivationKernel>(
+        _: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>, into outputs: inout Matrix<Scalar>
+    ) where Hidden.Scalar == Scalar {
         let workspace = self.workspace!
         workspace.layers.withPointers(parameters: network.layers) { layer in
             inputs.elements.withUnsafeBufferPointer { x in
@@ -32,5 +28,7 @@ extension BatchEngine {
                 schedule(steps, examples: inputs.rows).forward()
             }
         }
+        let activations = workspace.activations[network.layerCount].pointer
+        outputs.elements.withUnsafeMutableBufferPointer { $0.baseAddress!.update(from: activations, count: $0.count) }
     }
 }

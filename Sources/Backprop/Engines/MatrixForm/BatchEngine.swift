@@ -16,7 +16,7 @@
 /// workspace made on the first call and grown only when a larger batch arrives: steady-state calls allocate nothing.
 ///
 /// - Complexity: 2m·(2·Σ h_{l−1}h_l + Σ_{l≥2} h_{l−1}h_l) flops in three GEMMs per layer.
-public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
+public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSpecialized {
     public let name = "batch"
     /// The threads each call may use (the calling one included).
     public let threads: Int
@@ -57,12 +57,7 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine {
         gradients.prepare(for: network)
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
         workspace!.reserve(examples: inputs.rows, packed: parts(examples: inputs.rows) > 1)
-        switch network.hidden {
-        case .sigmoid: run(SigmoidKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .tanh: run(TanhKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .relu: run(ReluKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .identity: run(IdentityKernel<Scalar>.self, network, inputs, targets, &gradients)
-        }
+        run(network, inputs, targets, &gradients)
     }
 
     /// The matrix form, with σ = `Hidden`: the five steps in the note's order, each on all m examples.

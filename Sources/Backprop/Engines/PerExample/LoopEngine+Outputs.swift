@@ -7,12 +7,7 @@ extension LoopEngine {
         try network.validate(inputs: inputs)
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
         var outputs = Matrix<Scalar>(rows: inputs.rows, columns: network.outputCount)
-        switch network.hidden {
-        case .sigmoid: forward(SigmoidKernel<Scalar>.self, network, inputs, into: &outputs)
-        case .tanh: forward(TanhKernel<Scalar>.self, network, inputs, into: &outputs)
-        case .relu: forward(ReluKernel<Scalar>.self, network, inputs, into: &outputs)
-        case .identity: forward(IdentityKernel<Scalar>.self, network, inputs, into: &outputs)
-        }
+        forward(network, inputs, into: &outputs)
         return outputs
     }
 

@@ -24,7 +24,7 @@
 ///
 /// - Complexity: per example ≈ 2·Σ h_{l−1}h_l (forward) + 2·Σ_{l≥2} h_{l−1}h_l (errors) + 2·Σ h_{l−1}h_l (∂W)
 ///   flops, streaming every Wˡ and ∂Wˡ once per example.
-public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
+public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSpecialized {
     public let name = "loop"
     /// When true, every call records where its time went in `phaseTimes` (costs a clock read per phase and example).
     public var recordsPhases = false
@@ -73,12 +73,7 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine {
         try network.validate(inputs: inputs, targets: targets)
         gradients.prepare(for: network)
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
-        switch network.hidden {
-        case .sigmoid: run(SigmoidKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .tanh: run(TanhKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .relu: run(ReluKernel<Scalar>.self, network, inputs, targets, &gradients)
-        case .identity: run(IdentityKernel<Scalar>.self, network, inputs, targets, &gradients)
-        }
+        run(network, inputs, targets, &gradients)
     }
 
     /// The equations above for every example, with σ = `Hidden`.

@@ -13,6 +13,17 @@ public struct ImageSet: Sendable {
     /// `count` labels.
     public var labels: ArraySlice<UInt8>
 
+    /// The images at `range`, in order (no copy).
+    /// - Precondition: `range` lies within 0..<count.
+    public func images(_ range: Range<Int>) -> ImageSet {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "images \(range) of \(count)")
+        var part = self
+        part.count = range.count
+        part.pixels = pixels.dropFirst(range.lowerBound * pixelsPerImage).prefix(range.count * pixelsPerImage)
+        part.labels = labels.dropFirst(range.lowerBound).prefix(range.count)
+        return part
+    }
+
     /// The scaling of image inputs to [0, 1]: x′ = (x − 0) / 255, as a saved network records it.
     public static func unitScaling(pixels: Int) -> Normalization {
         Normalization(mean: [Double](repeating: 0, count: pixels), scale: [Double](repeating: 255, count: pixels))

@@ -13,10 +13,7 @@ struct VectorKernelsTests {
 
     @Test("forward z = b + Σᵢ xᵢ W[i, :]", arguments: widths, Precision.allCases)
     func forward(_ n: Int, _ precision: Precision) {
-        switch precision {
-        case .float: forward(n, Float.self)
-        case .double: forward(n, Double.self)
-        }
+        precision == .float ? forward(n, Float.self) : forward(n, Double.self)
     }
 
     func forward<T: BackpropScalar>(_ n: Int, _: T.Type) {
@@ -33,10 +30,7 @@ struct VectorKernelsTests {
 
     @Test("rank-one update G += a δᵀ", arguments: widths, Precision.allCases)
     func rankOne(_ n: Int, _ precision: Precision) {
-        switch precision {
-        case .float: rankOne(n, Float.self)
-        case .double: rankOne(n, Double.self)
-        }
+        precision == .float ? rankOne(n, Float.self) : rankOne(n, Double.self)
     }
 
     func rankOne<T: BackpropScalar>(_ n: Int, _: T.Type) {
@@ -72,10 +66,7 @@ struct VectorKernelsTests {
 
     @Test("hidden-error product s = W δ′, summed in order", arguments: widths, Precision.allCases)
     func transposed(_ rows: Int, _ precision: Precision) {
-        switch precision {
-        case .float: transposed(rows, Float.self)
-        case .double: transposed(rows, Double.self)
-        }
+        precision == .float ? transposed(rows, Float.self) : transposed(rows, Double.self)
     }
 
     func transposed<T: BackpropScalar>(_ rows: Int, _: T.Type) {

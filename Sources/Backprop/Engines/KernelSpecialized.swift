@@ -1,0 +1,48 @@
+/// An engine whose passes are generic over the hidden layers' activation kernel, so that the compiler builds one
+/// pass per σ with σ and σ′ inlined into its loops, rather than one pass that chooses σ for every element.
+///
+/// The choice of kernel for `network.hidden` is made here, once per pass, for both engines.
+@usableFromInline
+protocol KernelSpecialized: AnyObject {
+    associatedtype Scalar: BackpropScalar
+
+    /// Backpropagation over the rows of X `[m, h_0]` and Y `[m, c]` with σ = `Hidden`, into `gradients`.
+    /// - Precondition: the inputs fit the network, `gradients` is prepared for it, the workspace is ready.
+    func run<Hidden: ActivationKernel>(
+        _: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>, _ targets: Matrix<Scalar>,
+        _ gradients: inout Gradients<Scalar>
+    ) where Hidden.Scalar == Scalar
+
+    /// The forward pass alone over the rows of X `[m, h_0]` with σ = `Hidden`, Aᴸ into `outputs` `[m, c]`.
+    /// - Precondition: the inputs fit the network, `outputs` is `[m, c]`, the workspace is ready.
+    func forward<Hidden: ActivationKernel>(
+        _: Hidden.Type, _ network: Network<Scalar>, _ inputs: Matrix<Scalar>, into outputs: inout Matrix<Scalar>
+    ) where Hidden.Scalar == Scalar
+}
+
+extension KernelSpecialized {
+    /// `run` with the kernel of `network.hidden`.
+    @inlinable
+    func run(
+        _ network: Network<Scalar>, _ inputs: Matrix<Scalar>, _ targets: Matrix<Scalar>,
+        _ gradients: inout Gradients<Scalar>
+    ) {
+        switch network.hidden {
+        case .sigmoid: run(SigmoidKernel<Scalar>.self, network, inputs, targets, &gradients)
+        case .tanh: run(TanhKernel<Scalar>.self, network, inputs, targets, &gradients)
+        case .relu: run(ReluKernel<Scalar>.self, network, inputs, targets, &gradients)
+        case .identity: run(IdentityKernel<Scalar>.self, network, inputs, targets, &gradients)
+        }
+    }
+
+    /// `forward` with the kernel of `network.hidden`.
+    @inlinable
+    func forward(_ network: Network<Scalar>, _ inputs: Matrix<Scalar>, into outputs: inout Matrix<Scalar>) {
+        switch network.hidden {
+        case .sigmoid: forward(SigmoidKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .tanh: forward(TanhKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .relu: forward(ReluKernel<Scalar>.self, network, inputs, into: &outputs)
+        case .identity: forward(IdentityKernel<Scalar>.self, network, inputs, into: &outputs)
+        }
+    }
+}
