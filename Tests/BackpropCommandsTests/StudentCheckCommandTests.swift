@@ -109,7 +109,7 @@ struct ExercisesCommandTests {
         "engine-hidden-sigma-at-output": "the output layer used the hidden layers' σ",
         "engine-loss-assign-not-add": "only the last example's loss counts",
         "engine-softmax-by-hand-overflows": "e^z overflows for z above 709",
-        "engine-log-loss-by-hand": "e^z overflows for z above 709",
+        "engine-log-loss-by-hand": "Only your loss is not a finite number",
         "engine-global-activations": "something is kept from before",
         "engine-hard-coded-three-layers": "a number of layers written into the code",
         "engine-backward-stops-early": "never filled in",

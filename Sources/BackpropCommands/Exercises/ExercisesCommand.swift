@@ -48,8 +48,15 @@ enum ExercisesCommand: Subcommand {
             // Answers that changed between calls: a second, fresh run tells randomness from state.
             let rerun = StudentCheck.answersChanged(result.records)
                 ? try? StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file).records : nil
-            verdicts.append(StudentCheck.verdict(step, records: result.records, crash: result.crash, scenarios: scenarios,
-                                                 printed: result.printed, rerun: rerun))
+            var verdict = StudentCheck.verdict(step, records: result.records, crash: result.crash, scenarios: scenarios,
+                                               printed: result.printed, rerun: rerun)
+            // A call that went wrong after others ran first: alone, in a fresh process, it tells state from formula.
+            if !verdict.kind.passed, let call = verdict.call, call != StudentCheck.calls(step, scenarios: scenarios).first,
+               let alone = try? StudentSupervisor.run(flags + ["--call", "\(call.scenario):\(call.index)"], timeLimit: timeLimit,
+                                                      stepFile: step.file) {
+                verdict = StudentCheck.isolate(verdict, records: alone.records, scenarios: scenarios)
+            }
+            verdicts.append(verdict)
         }
 
         // The engine on the chosen network, with the student's own steps, against the loop engine and finite

@@ -19,6 +19,7 @@ enum StudentStepCommand: Subcommand {
     static var options: [OptionSpec] {
         NetworkOptions.specs(ExercisesCommand.form) + [
             OptionSpec("step", value: "S", help: "the step"),
+            OptionSpec("call", value: "S:I", help: "only this call of the step: scenario S, layer or example I"),
             OptionSpec("engine-run", help: "run the student's engine on the network and batch of the flags"),
             OptionSpec("explain", help: "run every step of the student's on the network and batch of the flags"),
             OptionSpec("batch", value: "M", help: "examples in the seeded batch"),
@@ -62,7 +63,15 @@ enum StudentStepCommand: Subcommand {
         guard let name = arguments.string("step"), let step = StudentCheck.Step(rawValue: name) else {
             throw UsageError("--step: expected one of \(StudentCheck.Step.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        StudentCheck.runChild(step, submission, report: report)
+        var only: StudentCheck.Call?
+        if let text = arguments.string("call") {
+            let parts = text.split(separator: ":").compactMap { Int($0) }
+            guard parts.count == 2, StudentCheck.calls(step, scenarios: StudentCheck.scenarios()).contains(StudentCheck.Call(step: step, scenario: parts[0], index: parts[1])) else {
+                throw UsageError("--call: '\(text)' is not a call of \(step.rawValue)")
+            }
+            only = StudentCheck.Call(step: step, scenario: parts[0], index: parts[1])
+        }
+        StudentCheck.runChild(step, submission, only: only, report: report)
         return 0
     }
 }

@@ -33,7 +33,9 @@ enum StudentSupervisor {
         let report = directory.appendingPathComponent("report.jsonl")
         let output = directory.appendingPathComponent("output.txt")
         let errors = directory.appendingPathComponent("errors.txt")
-        for file in [report, output, errors] { FileManager.default.createFile(atPath: file.path, contents: nil) }
+        for file in [report, output, errors] where !FileManager.default.createFile(atPath: file.path, contents: nil) {
+            throw BackpropError("cannot create '\(file.path)' for the checker's child process")
+        }
 
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable())

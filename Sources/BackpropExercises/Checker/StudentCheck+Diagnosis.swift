@@ -49,6 +49,7 @@ extension StudentCheck {
             guard let first = record.first, let second = record.second else {
                 // The call started and never finished: the child crashed, was stopped, or ended the program in it.
                 var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
+                stopped.call = call
                 describe(call, scenario, inputs, into: &stopped)
                 if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
                 evidence.outcomes[call] = false
@@ -78,6 +79,7 @@ extension StudentCheck {
                 evidence.outcomes[call] = false
                 if case .notWritten = first { return wrong }
                 if failure == nil {
+                    wrong.call = call
                     describe(call, scenario, inputs, into: &wrong)
                     if case .threw(let message) = first { wrong.diagnosis += evidence.keptFromBefore(message, call: call) }
                     failure = wrong
@@ -166,7 +168,33 @@ extension StudentCheck {
         if let again, !sameBits(again, first) {
             return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation). A step computes the same answer from the same inputs every time."
         }
-        return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing). Start every call from scratch."
+        return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing"
+            + (calls.first?.call.step == .batchEngine ? ", or a sum into the gradients your engine is handed, which hold the previous call's values: assign them" : "")
+            + "). Start every call from scratch."
+    }
+
+    /// `verdict` with what a fresh process says about its failing call run alone (`records`): when alone it gives the
+    /// right answer, the failure is state kept from the calls before it, and that is the diagnosis.
+    public static func isolate(_ verdict: StepVerdict, records: [Record], scenarios: [Scenario]) -> StepVerdict {
+        guard let call = verdict.call, let alone = collapse(records).first(where: { $0.call == call })?.first,
+              // A diagnosis that already names what was kept (an earlier answer, an earlier batch's rows) says more.
+              !verdict.diagnosis.contains(where: { $0.contains("kept from before") || $0.contains("keeps state") })
+        else { return verdict }
+        let scenario = scenarios[call.scenario]
+        let pass = MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
+        let expected = inputs(call, scenario, pass: pass).expected
+        return agree(flatten(alone), flatten(expected)) && shapeName(alone) == shapeName(expected)
+            ? stateful(verdict, call: call, scenarios: scenarios) : verdict
+    }
+
+    /// The verdict of a call that is right alone and wrong after the others.
+    static func stateful(_ verdict: StepVerdict, call: Call, scenarios: [Scenario]) -> StepVerdict {
+        var verdict = verdict
+        verdict.mistake = nil
+        verdict.diagnosis = ["Run alone in a fresh process, your \(call.step.rawValue) gives the right answer for \(callName(call, scenarios)); after the calls before it, it does not. Your code keeps state between calls (a global or static variable, an array that keeps growing, a buffer reused without zeroing"
+            + (call.step == .batchEngine ? ", or a sum into the gradients your engine is handed, which hold the previous call's values: assign them" : "")
+            + "). Start every call from scratch."]
+        return verdict
     }
 
     /// Why the program stopped, in a few words.

@@ -93,12 +93,23 @@ extension StudentCheck {
                pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
                 lines.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
             }
-            // Right for one hidden activation and wrong for the others: a formula of that activation's.
-            if [.oneExample, .hiddenError, .batchEngine].contains(step), verdict.kind == .wrong {
-                let right = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.hidden })
-                let wrong = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.hidden })
-                if !right.isEmpty, !wrong.isEmpty, right.isDisjoint(with: wrong) {
-                    lines.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): a formula of one activation's where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
+            // Right exactly where every matrix is square: one dimension's size or index used for the other. This
+            // is checked before the activations, because the square network has an activation of its own too.
+            let rightScenarios = scenarios.indices.filter { passed($0) == true }
+            let wrongScenarios = scenarios.indices.filter { passed($0) == false }
+            func square(_ s: Int) -> Bool { Set(scenarios[s].network.sizes).count == 1 }
+            if !rightScenarios.isEmpty, !wrongScenarios.isEmpty, rightScenarios.allSatisfy(square),
+               !wrongScenarios.contains(where: square) {
+                let names = rightScenarios.map { scenarios[$0].network.sizeDescription }
+                lines.append("It is right only for \(Array(Set(names)).sorted().joined(separator: " and ")), whose weight matrices are all square (h_{l−1} = h_l), and wrong for the others: a size or an index of one dimension used for the other (rows for columns, h_{l+1} for h_l), which square matrices hide.")
+            } else if [.oneExample, .hiddenError, .batchEngine].contains(step), verdict.kind == .wrong {
+                // Right for one hidden activation and wrong for the others: a formula of that activation's.
+                let right = Set(rightScenarios.map { scenarios[$0].network.hidden })
+                let wrong = Set(wrongScenarios.map { scenarios[$0].network.hidden })
+                if right == [.relu], !wrong.isEmpty, !wrong.contains(.relu) {
+                    lines.append("It is right for the relu network and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")). ReLU′ is 0 or 1, and ReLU leaves a positive input as it is, so many wrong forms of σ′ agree with it there, for example a 0-or-1 factor written by hand, σ′ taken of zˡ or of σ(aˡ) instead of aˡ, or σ′ multiplied in more than once (for ReLU, σ′ · σ′ = σ′). Multiply once by network.hidden.derivative(fromActivation: Aˡ[i, j]).")
+                } else if !right.isEmpty, !wrong.isEmpty, right.isDisjoint(with: wrong) {
+                    lines.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): look for a formula that holds for one activation only where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
                 }
             }
             // Right for the networks of one depth only: a number of layers written into the code.

@@ -39,7 +39,9 @@ extension StudentCheck {
         var lines: [String] = []
         let values = [got.loss] + got.layers.flatMap { $0.weights.elements + $0.biases }
         let finite = values.allSatisfy(\.isFinite)
-        if !finite {
+        if !finite, !got.loss.isFinite, !weightsWrong.contains(true), !biasesWrong.contains(true) {
+            lines.append("Only your loss is not a finite number (NaN or infinity); every gradient is right. The loss takes the logarithm of a probability that came out as exactly 0\(scenario.largeLogits ? " (the logits here are in the hundreds)" : ""), or a value overflowed: compute it from the logits with network.output.loss(logits:activation:target:), which does neither.")
+        } else if !finite {
             let large = scenario.largeLogits
             lines.append("Your \(lossWrong && !got.loss.isFinite ? "loss" : first.name) is not a finite number (NaN or infinity)" + (large
                 ? " where the logits are in the hundreds: e^z overflows for z above 709 (and a probability that underflows to 0 has the logarithm −infinity). Subtract each row's maximum before the exponential, as network.output.activation does, and compute the loss from the logits with network.output.loss."
@@ -80,7 +82,7 @@ extension StudentCheck {
         let biasOnly = (1...L).filter { biasesWrong[$0 - 1] && !weightsWrong[$0 - 1] }
         if transposed || verdict.mistake != nil || !finite {
         } else if let l = biasOnly.last {
-            var text = "∂W\(sup(l)) is right, so \(d)\(sup(l)) is right, but ∂b\(sup(l)) is not: it is not \(oneExample ? "δ\(sup(l)) itself" : "(1/m) Σᵢ Δ\(sup(l))[i, :]") of that \(d)\(sup(l))."
+            var text = "∂W\(sup(l)) is right, so \(d)\(sup(l)) is right, but ∂b\(sup(l)) is not: it must be \(oneExample ? "δ\(sup(l)) itself" : "(1/m) Σᵢ Δ\(sup(l))[i, :], the mean of that Δ\(sup(l))'s rows")."
             if let other = (1...L).first(where: { $0 != l && got.layers[l - 1].biases.count == expected.layers[$0 - 1].biases.count
                                                   && close(got.layers[l - 1].biases, expected.layers[$0 - 1].biases) }) {
                 text += " It is layer \(other)'s right ∂b: computed from \(d)\(sup(other)) (after \(d) had moved on to another layer?)."

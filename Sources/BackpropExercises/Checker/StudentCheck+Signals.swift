@@ -45,13 +45,13 @@ extension StudentCheck {
         }
         if let status = crash.exitStatus {
             verdict.message = "exit(\(status))"
-            verdict.diagnosis = ["Your \(call.step.rawValue) called exit(\(status)) in the middle of a call (with \(shapes)): that ends the whole program, so the checker got no answer. Remove the exit; a step ends by returning its result (to stop early on a problem, throw an error)."]
+            verdict.diagnosis = ["Your \(call.step.rawValue) called exit(\(status)) in the middle of a call (with \(shapes)): that ends the whole program, so the checker got no answer. These inputs are valid, so if the exit ends a check of your own, the check is wrong. Remove the exit; a step ends by returning its result (to stop early on a problem, throw an error)."]
             return
         }
         var where_ = crash.location.map { " at \($0)" } ?? ""
         if let caller = crash.calledFrom { where_ += ", called from \(caller)" }
         if let function = crash.recursion {
-            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end, until the stack overflowed. Did it mean to call another function, or does its recursion lack a case that stops it?"]
+            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end, until the stack overflowed. A recursion ends only if it has a case that returns without calling itself and every call moves toward that case: check both (for layers, l + 1 moves toward L, l − 1 toward 1)."]
             return
         }
         var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
@@ -66,9 +66,16 @@ extension StudentCheck {
             lines.append("An integer operation overflowed or divided by zero: check the index arithmetic and the sizes you divide by.")
         } else if message.contains("elements cannot fill") {
             lines.append("A Matrix(rows:columns:elements:) was given a number of elements that is not rows × columns.")
+        } else if !message.isEmpty, !runtimeMessages.contains(where: message.contains) {
+            lines.append("If that message is your own (a fatalError, precondition or assert of yours), its condition is wrong: these inputs are valid, so the step must not stop on them.")
         }
         verdict.diagnosis = lines
     }
+
+    /// Messages of the Swift runtime and of the library, as opposed to a student's own fatalError or precondition.
+    static let runtimeMessages = ["out of range", "has no element", "nil", "overflow", "Division by zero", "elements cannot fill",
+                                  "lowerBound", "upperBound", "Range requires", "Not enough bits", "Negative count",
+                                  "Can't construct", "cannot be", "Double value cannot", "Float value cannot"]
 
     /// For a `Matrix` index outside its matrix ("Matrix [5, 3] has no element [2, 4]: …"), which of the call's
     /// matrices has that shape (the inputs by name, the result by what it is) and which index ran past which bound.
@@ -84,7 +91,10 @@ extension StudentCheck {
         var bounds: [String] = []
         if i >= rows || i < 0 { bounds.append("its row index \(i) runs past its \(rows) rows (0..<\(rows))") }
         if j >= columns || j < 0 { bounds.append("its column index \(j) runs past its \(columns) columns (0..<\(columns))") }
-        return "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and ")). A loop over the wrong size, or the two indices swapped?"
+        let onePast = (i == rows && j < columns) || (j == columns && i < rows)
+        return "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and "))." + (onePast
+            ? " It is one past the last: a closed range 0...n where 0..<n belongs, or a loop over another, larger size?"
+            : " A loop over the wrong size, or the two indices swapped?")
     }
 
     static func scenarioSeconds(_ seconds: Double?) -> String {
@@ -96,7 +106,7 @@ extension StudentCheck {
         let h = scenario.network.sizes, m = scenario.examples, l = call.index
         switch call.step {
         case .forward:
-            return "W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])]: Zˡ[i, j] = b[j] + Σₖ A[i, k] W[k, j] with k < \(h[l - 1]) (the inputs) and j < \(h[l]) (the units). A transposed index, W[j, k], runs past it when the layer is not square."
+            return "W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])]: Zˡ[i, j] = b[j] + Σₖ A[i, k] W[k, j] with k < \(h[l - 1]) (the inputs) and j < \(h[l]) (the units). An index built for the other dimension runs past it when the layer is not square: W[j, k] for W[k, j], or a flat index into W.elements that steps by W.rows where each row is W.columns long (a Matrix is stored row after row)."
         case .outputError:
             return "Aᴸ and Y are both [m, c] = [\(m), \(h[h.count - 1])]: index them [i, j] with i < \(m) and j < \(h[h.count - 1])."
         case .hiddenError:
@@ -199,14 +209,21 @@ extension StudentCheck {
             lines.append(line)
         } else if let name = returnedInput(output, inputs: inputs) {
             lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
-        } else if let mistake = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
+        } else if let (mistake, factor) = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
             verdict.mistake = mistake.rawValue
-            lines.append("Likely mistake: " + mistake.explanation)
+            lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
+                         ?? "Likely mistake: ")
+            lines[lines.count - 1] += mistake.explanation
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
         } else {
-            let found = relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
+            var found = relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
+            // A formula the numbers fit says more than which rows or columns are wrong.
+            if found.allSatisfy({ $0.hasPrefix("Only ") }),
+               let line = fingerprint(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns) {
+                found = [line]
+            }
             verdict.explainsExampleCount = found.contains { mDependent($0) }
             lines += found
         }
@@ -276,7 +293,9 @@ extension StudentCheck {
 
     /// The step's known mistake that reproduces `output`, if any: each of the step's mistakes made on the call's
     /// own inputs (Mistake+Steps.swift), in the catalogue's order.
-    static func reproduced(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs) -> Mistake? {
+    /// When none does exactly, one that does up to a factor of m or 1/m (a mean taken once too often or too few
+    /// times on top of it), with that factor.
+    static func reproduced(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs) -> (Mistake, factor: String?)? {
         let got = flatten(output), m = inputs.matrices.map(\.value)
         func variant(_ mistake: Mistake) -> [Double]? {
             switch call.step {
@@ -289,11 +308,18 @@ extension StudentCheck {
             }
         }
         let expected = flatten(inputs.expected)
-        // A mistake that changes nothing in this call cannot be told apart from the right answer.
-        return Mistake.allCases.first { mistake in
-            guard mistake.steps.contains(call.step), let values = variant(mistake), values.count == got.count else { return false }
-            return !close(values, expected) && close(got, values)
+        let examples = Double(scenario.examples)
+        let factors: [(String?, Double)] = [(nil, 1)] + (examples > 1 ? [("1/m", 1 / examples), ("m", examples)] : [])
+        for (name, factor) in factors {
+            // A mistake that changes nothing in this call cannot be told apart from the right answer.
+            let found = Mistake.allCases.first { mistake in
+                guard mistake.steps.contains(call.step), let values = variant(mistake)?.map({ $0 * factor }),
+                      values.count == got.count else { return false }
+                return !close(values, expected) && close(got, values)
+            }
+            if let found { return (found, name) }
         }
+        return nil
     }
 
     /// The input the step returned unchanged, if it did.

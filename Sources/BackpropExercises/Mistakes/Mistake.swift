@@ -62,7 +62,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .untransposedWeights:
             "the hidden error used Δˡ⁺¹ Wˡ⁺¹ (W[k, j] for W[j, k]): with Wˡ⁺¹ of shape (h_l × h_{l+1}) the error flows back as Δˡ⁺¹ (Wˡ⁺¹)ᵀ, Σₖ Δˡ⁺¹[i, k] Wˡ⁺¹[j, k] (for one example, Wˡ⁺¹ δˡ⁺¹). A square Wˡ⁺¹ hid the mistake from the shapes."
         case .missingDerivative:
-            "the ∘ σ′(Zˡ) is missing: after Δˡ⁺¹ (Wˡ⁺¹)ᵀ, multiply each element by network.hidden.derivative(fromActivation: Aˡ[i, j])."
+            "the ∘ σ′(Zˡ) is missing, or is a factor that is 1 at every element here (as a hand-written ReLU′ is wherever the activation is positive): after Δˡ⁺¹ (Wˡ⁺¹)ᵀ, multiply each element by network.hidden.derivative(fromActivation: Aˡ[i, j])."
         case .derivativeOfActivation:
             "σ′ was applied to σ(Aˡ): derivative(fromActivation:) takes the activation a = σ(z) itself, so pass Aˡ[i, j], not σ of it."
         case .derivativeFromPreActivation:

@@ -1,0 +1,173 @@
+import Backprop
+
+extension StudentCheck {
+    /// A wrong element-wise answer that is exactly some other formula of the same inputs: the formula, found by
+    /// trying the simple ones (a quantity, its negative, and the product, quotient, sum or difference of two) made
+    /// from the step's named quantities, and stated with the right formula beside it. Or an answer whose elements are
+    /// running totals of the right ones (a sum not reset for each element), or whose last rows or columns were never
+    /// written. Nil when nothing fits every element.
+    ///
+    /// Only a formula that differs from the right answer on this call and fits every element (to 1e-9) is reported,
+    /// the simplest first, so what it says is a fact about the student's numbers, never a guess.
+    static func fingerprint(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, inputs: Inputs,
+                            columns: Int?) -> String? {
+        if let columns, let line = runningTotals(got, expected, call: call, inputs: inputs, columns: columns) { return line }
+        if let columns, let line = neverWritten(got, expected, call: call, inputs: inputs, columns: columns) { return line }
+        guard let terms = Terms(call: call, scenario: scenario, inputs: inputs), terms.right.count == got.count else { return nil }
+        for candidate in terms.candidates() where !close(candidate.values, expected) && close(got, candidate.values) {
+            let used = terms.quantities.filter { candidate.uses.contains($0.symbol) && !$0.meaning.isEmpty }
+            let meanings = used.map { "\($0.symbol) = \($0.meaning)" }.joined(separator: ", ")
+            return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings.isEmpty ? "" : ", where \(meanings)"); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula)."
+        }
+        return nil
+    }
+
+    /// The named element-wise quantities of a step, each an array in the answer's layout, and the right formula.
+    struct Terms {
+        struct Quantity {
+            var symbol: String
+            var meaning: String
+            var values: [Double]
+        }
+        struct Candidate {
+            var formula: String
+            var uses: Set<String>
+            var values: [Double]
+        }
+
+        var quantities: [Quantity]
+        var right: [Double]
+        var rightFormula: String
+
+        init?(call: Call, scenario: Scenario, inputs: Inputs) {
+            let m = inputs.matrices.map(\.value)
+            guard case .matrix(let expected) = inputs.expected else { return nil }
+            right = expected.elements
+            switch call.step {
+            case .outputError:
+                let (a, y) = (m[0].elements, m[1].elements)
+                quantities = [Quantity(symbol: "Aᴸ", meaning: "", values: a), Quantity(symbol: "Y", meaning: "", values: y),
+                              Quantity(symbol: "(Aᴸ − Y)", meaning: "", values: zip(a, y).map(-)),
+                              Quantity(symbol: "Aᴸ(1 − Aᴸ)", meaning: "", values: a.map { $0 * (1 - $0) })]
+                rightFormula = scenario.network.output == .sigmoidSquaredError ? "(Aᴸ − Y) ∘ Aᴸ(1 − Aᴸ)" : "Aᴸ − Y"
+            case .hiddenError:
+                let (after, w, a) = (m[0], m[1], m[2]), hidden = scenario.network.hidden
+                guard w.columns == after.columns, a.rows == after.rows, a.columns == w.rows else { return nil }
+                var s = [Double](repeating: 0, count: a.rows * a.columns)
+                for i in 0..<a.rows {
+                    for j in 0..<a.columns {
+                        for k in 0..<w.columns { s[i * a.columns + j] += after[i, k] * w[j, k] }
+                    }
+                }
+                let l = call.index
+                quantities = [Quantity(symbol: "s", meaning: "Δ\(sup(l + 1)) (W\(sup(l + 1)))ᵀ, the sum that flows back", values: s),
+                              Quantity(symbol: "A\(sup(l))", meaning: "", values: a.elements),
+                              Quantity(symbol: "σ′(A\(sup(l)))", meaning: "", values: a.elements.map { hidden.derivative(fromActivation: $0) }),
+                              Quantity(symbol: "σ′(s)", meaning: "derivative(fromActivation:) applied to the sum s", values: s.map { hidden.derivative(fromActivation: $0) }),
+                              Quantity(symbol: "Δ\(sup(l))", meaning: "the right answer", values: expected.elements)]
+                rightFormula = "s ∘ σ′(A\(sup(l)))"
+            case .forward:
+                guard let b = inputs.vector?.value, b.count == expected.columns else { return nil }
+                let bias = (0..<expected.elements.count).map { b[$0 % expected.columns] }
+                let l = call.index
+                quantities = [Quantity(symbol: "P", meaning: "A\(sup(l - 1)) W\(sup(l)), the products' sums", values: zip(expected.elements, bias).map(-)),
+                              Quantity(symbol: "b\(sup(l))", meaning: "", values: bias)]
+                rightFormula = "P + b\(sup(l)) (bⱼ added once to column j)"
+            default:
+                return nil
+            }
+        }
+
+        /// The formulas to try, simplest first: each quantity and its negative, then each pair's product, quotient,
+        /// sum and difference. The right answer alone (and its negative) is left to the other relations.
+        func candidates() -> [Candidate] {
+            var list: [Candidate] = []
+            let plain = quantities.filter { !$0.meaning.contains("the right answer") }
+            for q in plain {
+                list.append(Candidate(formula: q.symbol, uses: [q.symbol], values: q.values))
+                list.append(Candidate(formula: "−\(q.symbol)", uses: [q.symbol], values: q.values.map { -$0 }))
+            }
+            for (x, p) in quantities.enumerated() {
+                for (y, q) in quantities.enumerated() where x != y {
+                    let uses: Set = [p.symbol, q.symbol]
+                    if x < y {
+                        list.append(Candidate(formula: "\(p.symbol) ∘ \(q.symbol)", uses: uses, values: zip(p.values, q.values).map(*)))
+                        list.append(Candidate(formula: "\(p.symbol) + \(q.symbol)", uses: uses, values: zip(p.values, q.values).map(+)))
+                    }
+                    list.append(Candidate(formula: "\(p.symbol) / \(q.symbol)", uses: uses, values: zip(p.values, q.values).map(/)))
+                    list.append(Candidate(formula: "−\(p.symbol) / \(q.symbol)", uses: uses, values: zip(p.values, q.values).map { -$0 / $1 }))
+                    list.append(Candidate(formula: "\(p.symbol) − \(q.symbol)", uses: uses, values: zip(p.values, q.values).map(-)))
+                }
+            }
+            return list.filter { $0.values.allSatisfy(\.isFinite) }
+        }
+    }
+
+    /// Elements that are running totals of the right ones, along each row, down each column, or over the whole
+    /// array in row or column order: an accumulator that is not reset for each element.
+    static func runningTotals(_ got: [Double], _ expected: [Double], call: Call, inputs: Inputs, columns: Int) -> String? {
+        guard got.count == expected.count, columns > 0, got.count > 2 else { return nil }
+        let rows = got.count / columns
+        // The forward step's sum starts from bⱼ: its running total is of the products' sums, plus the last bⱼ.
+        // The forward step's sum starts from bⱼ: a total that keeps running either adds up the whole Zˡ (bⱼ too), or
+        // the products' sums with the last bⱼ on top.
+        let bias: [Double] = call.step == .forward ? (inputs.vector?.value ?? []) : []
+        let zero = [Double](repeating: 0, count: got.count)
+        var variants: [(terms: [Double], base: [Double])] = [(expected, zero)]
+        if bias.count == columns {
+            let base = expected.indices.map { bias[$0 % columns] }
+            variants.append((zip(expected, base).map(-), base))
+        }
+        let orders: [(String, [[Int]])] = [
+            ("along its row, [i, 0] + … + [i, j]", (0..<rows).map { i in (0..<columns).map { i * columns + $0 } }),
+            ("down its column, [0, j] + … + [i, j]", (0..<columns).map { j in (0..<rows).map { $0 * columns + j } }),
+            ("over every element before it, row by row", [Array(0..<got.count)]),
+            ("over every element before it, column by column", [(0..<columns).flatMap { j in (0..<rows).map { $0 * columns + j } }]),
+        ]
+        for (how, runs) in orders where runs.contains(where: { $0.count > 1 }) {
+            for (variant, (terms, base)) in variants.enumerated() {
+                var totals = zero
+                for run in runs {
+                    var sum = 0.0
+                    for index in run { sum += terms[index]; totals[index] = sum + base[index] }
+                }
+                guard !close(totals, expected) && close(got, totals) else { continue }
+                let start = call.step == .forward ? "at bⱼ" : "at 0"
+                let what = variant == 0 ? "the right ones" : "the right sums Σₖ A[i, k] W[k, j], plus bⱼ,"
+                return "Each element of your \(quantityName(call)) is the running total of \(what) \(how): a sum that is not started afresh for each element. Start it \(start) inside the loop, for every element."
+            }
+        }
+        return nil
+    }
+
+    /// Trailing rows (or columns) that are all 0 where the right ones are not: never written, because a loop stops
+    /// early. Names the sizes of the call that equal where it stopped.
+    static func neverWritten(_ got: [Double], _ expected: [Double], call: Call, inputs: Inputs, columns: Int) -> String? {
+        guard got.count == expected.count, columns > 0 else { return nil }
+        let rows = got.count / columns
+        func rowIsZero(_ i: Int) -> Bool { (0..<columns).allSatisfy { got[i * columns + $0] == 0 } }
+        func columnIsZero(_ j: Int) -> Bool { (0..<rows).allSatisfy { got[$0 * columns + j] == 0 } }
+        func rowMatters(_ i: Int) -> Bool { (0..<columns).contains { expected[i * columns + $0] != 0 } }
+        func columnMatters(_ j: Int) -> Bool { (0..<rows).contains { expected[$0 * columns + j] != 0 } }
+        let writtenRows = (0..<rows).lastIndex { !rowIsZero($0) }.map { $0 + 1 } ?? 0
+        let writtenColumns = (0..<columns).lastIndex { !columnIsZero($0) }.map { $0 + 1 } ?? 0
+        func sizes(equalTo n: Int) -> String {
+            let names = inputs.matrices.flatMap { [("\($0.name).rows", $0.value.rows), ("\($0.name).columns", $0.value.columns)] }
+                .filter { $0.1 == n }.map(\.0)
+            return names.isEmpty ? "\(n)" : "\(n) (\(names.joined(separator: ", ")))"
+        }
+        let rest = Array(0..<writtenRows)
+        if writtenRows > 0, writtenRows < rows, (writtenRows..<rows).contains(where: rowMatters),
+           close(rest.flatMap { i in (0..<columns).map { got[i * columns + $0] } },
+                 rest.flatMap { i in (0..<columns).map { expected[i * columns + $0] } }) {
+            return "Rows \(writtenRows)…\(rows - 1) of your \(quantityName(call)) are 0, never written, and the rows before them are right: the loop over its rows stops at \(sizes(equalTo: writtenRows)) where it must run over all \(rows)."
+        }
+        let first = Array(0..<writtenColumns)
+        if writtenColumns > 0, writtenColumns < columns, (writtenColumns..<columns).contains(where: columnMatters),
+           close(first.flatMap { j in (0..<rows).map { got[$0 * columns + j] } },
+                 first.flatMap { j in (0..<rows).map { expected[$0 * columns + j] } }) {
+            return "Columns \(writtenColumns)…\(columns - 1) of your \(quantityName(call)) are 0, never written, and the columns before them are right: the loop over its columns stops at \(sizes(equalTo: writtenColumns)) where it must run over all \(columns)."
+        }
+        return nil
+    }
+}
