@@ -11,7 +11,7 @@ import BackpropExercises
 ///
 ///     forward      A⁰ = X; for l = 1…L: Zˡ = forward(Aˡ⁻¹, Wˡ, bˡ);
 ///                  Aˡ = Zˡ.map { network.hidden.value($0) } for l < L, Aᴸ = Zᴸ.mapRows { network.output.activation($0) }
-///     loss         L = (1/m) Σᵢ network.output.loss(logits: Zᴸ.row(i), activation: Aᴸ.row(i), target: Y.row(i))
+///     loss         𝓛 = (1/m) Σᵢ network.output.loss(logits: Zᴸ.row(i), activation: Aᴸ.row(i), target: Y.row(i))
 ///     backward     Δᴸ = outputError(Aᴸ, Y); for l = L…1: ∂Wˡ = weightGradient(Aˡ⁻¹, Δˡ), ∂bˡ = biasGradient(Δˡ),
 ///                  and for l > 1: Δˡ⁻¹ = hiddenError(Δˡ, Wˡ, Aˡ⁻¹, network.hidden)
 ///

@@ -1,10 +1,10 @@
 /// The independent oracle: gradients by central finite differences of the mean loss, in Double.
 ///
 /// Two engines that agree to the last bit could still both be wrong in the same way; this check cannot share
-/// their mistake. It evaluates the mean loss L(θ) with a plain forward pass of its own (straightforward loops, no
+/// their mistake. It evaluates the mean loss 𝓛(θ) with a plain forward pass of its own (straightforward loops, no
 /// kernels, no chain rule) and differentiates it numerically with the five-point central difference
 ///
-///     ∂L/∂θ ≈ [8 (L(θ + h) − L(θ − h)) − (L(θ + 2h) − L(θ − 2h))] / 12h,   h = 10⁻³,
+///     ∂𝓛/∂θ ≈ [8 (𝓛(θ + h) − 𝓛(θ − h)) − (𝓛(θ + 2h) − 𝓛(θ − 2h))] / 12h,   h = 10⁻³,
 ///
 /// whose error is O(h⁴) (about 10⁻¹² here) instead of the two-point formula's O(h²) plus rounding (about 10⁻¹⁰),
 /// so that CS231n's relative error |a − n| / max(|a|, |n|) can be held to 10⁻⁷ even for small entries.
@@ -73,7 +73,7 @@ public struct GradientCheck: Sendable {
         public var noise: Double
     }
 
-    /// The oracle's numbers for one layer: the sampled indices of Wˡ and bˡ and ∂L/∂θ at each (nil: at a kink).
+    /// The oracle's numbers for one layer: the sampled indices of Wˡ and bˡ and ∂𝓛/∂θ at each (nil: at a kink).
     public struct NumericLayer: Sendable {
         public var weights: [(index: Int, value: Numeric?)]
         public var biases: [(index: Int, value: Numeric?)]
@@ -203,7 +203,7 @@ struct ReferenceLoss {
         return (total / Double(inputs.rows), signature)
     }
 
-    /// ∂L/∂θ by the five-point central difference with its rounding noise, or nil if a perturbation crossed a ReLU
+    /// ∂𝓛/∂θ by the five-point central difference with its rounding noise, or nil if a perturbation crossed a ReLU
     /// kink.
     mutating func derivative(layer l: Int, weightIndex index: Int, bias: Bool, step h: Double) -> GradientCheck.Numeric? {
         let original = bias ? network.layers[l - 1].biases[index] : network.layers[l - 1].weights.elements[index]

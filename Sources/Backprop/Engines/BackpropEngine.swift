@@ -1,7 +1,7 @@
 /// A way to compute the gradients of a network's mean loss over a batch.
 ///
 /// Given a network, inputs X `[m, h_0]` (one example per row) and targets Y `[m, h_L]` (one-hot or real), an
-/// engine computes the mean loss L = (1/m) Σᵢ ℓ(aᴸᵢ, yᵢ) and ∂L/∂Wˡ, ∂L/∂bˡ for every layer.
+/// engine computes the mean loss 𝓛 = (1/m) Σᵢ ℓ(aᴸᵢ, yᵢ) and ∂𝓛/∂Wˡ, ∂𝓛/∂bˡ for every layer.
 ///
 /// The library has two: `LoopEngine`, one example at a time with column vectors, and `BatchEngine`, all m at
 /// once with matrix products. They are bitwise identical by design (docs/bitwise-identity.md). A student's
@@ -14,7 +14,7 @@ public protocol BackpropEngine<Scalar> {
     /// A short name for tables and messages: "loop", "batch".
     var name: String { get }
 
-    /// Computes L and every ∂L/∂Wˡ, ∂L/∂bˡ for the batch (X, Y) into `gradients`.
+    /// Computes L and every ∂𝓛/∂Wˡ, ∂𝓛/∂bˡ for the batch (X, Y) into `gradients`.
     /// - Throws: `BackpropError` if X or Y does not fit the network (see `Network.validate(inputs:targets:)`).
     func computeGradients(
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
@@ -40,7 +40,7 @@ extension BackpropEngine {
 }
 
 extension BackpropEngine {
-    /// L and every ∂L/∂Wˡ, ∂L/∂bˡ for the batch (X, Y), in new storage.
+    /// L and every ∂𝓛/∂Wˡ, ∂𝓛/∂bˡ for the batch (X, Y), in new storage.
     public func gradients(
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>
     ) throws -> Gradients<Scalar> {

@@ -31,9 +31,9 @@ struct LayerPointers<Scalar: BackpropScalar> {
     @inlinable @inline(__always) func w(_ l: Int) -> UnsafePointer<Scalar> { UnsafePointer(entry(l, 0)) }
     /// bˡ.
     @inlinable @inline(__always) func b(_ l: Int) -> UnsafePointer<Scalar> { UnsafePointer(entry(l, 1)) }
-    /// ∂L/∂Wˡ.
+    /// ∂𝓛/∂Wˡ.
     @inlinable @inline(__always) func gw(_ l: Int) -> UnsafeMutablePointer<Scalar> { entry(l, 2) }
-    /// ∂L/∂bˡ.
+    /// ∂𝓛/∂bˡ.
     @inlinable @inline(__always) func gb(_ l: Int) -> UnsafeMutablePointer<Scalar> { entry(l, 3) }
     /// Aˡ (hidden layers overwrite Zˡ with it in place).
     @inlinable @inline(__always) func a(_ l: Int) -> UnsafeMutablePointer<Scalar> { entry(l, 4) }

@@ -6,9 +6,9 @@ public enum Phase: Int, CaseIterable, Sendable {
     case outputError
     /// Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) for l = L−1…1.
     case hiddenErrors
-    /// ∂L/∂Wˡ = (1/m) (Aˡ⁻¹)ᵀ Δˡ.
+    /// ∂𝓛/∂Wˡ = (1/m) (Aˡ⁻¹)ᵀ Δˡ.
     case weightGradients
-    /// ∂L/∂bˡ = (1/m) Σᵢ Δˡ[i, :].
+    /// ∂𝓛/∂bˡ = (1/m) Σᵢ Δˡ[i, :].
     case biasGradients
 
     /// The phase's name in tables: "forward", "output error", …

@@ -1,9 +1,9 @@
-/// What an engine returns for one batch: the MEAN loss L = (1/m) Σᵢ ℓᵢ and its gradient with respect to every
-/// parameter, ∂L/∂Wˡ `[h_{l−1}, h_l]` and ∂L/∂bˡ (h_l), for l = 1…L.
+/// What an engine returns for one batch: the MEAN loss 𝓛 = (1/m) Σᵢ ℓᵢ and its gradient with respect to every
+/// parameter, ∂𝓛/∂Wˡ `[h_{l−1}, h_l]` and ∂𝓛/∂bˡ (h_l), for l = 1…L.
 public struct Gradients<Scalar: BackpropScalar>: Equatable, Sendable {
     /// L, the mean loss over the batch.
     public var loss: Scalar
-    /// `layers[l − 1]` holds ∂L/∂Wˡ and ∂L/∂bˡ, shaped like Wˡ and bˡ.
+    /// `layers[l − 1]` holds ∂𝓛/∂Wˡ and ∂𝓛/∂bˡ, shaped like Wˡ and bˡ.
     public var layers: [LayerParameters<Scalar>]
 
     public init(loss: Scalar, layers: [LayerParameters<Scalar>]) {

@@ -3,9 +3,9 @@
 /// - `weights`: Wˡ, `[h_{l−1}, h_l]` (input × output, the course note's convention): zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ.
 /// - `biases`: bˡ, h_l entries, added to every example's pre-activation.
 public struct LayerParameters<Scalar: BackpropScalar>: Equatable, Sendable {
-    /// Wˡ (or ∂L/∂Wˡ), `[h_{l−1}, h_l]`.
+    /// Wˡ (or ∂𝓛/∂Wˡ), `[h_{l−1}, h_l]`.
     public var weights: Matrix<Scalar>
-    /// bˡ (or ∂L/∂bˡ), h_l entries.
+    /// bˡ (or ∂𝓛/∂bˡ), h_l entries.
     public var biases: [Scalar]
 
     /// A layer from its weights and biases.

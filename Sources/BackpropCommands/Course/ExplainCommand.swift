@@ -123,7 +123,7 @@ enum ExplainCommand: Subcommand {
             text += "      matrix form vs " + verdicts.joined(separator: ", ") + "\n"
         }
         let lossesAgree = differences.allSatisfy(\.lossIdentical)
-        text += String(format: "loss L = %.6f in all four (identical: %@)\n", pass.gradients.loss, lossesAgree ? "yes" : "NO")
+        text += String(format: "loss 𝓛 = %.6f in all four (identical: %@)\n", pass.gradients.loss, lossesAgree ? "yes" : "NO")
         let agree = allRowsMatch && differences.allSatisfy(\.isIdentical)
         text += "\n" + (agree
             ? "Every row of Δˡ is its example's δˡ, and the matrix form, one example\nat a time and both engines give the same bits.\n"

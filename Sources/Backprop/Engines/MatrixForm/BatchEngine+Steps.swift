@@ -105,7 +105,7 @@ extension BatchEngine {
                        into: layer.gb(l) + j)
         }
 
-        /// L = (1/m) Σᵢ ℓᵢ, the losses added in example order as the loop engine adds them.
+        /// 𝓛 = (1/m) Σᵢ ℓᵢ, the losses added in example order as the loop engine adds them.
         @inlinable
         func meanLoss() -> Scalar {
             var sum: Scalar = 0

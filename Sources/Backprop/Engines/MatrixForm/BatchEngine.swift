@@ -87,7 +87,7 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSp
                     clock.lap(.weightGradients)
                     schedule.biasGradients()      // ∂bˡ = (1/m) Σᵢ Δˡ[i, :]            l = 1…L
                     clock.lap(.biasGradients)
-                    return steps.meanLoss()       // L = (1/m) Σᵢ ℓᵢ
+                    return steps.meanLoss()       // 𝓛 = (1/m) Σᵢ ℓᵢ
                 }
             }
         }

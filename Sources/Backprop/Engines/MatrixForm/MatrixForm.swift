@@ -99,7 +99,7 @@ public enum MatrixForm {
         public var gradients: Gradients<T>
     }
 
-    /// The five steps in the note's order on the batch (X `[m, h_0]`, Y `[m, c]`), and L = (1/m) Σᵢ ℓᵢ.
+    /// The five steps in the note's order on the batch (X `[m, h_0]`, Y `[m, c]`), and 𝓛 = (1/m) Σᵢ ℓᵢ.
     /// - Precondition: the batch fits the network (`Network.validate(inputs:targets:)`).
     public static func pass<T>(_ network: Network<T>, inputs: Matrix<T>, targets: Matrix<T>) -> Pass<T> {
         let L = network.layerCount
@@ -120,7 +120,7 @@ public enum MatrixForm {
         return Pass(z: z, a: a, deltas: deltas, gradients: Gradients(loss: loss, layers: layers))
     }
 
-    /// L = (1/m) Σᵢ ℓᵢ, the examples' losses added in order from +0, then × (1/m).
+    /// 𝓛 = (1/m) Σᵢ ℓᵢ, the examples' losses added in order from +0, then × (1/m).
     public static func meanLoss<T>(logits: Matrix<T>, outputs: Matrix<T>, targets: Matrix<T>, layer: OutputLayer) -> T {
         var sum: T = 0
         for i in 0..<logits.rows {

@@ -11,7 +11,7 @@
 ///     ∂Wˡ += aˡ⁻¹ (δˡ)ᵀ               [h_{l−1}, h_l] = [h_{l−1}, 1] · [1, h_l]
 ///     ∂bˡ += δˡ
 ///
-/// and after the last example ∂Wˡ ← (1/m) ∂Wˡ, ∂bˡ ← (1/m) ∂bˡ, L = (1/m) Σ ℓ. (The sums start from +0 and the
+/// and after the last example ∂Wˡ ← (1/m) ∂Wˡ, ∂bˡ ← (1/m) ∂bˡ, 𝓛 = (1/m) Σ ℓ. (The sums start from +0 and the
 /// 1/m is applied inside the first and last examples' updates of ∂Wˡ, which saves two passes over it: the same
 /// operations in the same order.)
 ///

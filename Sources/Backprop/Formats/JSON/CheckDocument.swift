@@ -13,7 +13,7 @@ public struct CheckDocument<Scalar: BackpropScalar>: Codable, Sendable {
     public var targets: [[Scalar]]
     public var engines: [EngineResult]
 
-    /// One engine's result: ∂L/∂Wˡ as h_{l−1} rows of h_l numbers and ∂L/∂bˡ, for l = 1…L.
+    /// One engine's result: ∂𝓛/∂Wˡ as h_{l−1} rows of h_l numbers and ∂𝓛/∂bˡ, for l = 1…L.
     public struct EngineResult: Codable, Sendable {
         public var name: String
         public var loss: Scalar
