@@ -6,6 +6,9 @@
 protocol KernelSpecialized: AnyObject {
     associatedtype Scalar: BackpropScalar
 
+    /// Makes the workspace fit `network` and a batch of `examples` rows (grown, never shrunk).
+    func prepareWorkspace(for network: Network<Scalar>, examples: Int)
+
     /// Backpropagation over the rows of X `[m, h_0]` and Y `[m, c]` with σ = `Hidden`, into `gradients`.
     /// - Precondition: the inputs fit the network, `gradients` is prepared for it, the workspace is ready.
     func run<Hidden: ActivationKernel>(
@@ -21,6 +24,33 @@ protocol KernelSpecialized: AnyObject {
 }
 
 extension KernelSpecialized {
+    /// Backpropagation over the rows of X and Y into `gradients`: the inputs checked, the workspace made ready, and
+    /// `run` with the kernel of `network.hidden`.
+    /// - Throws: `BackpropError` if X or Y does not fit the network.
+    @inlinable
+    func specializedGradients(
+        _ network: Network<Scalar>, _ inputs: Matrix<Scalar>, _ targets: Matrix<Scalar>,
+        _ gradients: inout Gradients<Scalar>
+    ) throws {
+        try network.validate(inputs: inputs, targets: targets)
+        gradients.prepare(for: network)
+        prepareWorkspace(for: network, examples: inputs.rows)
+        run(network, inputs, targets, &gradients)
+    }
+
+    /// The outputs Aᴸ `[m, c]` for the rows of X: the inputs checked, the workspace made ready, and `forward` with
+    /// the kernel of `network.hidden`.
+    /// - Throws: `BackpropError` if X does not fit the network.
+    @inlinable
+    func specializedOutputs(_ network: Network<Scalar>, _ inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
+        try network.validate(inputs: inputs)
+        var outputs = Matrix<Scalar>(rows: inputs.rows, columns: network.outputCount)
+        guard inputs.rows > 0 else { return outputs }
+        prepareWorkspace(for: network, examples: inputs.rows)
+        forward(network, inputs, into: &outputs)
+        return outputs
+    }
+
     /// `run` with the kernel of `network.hidden`.
     @inlinable
     func run(

@@ -4,14 +4,7 @@ extension BatchEngine {
     /// - Throws: `BackpropError` if X does not fit the network.
     @inlinable
     public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try network.validate(inputs: inputs)
-        let m = inputs.rows, c = network.outputCount
-        guard m > 0 else { return Matrix(rows: 0, columns: c) }
-        if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
-        workspace!.reserve(examples: m, packed: parts(examples: m) > 1)
-        var outputs = Matrix<Scalar>(rows: m, columns: c)
-        forward(network, inputs, into: &outputs)
-        return outputs
+        try specializedOutputs(network, inputs)
     }
 
     /// Zˡ = Aˡ⁻¹ Wˡ + bˡ, Aˡ = σ(Zˡ) for l = 1…L, into the workspace, with σ = `Hidden`; Aᴸ copied into `outputs`.

@@ -53,11 +53,13 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSp
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
         into gradients: inout Gradients<Scalar>
     ) throws {
-        try network.validate(inputs: inputs, targets: targets)
-        gradients.prepare(for: network)
+        try specializedGradients(network, inputs, targets, &gradients)
+    }
+
+    @inlinable
+    func prepareWorkspace(for network: Network<Scalar>, examples: Int) {
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
-        workspace!.reserve(examples: inputs.rows, packed: parts(examples: inputs.rows) > 1)
-        run(network, inputs, targets, &gradients)
+        workspace!.reserve(examples: examples, packed: parts(examples: examples) > 1)
     }
 
     /// The matrix form, with σ = `Hidden`: the five steps in the note's order, each on all m examples.

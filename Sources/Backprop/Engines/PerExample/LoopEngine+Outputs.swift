@@ -4,11 +4,7 @@ extension LoopEngine {
     /// - Throws: `BackpropError` if X does not fit the network.
     @inlinable
     public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
-        try network.validate(inputs: inputs)
-        if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
-        var outputs = Matrix<Scalar>(rows: inputs.rows, columns: network.outputCount)
-        forward(network, inputs, into: &outputs)
-        return outputs
+        try specializedOutputs(network, inputs)
     }
 
     /// zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for each example, σ = `Hidden`, aᴸ copied into its row of `outputs`.

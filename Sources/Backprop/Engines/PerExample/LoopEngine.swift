@@ -70,10 +70,12 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSpe
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
         into gradients: inout Gradients<Scalar>
     ) throws {
-        try network.validate(inputs: inputs, targets: targets)
-        gradients.prepare(for: network)
+        try specializedGradients(network, inputs, targets, &gradients)
+    }
+
+    @inlinable
+    func prepareWorkspace(for network: Network<Scalar>, examples: Int) {
         if workspace?.sizes != network.sizes { workspace = Workspace(sizes: network.sizes) }
-        run(network, inputs, targets, &gradients)
     }
 
     /// The equations above for every example, with σ = `Hidden`.
