@@ -33,32 +33,37 @@ struct ExercisesCommandTests {
         return (report, result.code, result.out)
     }
 
+    /// Runs the checker on the catalogued submission `name` and checks its judgement: a correct one passes with exit
+    /// 0; a wrong one fails with exit 1, blamed first on `expected` (its step), with a diagnosis that contains
+    /// `words` when given (or is at least not empty), and the run starts the student at that step.
+    func judged(_ name: String, expected: String, words: String?, what: String) throws {
+        let (report, code, out) = try report(name, timeLimit: 3)
+        if expected == "pass" {
+            #expect(code == 0 && report.passed, "\(name): \(out)")
+            return
+        }
+        #expect(code == 1 && !report.passed, "\(name): \(out)")
+        let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
+        #expect(failing?.step == expected, "\(name) (\(what)): blamed \(failing?.step ?? "nothing")\n\(out)")
+        let said = failing?.diagnosis.joined(separator: " ") ?? ""
+        if let words {
+            #expect(said.lowercased().contains(words.lowercased()), "\(name): \(failing?.diagnosis ?? [])")
+        } else {
+            #expect(!said.isEmpty, "\(name): no diagnosis")
+        }
+        #expect(report.start_with?.step == expected)
+    }
+
     @Test("every wrong submission is rejected with exit 1 at its step, named, never a crash or a backtrace",
           arguments: WrongSubmissions.all)
     func catalogue(_ wrong: WrongSubmission) throws {
-        let (report, code, out) = try report(wrong.name, timeLimit: 3)
-        #expect(code == 1 && !report.passed, "\(wrong.name): \(out)")
-        let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
-        #expect(failing?.step == wrong.step.rawValue, "\(wrong.name): blamed \(failing?.step ?? "nothing")\n\(out)")
-        if let words = wrong.diagnosis {
-            #expect(failing?.diagnosis.joined(separator: " ").lowercased().contains(words.lowercased()) == true,
-                    "\(wrong.name): \(failing?.diagnosis ?? [])")
-        }
-        #expect(report.start_with?.step == wrong.step.rawValue)
+        try judged(wrong.name, expected: wrong.step.rawValue, words: wrong.diagnosis, what: wrong.name)
     }
 
     @Test("a catalogue the checker was not built against: each slip blamed on its step, each unusual correct one passed",
           arguments: StudentInventions.all)
     func inventions(_ invention: StudentInvention) throws {
-        let (report, code, out) = try report(invention.name, timeLimit: 3)
-        if invention.expected == "pass" {
-            #expect(code == 0 && report.passed, "\(invention.name): \(out)")
-        } else {
-            #expect(code == 1 && !report.passed, "\(invention.name): \(out)")
-            let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
-            #expect(failing?.step == invention.expected, "\(invention.name) (\(invention.mistake)): blamed \(failing?.step ?? "nothing")")
-            #expect(failing?.diagnosis.isEmpty == false, "\(invention.name): no diagnosis")
-        }
+        try judged(invention.name, expected: invention.expected, words: nil, what: invention.mistake)
     }
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
@@ -120,16 +125,8 @@ struct ExercisesCommandTests {
     @Test("a class's catalogue, written without the checker: each slip blamed on its step and its mistake named, each unusual correct one passed, valid JSON",
           arguments: ClassCatalogue.all)
     func classCatalogue(_ submission: ClassSubmission) throws {
-        let (report, code, out) = try report(submission.name, timeLimit: 3)
-        if submission.expected == "pass" {
-            #expect(code == 0 && report.passed, "\(submission.name): \(out)")
-            return
-        }
-        #expect(code == 1 && !report.passed, "\(submission.name): \(out)")
-        let failing = report.steps.first { !$0.passed && $0.verdict != "skipped" }
-        #expect(failing?.step == submission.expected, "\(submission.name) (\(submission.mistake)): blamed \(failing?.step ?? "nothing")")
-        let words = try #require(Self.namedMistakes[submission.name], "\(submission.name) has no expected diagnosis")
-        #expect(failing?.diagnosis.joined(separator: " ").contains(words) == true, "\(submission.name): \(failing?.diagnosis ?? [])")
+        let words = submission.expected == "pass" ? nil : try #require(Self.namedMistakes[submission.name], "\(submission.name) has no expected diagnosis")
+        try judged(submission.name, expected: submission.expected, words: words, what: submission.mistake)
     }
 
     @Test("every step right but a trap in the engine's run with the student's own steps: the grade fails, and says where")

@@ -44,23 +44,10 @@ struct EngineEquivalenceTests {
                            examples: 1 + g.nextInt(below: 60), seed: seed)
     }
 
-    @Test("every activation and output pairing", arguments: pairings, Precision.allCases)
-    func pairing(_ testCase: NetworkCase, _ precision: Precision) throws {
-        try compare(testCase, precision)
-    }
-
-    @Test("depths 1 to 4", arguments: depths, Precision.allCases)
-    func depth(_ testCase: NetworkCase, _ precision: Precision) throws {
-        try compare(testCase, precision)
-    }
-
-    @Test("awkward widths and batch sizes", arguments: widths, Precision.allCases)
-    func width(_ testCase: NetworkCase, _ precision: Precision) throws {
-        try compare(testCase, precision)
-    }
-
-    @Test("random networks from seeds", arguments: random, Precision.allCases)
-    func seeded(_ testCase: NetworkCase, _ precision: Precision) throws {
+    /// Every activation and output pairing, depths 1 to 4, awkward widths and batch sizes, and random networks from
+    /// seeds (each case named by its network and batch).
+    @Test("both engines and the readable forms agree bit for bit", arguments: pairings + depths + widths + random, Precision.allCases)
+    func agree(_ testCase: NetworkCase, _ precision: Precision) throws {
         try compare(testCase, precision)
     }
 
