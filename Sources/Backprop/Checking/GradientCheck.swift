@@ -4,22 +4,22 @@
 /// their mistake. It evaluates the mean loss 𝓛(θ) with a plain forward pass of its own (straightforward loops, no
 /// kernels, no chain rule) and differentiates it numerically with the five-point central difference
 ///
-///     ∂𝓛/∂θ ≈ [8 (𝓛(θ + h) − 𝓛(θ − h)) − (𝓛(θ + 2h) − 𝓛(θ − 2h))] / 12h,   h = 10⁻³,
+///     ∂𝓛/∂θ ≈ [8 (𝓛(θ + ε) − 𝓛(θ − ε)) − (𝓛(θ + 2ε) − 𝓛(θ − 2ε))] / 12ε,   ε = 10⁻³,
 ///
-/// whose error is O(h⁴) (about 10⁻¹² here) instead of the two-point formula's O(h²) plus rounding (about 10⁻¹⁰),
-/// so that CS231n's relative error |a − n| / max(|a|, |n|) can be held to 10⁻⁷ even for small entries.
+/// whose error is O(ε⁴) (about 10⁻¹² here) instead of the two-point formula's O(ε²) plus rounding (about 10⁻¹⁰),
+/// so that CS231n's relative error |g − ĝ| / max(|g|, |ĝ|) (g the engine's entry, ĝ the estimate) can be held to 10⁻⁷ even for small entries.
 /// See docs/gradient-checking.md.
 ///
 /// ReLU has kinks at 0 where the derivative jumps; an entry whose perturbation moves any hidden pre-activation
 /// across 0 is reported as skipped, not compared. Large layers are checked on a seeded sample of entries.
 ///
-/// The difference quotient carries the rounding error of the four losses it subtracts, about u·|L|/h (u = 2⁻⁵³):
-/// with saturated logits L is in the thousands, and a gradient that is exactly 0 (a softmax output that is exactly
+/// The difference quotient carries the rounding error of the four losses it subtracts, about u·|𝓛|/ε (u = 2⁻⁵³):
+/// with saturated logits 𝓛 is in the thousands, and a gradient that is exactly 0 (a softmax output that is exactly
 /// 0 or 1) comes out as ±10⁻¹¹, a relative error of 1. A difference no larger than that noise is below what the
 /// oracle can tell: such an entry counts as agreeing, apart (`withinNoise`), when its relative error is larger than
 /// 10⁻⁹.
 public struct GradientCheck: Sendable {
-    /// The step h.
+    /// The step ε.
     public var step: Double = 1e-3
     /// At most this many entries of each Wˡ and of each bˡ are checked (a seeded sample); `nil` checks all.
     public var entriesPerParameter: Int? = 24
@@ -205,7 +205,7 @@ struct ReferenceLoss {
 
     /// ∂𝓛/∂θ by the five-point central difference with its rounding noise, or nil if a perturbation crossed a ReLU
     /// kink.
-    mutating func derivative(layer l: Int, weightIndex index: Int, bias: Bool, step h: Double) -> GradientCheck.Numeric? {
+    mutating func derivative(layer l: Int, weightIndex index: Int, bias: Bool, step epsilon: Double) -> GradientCheck.Numeric? {
         let original = bias ? network.layers[l - 1].biases[index] : network.layers[l - 1].weights.elements[index]
         func loss(at offset: Double?) -> (Double, UInt64) {
             // nil restores the exact original (original + 0 would turn −0 into +0).
@@ -217,16 +217,16 @@ struct ReferenceLoss {
             }
             return evaluate()
         }
-        let (lp2, sp2) = loss(at: 2 * h), (lp1, sp1) = loss(at: h)
-        let (lm1, sm1) = loss(at: -h), (lm2, sm2) = loss(at: -2 * h)
+        let (lp2, sp2) = loss(at: 2 * epsilon), (lp1, sp1) = loss(at: epsilon)
+        let (lm1, sm1) = loss(at: -epsilon), (lm2, sm2) = loss(at: -2 * epsilon)
         let (_, s0) = loss(at: nil)  // restores the parameter, and gives the unperturbed signature
         guard network.hidden != .relu || [sp2, sp1, sm1, sm2].allSatisfy({ $0 == s0 }) else { return nil }
         // Differences of nearby values first: exact 0 where L is flat (a dead ReLU unit), less cancellation elsewhere.
-        let value = (8 * (lp1 - lm1) - (lp2 - lm2)) / (12 * h)
+        let value = (8 * (lp1 - lm1) - (lp2 - lm2)) / (12 * epsilon)
         // Each loss is a sum of a few terms per example, each rounded: its error is a small multiple of u·|L|. The
-        // quotient's weights sum to 18/12h.
+        // quotient's weights sum to 18/12ε.
         let unit = Double.ulpOfOne / 2
-        let noise = 16 * unit * (abs(lp2) + 8 * abs(lp1) + 8 * abs(lm1) + abs(lm2)) / (12 * h)
+        let noise = 16 * unit * (abs(lp2) + 8 * abs(lp1) + 8 * abs(lm1) + abs(lm2)) / (12 * epsilon)
         return GradientCheck.Numeric(value: value, noise: noise)
     }
 }

@@ -4,7 +4,7 @@
 ///     with L2 decay        w ← (1 − η λ′) w − η g          (weights only; λ′ = `weightDecay`)
 ///     with momentum μ      v ← μ v − η (g + λ′ w),  w ← w + v
 ///
-/// Nielsen's network2 writes the decay as λ/n for n training examples: pass `weightDecay: λ / Double(n)`. Each
+/// Nielsen's network2 writes the decay as λ/N for N training examples: pass `weightDecay: λ / Double(N)`. Each
 /// update of an element is one fused multiply-add where it can be (`(1 − ηλ′)·w − η·g` as one FMA after one
 /// multiplication), the same operations for every engine, so training with either engine from the same seed ends in
 /// the same bits.

@@ -2,7 +2,7 @@
 ///
 /// Each epoch shuffles the training examples with the project's `SplitMix64` (seeded), cuts them into mini-batches
 /// of `batchSize` (the last one may be smaller), and for each mini-batch asks the engine for the MEAN gradient g and
-/// takes one `SGD` step (η, L2 decay λ/n for n training examples as Nielsen's network2 writes it, momentum μ).
+/// takes one `SGD` step (η, L2 decay λ/N for N training examples as Nielsen's network2 writes it, momentum μ).
 ///
 /// The update is the same code whatever the engine, and the engines' gradients are bitwise identical, so training
 /// with the loop engine and with the batch engine from the same seed ends in the same bits.

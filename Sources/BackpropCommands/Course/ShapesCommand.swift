@@ -75,7 +75,7 @@ enum ShapesCommand: Subcommand {
                 text += "  Z\(s) = W\(s) A\(p) + b\(s) 1ₘᵀ    [\(sizes[l]), \(sizes[l - 1])]·[\(sizes[l - 1]), \(m)]\n"
             } else {
                 text += "  z\(s) = (W\(s))ᵀ a\(p) + b\(s)    [\(sizes[l]), \(sizes[l - 1])]·[\(sizes[l - 1]), 1]\n"
-                text += "  Z\(s) = A\(p) W\(s) + b\(s)        [\(m), \(sizes[l - 1])]·[\(sizes[l - 1]), \(sizes[l])]\n"
+                text += "  Z\(s) = A\(p) W\(s) + 1ₘb\(s)ᵀ     [\(m), \(sizes[l - 1])]·[\(sizes[l - 1]), \(sizes[l])]\n"
             }
         }
         for l in stride(from: depth - 1, through: 1, by: -1) {

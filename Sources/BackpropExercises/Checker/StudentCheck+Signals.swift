@@ -116,7 +116,7 @@ extension StudentCheck {
         case .biasGradient:
             return "∂b\(sup(l)) has h_l = \(h[l]) numbers, one per unit, each the sum down a column of Δ [\(m), \(h[l])]. Indexing it by the example (∂b[i] with i < m = \(m)) sums over the wrong axis."
         case .oneExample:
-            return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σᵢ W[i, j] aᵢ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
+            return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σₖ W[k, j] aₖ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
         case .batchEngine:
             return "Check the layers your engine hands to the steps: layer l's input is A[l − 1], its weights network.layers[l − 1], and the hidden error of layer l needs the weights above it, network.layers[l]."
         }
