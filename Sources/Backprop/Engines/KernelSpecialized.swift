@@ -3,9 +3,7 @@
 ///
 /// The choice of kernel for `network.hidden` is made here, once per pass, for both engines.
 @usableFromInline
-protocol KernelSpecialized: AnyObject {
-    associatedtype Scalar: BackpropScalar
-
+protocol KernelSpecialized: BackpropEngine, AnyObject {
     /// Makes the workspace fit `network` and a batch of `examples` rows (grown, never shrunk).
     func prepareWorkspace(for network: Network<Scalar>, examples: Int)
 
