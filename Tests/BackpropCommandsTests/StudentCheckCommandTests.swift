@@ -66,6 +66,20 @@ struct ExercisesCommandTests {
         try judged(invention.name, expected: invention.expected, words: nil, what: invention.mistake)
     }
 
+    /// The two held-out catalogues: written from the exercise pages alone by people who had not read the checker,
+    /// and kept out of its development until they were judged (the first was judged, then the checker improved, and
+    /// the second was judged on the improved checker). Each slip must be blamed on its step, each correct one pass.
+    static let heldOut: [String: (expected: String, mistake: String)] =
+        Dictionary(uniqueKeysWithValues: HeldOutCatalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut2Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+
+    @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
+          arguments: heldOut.keys.sorted())
+    func heldOutCatalogues(_ name: String) throws {
+        let entry = try #require(Self.heldOut[name])
+        try judged(name, expected: entry.expected, words: nil, what: entry.mistake)
+    }
+
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
     /// against the catalogue's own description of it).
     static let namedMistakes: [String: String] = [
@@ -85,7 +99,7 @@ struct ExercisesCommandTests {
         "forward-random-noise": "it uses random numbers",
         "forward-applies-sigmoid": "the forward step returns the pre-activation",
         "outerr-prints-then-exits-one": "called exit(1)",
-        "outerr-divides-by-m": "the 1/m is applied twice",
+        "outerr-divides-by-m": "a division by m where no mean belongs",
         "outerr-loop-bounds-swapped": "its row index 1 runs past its 1 rows",
         "outerr-fatalerror-not-probability": "does not sum to 1",
         "outerr-recurses-forever": "calls itself without end",

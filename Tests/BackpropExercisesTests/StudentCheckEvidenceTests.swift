@@ -67,7 +67,7 @@ struct StudentCheckEvidenceTests {
                      return s[i, j] * d * d
                  }
              } },
-             words: ["ReLU′ is 0 or 1"]),
+             words: ["is σ′(A", "right for the relu hidden layers only"]),
         Slip(name: "a forward sum not reset for each unit", step: .forward,
              submission: with { $0.forward = { A, W, b in
                  var Z = Matrix<Double>(rows: A.rows, columns: W.columns)

@@ -122,7 +122,7 @@ public enum WrongSubmissions {
                         submission: with { $0.oneExample = oneExample(dropDerivative: true) }),
         WrongSubmission(name: "one example: ∂W from the layer's own activation", step: .oneExample, diagnosis: nil,
                         submission: with { $0.oneExample = oneExample(ownActivation: true) }),
-        WrongSubmission(name: "one example: the loss left at 0", step: .oneExample, diagnosis: "only the loss",
+        WrongSubmission(name: "one example: the loss left at 0", step: .oneExample, diagnosis: "your loss is exactly 0",
                         submission: with { $0.oneExample = { var g = try Solutions.oneExample($0, $1, $2); g.loss = 0; return g } }),
         // Exercise 4: forward and output error.
         WrongSubmission(name: "forward: no bias", step: .forward, diagnosis: "bias is missing",

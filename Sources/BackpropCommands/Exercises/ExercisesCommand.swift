@@ -44,7 +44,17 @@ enum ExercisesCommand: Subcommand {
                 continue
             }
             let flags = ["--step", step.rawValue]
-            let result = try StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file)
+            var result = try StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file)
+            // A call that stopped the child: the rest of the step in fresh children, so that every scenario is seen
+            // (the first crash is the one diagnosed; a timeout ends the step there).
+            var stopped = result.crash?.timedOut == false ? result.records.last.flatMap { $0.first == nil ? $0.call : nil } : nil
+            for _ in 0..<8 {
+                guard let call = stopped else { break }
+                let rest = try StudentSupervisor.run(flags + ["--after", "\(call.scenario):\(call.index)"], timeLimit: timeLimit,
+                                                     stepFile: step.file)
+                result.records += rest.records
+                stopped = rest.crash?.timedOut == false ? rest.records.last.flatMap { $0.first == nil ? $0.call : nil } : nil
+            }
             // Answers that changed between calls: a second, fresh run tells randomness from state.
             let rerun = StudentCheck.answersChanged(result.records)
                 ? try? StudentSupervisor.run(flags, timeLimit: timeLimit, stepFile: step.file).records : nil

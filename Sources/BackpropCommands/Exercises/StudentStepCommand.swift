@@ -20,6 +20,7 @@ enum StudentStepCommand: Subcommand {
         NetworkOptions.specs(ExercisesCommand.form) + [
             OptionSpec("step", value: "S", help: "the step"),
             OptionSpec("call", value: "S:I", help: "only this call of the step: scenario S, layer or example I"),
+            OptionSpec("after", value: "S:I", help: "the calls of the step after this one"),
             OptionSpec("engine-run", help: "run the student's engine on the network and batch of the flags"),
             OptionSpec("explain", help: "run every step of the student's on the network and batch of the flags"),
             OptionSpec("batch", value: "M", help: "examples in the seeded batch"),
@@ -63,15 +64,16 @@ enum StudentStepCommand: Subcommand {
         guard let name = arguments.string("step"), let step = StudentCheck.Step(rawValue: name) else {
             throw UsageError("--step: expected one of \(StudentCheck.Step.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        var only: StudentCheck.Call?
-        if let text = arguments.string("call") {
+        func call(_ option: String) throws -> StudentCheck.Call? {
+            guard let text = arguments.string(option) else { return nil }
             let parts = text.split(separator: ":").compactMap { Int($0) }
-            guard parts.count == 2, StudentCheck.calls(step, scenarios: StudentCheck.scenarios()).contains(StudentCheck.Call(step: step, scenario: parts[0], index: parts[1])) else {
-                throw UsageError("--call: '\(text)' is not a call of \(step.rawValue)")
+            let call = parts.count == 2 ? StudentCheck.Call(step: step, scenario: parts[0], index: parts[1]) : nil
+            guard let call, StudentCheck.calls(step, scenarios: StudentCheck.scenarios()).contains(call) else {
+                throw UsageError("--\(option): '\(text)' is not a call of \(step.rawValue)")
             }
-            only = StudentCheck.Call(step: step, scenario: parts[0], index: parts[1])
+            return call
         }
-        StudentCheck.runChild(step, submission, only: only, report: report)
+        StudentCheck.runChild(step, submission, only: try call("call"), after: try call("after"), report: report)
         return 0
     }
 }

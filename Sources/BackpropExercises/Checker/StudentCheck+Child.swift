@@ -60,12 +60,14 @@ extension StudentCheck {
     /// Runs every call of `step` on `scenarios` (in the child process), writing a line before each call and one
     /// after it to `report` (a file descriptor the parent reads), so that if the student's code stops the process,
     /// the parent knows which call it was in; then, with `replay`, the first call again after all the others.
-    /// With `only`, that call alone (and no replay): a fresh process's answer to it, with no calls before it.
+    /// With `only`, that call alone (and no replay): a fresh process's answer to it, with no calls before it. With
+    /// `after`, the calls after that one (and no replay): the rest of the step, once the call `after` stopped a child.
     public static func runChild(_ step: Step, _ submission: StudentSubmission, scenarios: [Scenario] = scenarios(),
-                                replay: Bool = true, only: Call? = nil, report: (String) -> Void) {
+                                replay: Bool = true, only: Call? = nil, after: Call? = nil, report: (String) -> Void) {
         func line(_ record: Record) { report(encode(record)) }
         var passes: [Int: MatrixForm.Pass<Double>] = [:]
-        let all = only.map { [$0] } ?? calls(step, scenarios: scenarios)
+        var all = only.map { [$0] } ?? calls(step, scenarios: scenarios)
+        if let after, let index = all.firstIndex(of: after) { all = Array(all[(index + 1)...]) }
         for call in all {
             let scenario = scenarios[call.scenario]
             let pass = passes[call.scenario] ?? MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs,
@@ -76,7 +78,7 @@ extension StudentCheck {
             line(Record(call: call, first: first, second: second, changed: changed.isEmpty ? nil : changed))
             if case .notWritten = first { return }
         }
-        if replay, only == nil, let call = all.first, let pass = passes[call.scenario] {
+        if replay, only == nil, after == nil, let call = all.first, let pass = passes[call.scenario] {
             let (again, _, _) = run(call, submission, scenario: scenarios[call.scenario], pass: pass)
             line(Record(call: call, first: again, second: again, replay: true))
         }

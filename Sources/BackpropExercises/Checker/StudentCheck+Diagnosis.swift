@@ -42,24 +42,29 @@ extension StudentCheck {
         let calls = collapse(records)
         var failure: StepVerdict?
         var worstULPs: UInt64 = 0
-        var bitwise = true, signOfZeroOnly = true
+        var bitwise = true, signOfZeroOnly = true, sawStop = false
         for record in calls {
             let call = record.call, scenario = scenarios[call.scenario]
             let inputs = evidence.inputs(call)
             guard let first = record.first, let second = record.second else {
                 // The call started and never finished: the child crashed, was stopped, or ended the program in it.
-                var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
-                stopped.call = call
-                describe(call, scenario, inputs, into: &stopped)
-                if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
+                // `crash` describes the first such call; the command runs the calls after it in fresh children.
                 evidence.outcomes[call] = false
-                // A wrong answer on an earlier scenario is the first thing to fix; the stop confirms it.
-                guard var earlier = failure else {
-                    stopped.diagnosis += evidence.acrossScenarios(stopped) + evidence.keptFromBefore(stopped.message ?? "", call: call)
-                    return stopped
+                let described = !sawStop
+                sawStop = true
+                guard described else { continue }
+                if var earlier = failure {
+                    // A wrong answer on an earlier scenario is the first thing to fix; the stop confirms it.
+                    earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
+                    failure = earlier
+                } else {
+                    var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
+                    stopped.call = call
+                    describe(call, scenario, inputs, into: &stopped)
+                    if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
+                    failure = stopped
                 }
-                earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
-                return earlier
+                continue
             }
             if let changed = record.changed, failure == nil {
                 var wrong = StepVerdict(step: step, kind: .wrong)
@@ -102,7 +107,12 @@ extension StudentCheck {
             return verdict
         }
         if var found = failure {
-            if found.kind == .wrong || found.kind == .threw { found.diagnosis += evidence.acrossScenarios(found) }
+            switch found.kind {
+            case .wrong, .threw: found.diagnosis += evidence.acrossScenarios(found)
+            case .crashed, .timedOut:
+                found.diagnosis += evidence.acrossScenarios(found) + evidence.keptFromBefore(found.message ?? "", call: found.call!)
+            default: break
+            }
             return found
         }
         if calls.isEmpty {

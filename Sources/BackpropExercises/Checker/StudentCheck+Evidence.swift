@@ -75,12 +75,20 @@ extension StudentCheck {
         }
 
         /// What the pattern of right and wrong scenarios says, where the named mistake (if any) does not already
-        /// say it: right for one example and wrong for several; right for some hidden activations only.
+        /// say it. A pattern is read as one property of the scenarios (the hidden activation, the output layer, the
+        /// depth, square weights, logits in the hundreds) only when every scenario ran and that property, and no
+        /// other, separates the right ones from the wrong ones; the same network with one example and with several
+        /// is compared on its own.
         func acrossScenarios(_ verdict: StepVerdict) -> [String] {
             if let name = verdict.mistake, let mistake = Mistake(rawValue: name), explainsPattern(mistake) { return [] }
             var lines: [String] = []
-            // The same network with m examples and with one: right with one and wrong with several is a sum over the
-            // examples that is not one.
+            let outcome = scenarios.indices.map { passed($0) }
+            let right = scenarios.indices.filter { outcome[$0] == true }
+            let wrong = scenarios.indices.filter { outcome[$0] == false }
+            func names(_ indices: [Int]) -> String {
+                Array(Set(indices.map { scenarios[$0].network.sizeDescription })).sorted().joined(separator: " and ")
+            }
+            // The same network with one example and with several.
             let pairs = scenarios.indices.compactMap { one -> (Int, Int)? in
                 guard scenarios[one].examples == 1,
                       let many = scenarios.indices.first(where: {
@@ -90,42 +98,55 @@ extension StudentCheck {
                 return (many, one)
             }
             if step != .forward, !verdict.explainsExampleCount,
-               pairs.contains(where: { passed($0.0) == false && passed($0.1) == true }) {
-                lines.append("It is right for a batch of one example and wrong for several of the same network: the sum over the examples (the rows) is not a plain sum of every row, or rows are mixed with one another.")
+               let (many, _) = pairs.first(where: { outcome[$0.0] == false && outcome[$0.1] == true }) {
+                let sums = [Step.weightGradient, .biasGradient, .batchEngine].contains(step)
+                lines.append("It is right for a batch of one example and wrong for the same network with m = \(scenarios[many].examples): something in it depends on the number of examples" + (sums
+                    ? " (the sum over the examples, the rows, is not a plain sum of every row, or the mean is not 1/m of it)."
+                    : "."))
             }
-            // Right exactly where every matrix is square: one dimension's size or index used for the other. This
-            // is checked before the activations, because the square network has an activation of its own too.
-            let rightScenarios = scenarios.indices.filter { passed($0) == true }
-            let wrongScenarios = scenarios.indices.filter { passed($0) == false }
+            guard !right.isEmpty, !wrong.isEmpty else { return lines }
+
+            // Square weights: read even when a scenario stopped the run, since the first network that is not square
+            // is often where a wrong index runs past its matrix.
             func square(_ s: Int) -> Bool { Set(scenarios[s].network.sizes).count == 1 }
-            if !rightScenarios.isEmpty, !wrongScenarios.isEmpty, rightScenarios.allSatisfy(square),
-               !wrongScenarios.contains(where: square) {
-                let names = rightScenarios.map { scenarios[$0].network.sizeDescription }
-                lines.append("It is right only for \(Array(Set(names)).sorted().joined(separator: " and ")), whose weight matrices are all square (h_{l−1} = h_l), and wrong for the others: a size or an index of one dimension used for the other (rows for columns, h_{l+1} for h_l), which square matrices hide.")
-            } else if [.oneExample, .hiddenError, .batchEngine].contains(step), verdict.kind == .wrong {
-                // Right for one hidden activation and wrong for the others: a formula of that activation's.
-                let right = Set(rightScenarios.map { scenarios[$0].network.hidden })
-                let wrong = Set(wrongScenarios.map { scenarios[$0].network.hidden })
-                if right == [.relu], !wrong.isEmpty, !wrong.contains(.relu) {
-                    lines.append("It is right for the relu network and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")). ReLU′ is 0 or 1, and ReLU leaves a positive input as it is, so many wrong forms of σ′ agree with it there, for example a 0-or-1 factor written by hand, σ′ taken of zˡ or of σ(aˡ) instead of aˡ, or σ′ multiplied in more than once (for ReLU, σ′ · σ′ = σ′). Multiply once by network.hidden.derivative(fromActivation: Aˡ[i, j]).")
-                } else if !right.isEmpty, !wrong.isEmpty, right.isDisjoint(with: wrong) {
-                    lines.append("It is right for the \(right.map(\.rawValue).sorted().joined(separator: " and ")) network\(right.count == 1 ? "" : "s") and wrong for \(wrong.map(\.rawValue).sorted().joined(separator: " and ")): look for a formula that holds for one activation only where the general one belongs (σ′ = network.hidden.derivative(fromActivation: a), σ = network.hidden.value(z)).")
+            let ran = scenarios.indices.filter { outcome[$0] != nil }
+            if right.allSatisfy(square), !wrong.contains(where: square), ran.filter(square) == right {
+                lines.append("It is right only for \(names(right)), whose weight matrices are all square (h_{l−1} = h_l), and wrong for \(names(wrong)): something in your code holds only for square matrices (a size or an index of one dimension used for the other, rows for columns or h_{l+1} for h_l, or a check that assumes it).")
+                return lines
+            }
+            guard outcome.allSatisfy({ $0 != nil }) else { return lines }
+
+            // One property, and only one, that separates the right scenarios from the wrong ones.
+            let properties: [(name: String, value: (Int) -> String, steps: Set<Step>)] = [
+                ("hidden", { self.scenarios[$0].network.hidden.rawValue }, [.oneExample, .hiddenError, .batchEngine]),
+                ("output", { self.scenarios[$0].network.output.activation.rawValue }, [.oneExample, .outputError, .batchEngine]),
+                ("depth", { String(self.scenarios[$0].network.layerCount) }, [.oneExample, .batchEngine]),
+                ("logits", { self.scenarios[$0].largeLogits ? "large" : "ordinary" }, Set(Step.allCases)),
+            ]
+            let separating = properties.filter { property in
+                Set(right.map(property.value)).isDisjoint(with: Set(wrong.map(property.value)))
+            }
+            guard separating.count == 1, let property = separating.first, property.steps.contains(step) else { return lines }
+            func values(_ indices: [Int]) -> [String] { Array(Set(indices.map(property.value))).sorted() }
+            let (yes, no) = (values(right).joined(separator: " and "), values(wrong).joined(separator: " and "))
+            switch property.name {
+            case "hidden" where values(right) == ["relu"]:
+                lines.append("It is right for the relu hidden layers only, and wrong for \(no): a σ or σ′ that is ReLU's where network.hidden's belongs? For ReLU, max(0, z), a σ′ of 0 or 1, σ′ taken of zˡ or of σ(aˡ), and σ′ multiplied in twice all give the right numbers; for the others they do not. Use σ = network.hidden.value(z) and σ′ = network.hidden.derivative(fromActivation: a), once.")
+            case "hidden":
+                lines.append("It is right for the \(yes) hidden layers and wrong for the \(no) ones: look for a σ or σ′ written for one activation where network.hidden's belongs (σ = network.hidden.value(z), σ′ = network.hidden.derivative(fromActivation: a)).")
+            case "output":
+                lines.append("It is right where the output layer is \(yes) and wrong where it is \(no): look for something written for one output layer where network.output's belongs (network.output.activation, network.output.outputError, network.output.loss).")
+            case "depth":
+                lines.append("It is right for the networks of \(yes) layers and wrong for those of \(no): a number of layers written into the code? Loop over l in 1...network.layerCount.")
+            default:
+                let saidAlready = verdict.maximumDifference.map { !$0.isFinite } ?? false
+                var line = "It is right everywhere but on \(names(wrong)) with logits in the hundreds, where values are large and the outputs saturate (some Aᴸ are exactly 0 or 1)."
+                if !saidAlready, [.oneExample, .batchEngine].contains(step) {
+                    line += " There e^z overflows to infinity for z above 709 (and e^z for z below −745 is 0, whose logarithm is −infinity): subtract each row's maximum before the exponential (network.output.activation does), and take the loss from the logits (network.output.loss does)."
+                } else {
+                    line += " Look for what your code does differently with large values, or at 0 and 1 (a clip, a guard, a logarithm, a division)."
                 }
-            }
-            // Right for the networks of one depth only: a number of layers written into the code.
-            let rightDepths = Set(scenarios.indices.filter { passed($0) == true }.map { scenarios[$0].network.layerCount })
-            let wrongDepths = Set(scenarios.indices.filter { passed($0) == false }.map { scenarios[$0].network.layerCount })
-            if step == .oneExample || step == .batchEngine,
-               rightDepths.count == 1, !wrongDepths.isEmpty, rightDepths.isDisjoint(with: wrongDepths) {
-                lines.append("It is right for the networks of \(rightDepths.first!) layers and not for \(wrongDepths.sorted().map(String.init).joined(separator: " or ")): a number of layers written into the code? Loop over l in 1...network.layerCount.")
-            }
-            // Wrong only where the logits are in the hundreds: an exponential or a logarithm that overflows.
-            let large = scenarios.indices.filter { scenarios[$0].largeLogits }
-            let ordinary = scenarios.indices.filter { !large.contains($0) }
-            let saidAlready = verdict.maximumDifference.map { !$0.isFinite } ?? false
-            if !saidAlready, !large.isEmpty, large.contains(where: { passed($0) == false }),
-               ordinary.allSatisfy({ passed($0) != false }) {
-                lines.append("It is right everywhere but where the logits are in the hundreds: e^z overflows to infinity for z above 709 (and e^z for z below −745 is 0, whose logarithm is −infinity). Subtract each row's maximum before the exponential (network.output.activation does), and take the loss from the logits (network.output.loss does).")
+                lines.append(line)
             }
             return lines
         }

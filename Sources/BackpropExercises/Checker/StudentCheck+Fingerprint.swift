@@ -12,12 +12,27 @@ extension StudentCheck {
     static func fingerprint(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, inputs: Inputs,
                             columns: Int?) -> String? {
         if let columns, let line = runningTotals(got, expected, call: call, inputs: inputs, columns: columns) { return line }
-        if let columns, let line = neverWritten(got, expected, call: call, inputs: inputs, columns: columns) { return line }
+        if let line = neverWritten(got, expected, call: call, inputs: inputs, columns: columns ?? got.count,
+                                   vector: columns == nil) { return line }
         guard let terms = Terms(call: call, scenario: scenario, inputs: inputs), terms.right.count == got.count else { return nil }
-        for candidate in terms.candidates() where !close(candidate.values, expected) && close(got, candidate.values) {
+        let candidates = terms.candidates()
+        func meanings(_ candidate: Terms.Candidate) -> String {
             let used = terms.quantities.filter { candidate.uses.contains($0.symbol) && !$0.meaning.isEmpty }
-            let meanings = used.map { "\($0.symbol) = \($0.meaning)" }.joined(separator: ", ")
-            return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings.isEmpty ? "" : ", where \(meanings)"); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula)."
+            return used.isEmpty ? "" : ", where " + used.map { "\($0.symbol) = \($0.meaning)" }.joined(separator: ", ")
+        }
+        for candidate in candidates where !close(candidate.values, expected) && close(got, candidate.values) {
+            return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings(candidate)); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula)."
+        }
+        // The same, on the wrong elements alone (the others right): a formula used for some rows or columns only.
+        let wrong = wrongIndices(got, expected)
+        guard wrong.count >= 2, wrong.count < got.count, let columns else { return nil }
+        for candidate in candidates {
+            let mine = wrong.map { got[$0] }, theirs = wrong.map { candidate.values[$0] }
+            guard close(mine, theirs), !close(theirs, wrong.map { expected[$0] }) else { continue }
+            let rows = Array(Set(wrong.map { $0 / columns })).sorted(), cols = Array(Set(wrong.map { $0 % columns })).sorted()
+            let place = rows.count < got.count / columns ? "row\(rows.count == 1 ? "" : "s") \(rows.map(String.init).joined(separator: ", "))"
+                : "column\(cols.count == 1 ? "" : "s") \(cols.map(String.init).joined(separator: ", "))"
+            return "Where your \(quantityName(call)) is wrong (\(place)), each element is \(candidate.formula)\(meanings(candidate)), and the other elements are right; the right one is \(terms.rightFormula) everywhere."
         }
         return nil
     }
@@ -142,7 +157,8 @@ extension StudentCheck {
 
     /// Trailing rows (or columns) that are all 0 where the right ones are not: never written, because a loop stops
     /// early. Names the sizes of the call that equal where it stopped.
-    static func neverWritten(_ got: [Double], _ expected: [Double], call: Call, inputs: Inputs, columns: Int) -> String? {
+    static func neverWritten(_ got: [Double], _ expected: [Double], call: Call, inputs: Inputs, columns: Int,
+                             vector: Bool = false) -> String? {
         guard got.count == expected.count, columns > 0 else { return nil }
         let rows = got.count / columns
         func rowIsZero(_ i: Int) -> Bool { (0..<columns).allSatisfy { got[i * columns + $0] == 0 } }
@@ -166,7 +182,8 @@ extension StudentCheck {
         if writtenColumns > 0, writtenColumns < columns, (writtenColumns..<columns).contains(where: columnMatters),
            close(first.flatMap { j in (0..<rows).map { got[$0 * columns + j] } },
                  first.flatMap { j in (0..<rows).map { expected[$0 * columns + j] } }) {
-            return "Columns \(writtenColumns)…\(columns - 1) of your \(quantityName(call)) are 0, never written, and the columns before them are right: the loop over its columns stops at \(sizes(equalTo: writtenColumns)) where it must run over all \(columns)."
+            let what = vector ? "Entries" : "Columns", them = vector ? "entries" : "columns"
+            return "\(what) \(writtenColumns)…\(columns - 1) of your \(quantityName(call)) are 0, never written, and the \(them) before them are right: the loop over its \(them) stops at \(sizes(equalTo: writtenColumns)) where it must run over all \(columns)."
         }
         return nil
     }

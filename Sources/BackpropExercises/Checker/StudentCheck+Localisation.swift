@@ -77,6 +77,18 @@ extension StudentCheck {
             verdict.mistake = mistake.rawValue
             lines.append("Likely mistake: " + mistake.explanation)
         }
+        // Layers never filled in: all 0 where the right gradients are not.
+        let empty = (1...L).filter { l in
+            let (mine, right) = (got.layers[l - 1], expected.layers[l - 1])
+            return mine.weights.elements.allSatisfy { $0 == 0 } && mine.biases.allSatisfy { $0 == 0 }
+                && (right.weights.elements.contains { $0 != 0 } || right.biases.contains { $0 != 0 })
+        }
+        if !empty.isEmpty, verdict.mistake == nil, !transposed, finite {
+            let which = empty.map(String.init).joined(separator: ", ")
+            lines.append("Layer\(empty.count == 1 ? "" : "s") \(which)'s ∂W and ∂b are all 0, never filled in: the loop over the layers stops, or returns, before \(empty.count == 1 ? "it" : "them") (l runs from L down to 1: stride(from: L, through: 1, by: -1)).")
+            verdict.diagnosis = lines
+            return
+        }
         // Where the error starts, from which quantities are right (a transpose or a named mistake already says).
         let topRight = !weightsWrong[L - 1] && !biasesWrong[L - 1]
         let biasOnly = (1...L).filter { biasesWrong[$0 - 1] && !weightsWrong[$0 - 1] }
@@ -89,12 +101,16 @@ extension StudentCheck {
             }
             lines.append(text)
         } else if lossWrong && weightsWrong.allSatisfy({ $0 }) {
-            lines.append("The loss and every gradient are wrong: the error starts in the forward pass (zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for the hidden layers, the output activation for the last) or in the loss.")
+            lines.append("The loss and every gradient are wrong, so the error is in something they all share: the forward pass (zˡ = (Wˡ)ᵀ aˡ⁻¹ + bˡ, aˡ = σ(zˡ) for the hidden layers, the output activation for the last)" + (oneExample ? " or the loss." : ", the loss, or how the examples are added up and averaged (1/m of the sum over all m rows)."))
         } else if lossWrong && !weightsWrong.contains(true) && !biasesWrong.contains(true) {
             let ratio = got.loss / expected.loss
             if !oneExample && abs(ratio - Double(scenario.examples)) <= 1e-9 * ratio {
                 verdict.explainsExampleCount = true
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
+            } else if got.loss == 0 {
+                lines.append("Your loss is exactly 0 and every gradient is right: the loss is never computed, or never stored in the gradients you return (their loss).")
+            } else if let size = Self.sizeNamed(ratio, scenario: scenario) {
+                lines.append("Only the loss is wrong (the gradients are right), and it is exactly \(number(ratio)) times the right one: \(size). Check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             } else {
                 lines.append("Only the loss is wrong (the gradients are right): check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             }
@@ -115,6 +131,19 @@ extension StudentCheck {
         }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }
         verdict.diagnosis = lines
+    }
+
+    /// What a ratio is, when it is one of the scenario's sizes or its reciprocal: "1/c, c = 3 the outputs".
+    static func sizeNamed(_ ratio: Double, scenario: Scenario) -> String? {
+        let h = scenario.network.sizes
+        let sizes: [(String, Int)] = [("m = \(scenario.examples), the examples", scenario.examples),
+                                      ("L = \(h.count - 1), the number of layers", h.count - 1),
+                                      ("c = \(h[h.count - 1]), the outputs", h[h.count - 1])]
+        for (what, n) in sizes where n > 1 {
+            if abs(ratio - Double(n)) <= 1e-9 * Double(n) { return what }
+            if abs(ratio - 1 / Double(n)) <= 1e-9 / Double(n) { return "1 over " + what }
+        }
+        return nil
     }
 
     /// The mistake whose whole pass on (X, Y) matches `got`, if any (Mistake+Pass.swift).

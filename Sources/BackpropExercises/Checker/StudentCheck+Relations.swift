@@ -13,19 +13,59 @@ extension StudentCheck {
         let wrong = wrongIndices(got, expected)
         if let bad = got.firstIndex(where: { !$0.isFinite }) {
             var line = "Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed."
-            if scenario.largeLogits {
+            if scenario.largeLogits, call.step == .oneExample || call.step == .batchEngine {
                 line += " Here the logits are in the hundreds: e^z overflows for z above 709; subtract the row's maximum first."
             }
             return [line]
-        }
-        let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0
-        if scale > 0, worst <= 1e-6 * scale {
-            return [String(format: "Right to about %.0f digits only (largest error %.1g of the largest value): computed in Float, or with a constant of low precision somewhere? Compute in Double.", -log10(worst / scale), worst / scale)]
         }
         if got.allSatisfy({ $0 == 0 }) && expected.contains(where: { $0 != 0 }) {
             let mean = call.step == .weightGradient || call.step == .biasGradient
             return ["Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
                     + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : "")]
+        }
+        let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0
+        if scale > 0, worst <= 1e-6 * scale {
+            var line = String(format: "Right to about %.0f digits only (largest error %.1g of the largest value)", -log10(worst / scale), worst / scale)
+            if close(got, expected.map { Double(Float($0)) }) {
+                line += ": your numbers are the right ones rounded to Float. Compute in Double."
+            } else if let digits = (1...12).first(where: { d in
+                let unit = pow(10, Double(d))
+                return close(got, expected.map { ($0 * unit).rounded() / unit })
+            }) {
+                line += ": your numbers are the right ones rounded to \(digits) decimal\(digits == 1 ? "" : "s"). Return them as they are."
+            } else if let place = specialPlaces(wrong, count: got.count, inputs: inputs) {
+                line += ": the wrong elements are exactly \(place). Look for what your code does there (a clip, a guard against 0 or 1)."
+            } else {
+                line += ": a constant of low precision, or a part computed in Float?"
+            }
+            return [line]
+        }
+        if got.contains(where: { $0 != 0 && $0.isFinite }), let digits = (1...12).first(where: { d in
+            let unit = pow(10, Double(d)), rounded = expected.map { ($0 * unit).rounded() / unit }
+            return rounded.filter { $0 != 0 }.count * 2 > rounded.count && close(got, rounded)
+        }) {
+            return ["Your numbers are the right ones rounded to \(digits) decimal\(digits == 1 ? "" : "s"): return them as they are."]
+        }
+        // Clipped: every wrong element is ±c, and the right one is larger than c in size.
+        if let c = wrong.first.map({ abs(got[$0]) }), c > 0, wrong.allSatisfy({ abs(abs(got[$0]) - c) <= 1e-12 * c && abs(expected[$0]) > c
+                                                                              && (got[$0] > 0) == (expected[$0] > 0) }) {
+            return [String(format: "The wrong elements are exactly ±%g, where the right ones are larger: the values were clipped to [−%g, %g]. Return them as they are.", c, c, c)]
+        }
+        // One number everywhere.
+        if got.count > 1, got.allSatisfy({ $0 == got[0] }), !expected.allSatisfy({ $0 == expected[0] }) {
+            var line = "Every element of your result is the same number, \(number(got[0]))"
+            if let (name, what) = inputs.matrices.lazy.compactMap({ input -> (String, String)? in
+                let values = input.value.elements, count = Double(values.count)
+                let sum = values.reduce(0, +)
+                if abs(sum / count - got[0]) <= 1e-9 * max(abs(got[0]), 1e-300) { return (input.name, "the mean of every element") }
+                if abs(sum - got[0]) <= 1e-9 * max(abs(got[0]), 1e-300) { return (input.name, "the sum of every element") }
+                return nil
+            }).first {
+                line += ", \(what) of \(name): one sum over the whole matrix where each \(call.step == .biasGradient ? "unit (column)" : "element") has its own."
+            } else {
+                line += ": one value computed once and used for every element."
+            }
+            return [line]
         }
         // A single number has a ratio and an offset to the right one whatever is wrong with it: no signal in that.
         guard got.count > 1 else { return [] }
@@ -34,7 +74,9 @@ extension StudentCheck {
             if abs(ratio - m) <= 1e-9 * m && m > 1 {
                 return ["Every element is m = \(scenario.examples) times the right one: " + Mistake.missingMean.explanation]
             } else if abs(ratio - 1 / m) <= 1e-9 / m && m > 1 {
-                return ["Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice (or where no mean belongs)."]
+                return [call.step == .weightGradient || call.step == .biasGradient || call.step == .batchEngine
+                    ? "Every element is 1/m = 1/\(scenario.examples) of the right one: the 1/m is applied twice."
+                    : "Every element is 1/m = 1/\(scenario.examples) of the right one: a division by m where no mean belongs (the 1/m belongs to the gradients ∂Wˡ and ∂bˡ)."]
             } else if m > 1 && abs(ratio - m / (m - 1)) <= 1e-9 * ratio {
                 return ["Every element is m/(m − 1) times the right one: " + Mistake.meanOverMMinusOne.explanation]
             } else if call.step == .weightGradient || call.step == .biasGradient,
@@ -84,6 +126,17 @@ extension StudentCheck {
             }
         }
         return lines
+    }
+
+    /// "where Aᴸ is 0 or 1", when every wrong element sits where an input of the same shape is exactly 0 or 1
+    /// (and not every such place is wrong only by chance: at least one of them is wrong).
+    static func specialPlaces(_ wrong: [Int], count: Int, inputs: Inputs) -> String? {
+        guard !wrong.isEmpty else { return nil }
+        for input in inputs.matrices where input.value.elements.count == count {
+            let values = input.value.elements
+            if wrong.allSatisfy({ values[$0] == 0 || values[$0] == 1 }) { return "where \(input.name) is 0 or 1" }
+        }
+        return nil
     }
 
     /// A hidden error wrong exactly where a ReLU is off (Aˡ = 0): a σ′ that is not 0 there.

@@ -114,7 +114,7 @@ extension StudentCheck {
         case .weightGradient:
             return "∂W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])], a sum over the m = \(m) rows: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j]. An index past it is a transposed ∂W[j, k], or a loop over the wrong dimension."
         case .biasGradient:
-            return "∂b\(sup(l)) has h_l = \(h[l]) numbers, one per unit, each the sum down a column of Δ [\(m), \(h[l])]. Indexing it by the example (∂b[i] with i < m = \(m)) sums over the wrong axis."
+            return "∂b\(sup(l)) has h_l = \(h[l]) numbers (delta.columns), one per unit, each the sum down a column of Δ [\(m), \(h[l])]: a size or an index taken from the examples (delta.rows, m = \(m)) where the units belong runs past it or leaves it short."
         case .oneExample:
             return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σₖ W[k, j] aₖ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
         case .batchEngine:
@@ -132,9 +132,12 @@ extension StudentCheck {
         case (.matrix(let g), .matrix(let e)):
             if g.rows == e.rows && g.columns == e.columns { return true }
             if g.rows == e.columns && g.columns == e.rows {
-                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription), the transpose of \(e.shapeDescription). " + transposeHint(call)]
+                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription), the transpose of \(e.shapeDescription). " + transposeHint(call, transposed: true)]
             } else {
-                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) but it must be \(e.shapeDescription). " + transposeHint(call)]
+                var difference = ""
+                if g.columns == e.columns, abs(g.rows - e.rows) == 1 { difference = " It has one row too \(g.rows > e.rows ? "many" : "few")." }
+                if g.rows == e.rows, abs(g.columns - e.columns) == 1 { difference = " It has one column too \(g.columns > e.columns ? "many" : "few")." }
+                verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) but it must be \(e.shapeDescription).\(difference) " + transposeHint(call, transposed: false)]
             }
             return false
         case (.vector(let g), .vector(let e)):
@@ -180,12 +183,13 @@ extension StudentCheck {
         }
     }
 
-    static func transposeHint(_ call: Call) -> String {
+    /// What the step's result's shape is, and why; with `transposed`, which product gives its transpose.
+    static func transposeHint(_ call: Call, transposed: Bool = true) -> String {
         switch call.step {
         case .forward: "Zˡ = Aˡ⁻¹ Wˡ + bˡ has one row per example and one column per unit: [m, h_{l−1}] · [h_{l−1}, h_l]."
         case .outputError: "Δᴸ has the shape of Aᴸ and Y: [m, c]."
         case .hiddenError: "Δˡ has one row per example and one column per unit of layer l: [m, h_{l+1}] · [h_{l+1}, h_l]."
-        case .weightGradient: "∂Wˡ has the shape of Wˡ, [h_{l−1}, h_l]: (Aˡ⁻¹)ᵀ Δˡ is [h_{l−1}, m] · [m, h_l], not (Δˡ)ᵀ Aˡ⁻¹."
+        case .weightGradient: "∂Wˡ has the shape of Wˡ, [h_{l−1}, h_l]: (Aˡ⁻¹)ᵀ Δˡ is [h_{l−1}, m] · [m, h_l]" + (transposed ? ", not (Δˡ)ᵀ Aˡ⁻¹." : ".")
         default: ""
         }
     }
@@ -214,6 +218,8 @@ extension StudentCheck {
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
             lines[lines.count - 1] += mistake.explanation
+        } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
+            lines.append(line)
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
@@ -313,11 +319,45 @@ extension StudentCheck {
         for (name, factor) in factors {
             // A mistake that changes nothing in this call cannot be told apart from the right answer.
             let found = Mistake.allCases.first { mistake in
-                guard mistake.steps.contains(call.step), let values = variant(mistake)?.map({ $0 * factor }),
-                      values.count == got.count else { return false }
-                return !close(values, expected) && close(got, values)
+                guard mistake.steps.contains(call.step), let made = variant(mistake), made.count == got.count,
+                      !close(made, expected) else { return false }
+                return close(got, made.map { $0 * factor })
             }
             if let found { return (found, name) }
+        }
+        return nil
+    }
+
+    /// The right step run with one input read in another layout, when that is what the student's numbers are: an
+    /// input read column by column (a flat index with the other dimension's stride), or a square input read
+    /// transposed. Tries each input of the five matrix steps.
+    static func rereadInput(_ output: Output, call: Call, scenario: Scenario, inputs: Inputs) -> String? {
+        let got = flatten(output), expected = flatten(inputs.expected), steps = MatrixFormSteps.reference
+        let matrices = inputs.matrices.map(\.value)
+        func run(_ m: [Matrix<Double>]) -> [Double]? {
+            switch call.step {
+            case .forward: (try? steps.forward(m[0], m[1], inputs.vector!.value))?.elements
+            case .outputError: (try? steps.outputError(m[0], m[1]))?.elements
+            case .hiddenError: (try? steps.hiddenError(m[0], m[1], m[2], scenario.network.hidden))?.elements
+            case .weightGradient: (try? steps.weightGradient(m[0], m[1]))?.elements
+            case .biasGradient: try? steps.biasGradient(m[0])
+            case .oneExample, .batchEngine: nil
+            }
+        }
+        for (index, input) in inputs.matrices.enumerated() where input.value.rows > 1 && input.value.columns > 1 {
+            let x = input.value
+            // Column by column: element [i, k] taken from elements[k · rows + i].
+            let byColumns = Matrix(rows: x.rows, columns: x.columns,
+                                   elements: (0..<x.rows * x.columns).map { x.elements[($0 % x.columns) * x.rows + $0 / x.columns] })
+            var variants: [(Matrix<Double>, String)] = [(byColumns, "read column by column: \(input.name)[i, k] taken from elements[k * rows + i], where a Matrix is stored row after row (\(input.name)[i, k] is elements[i * columns + k], or just \(input.name)[i, k])")]
+            if x.rows == x.columns { variants.append((x.transposed, "read transposed: \(input.name)[k, i] where \(input.name)[i, k] belongs (a square \(input.name) hid it from the shapes)")) }
+            for (variant, how) in variants {
+                var changed = matrices
+                changed[index] = variant
+                if let values = run(changed), values.count == got.count, !close(values, expected), close(got, values) {
+                    return "Your \(quantityName(call)) is exactly what the right formula gives with \(input.name) \(how)."
+                }
+            }
         }
         return nil
     }

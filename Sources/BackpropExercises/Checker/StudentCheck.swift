@@ -95,6 +95,12 @@ public enum StudentCheck {
                      .softmaxCrossEntropy, m: 6, seed: 14, largestLogit: 800),
             scenario("4-6-3, tanh → sigmoid + cross-entropy, logits of ±800 and more, m = 6", [4, 6, 3], .tanh,
                      .sigmoidCrossEntropy, m: 6, seed: 15, largestLogit: 800),
+            // The last two take apart what the first six keep together (a sigmoid output only after two layers and a
+            // tanh, logits in the hundreds only after two layers), so that a pattern of right and wrong scenarios
+            // can be read as one property of them.
+            scenario("6-5-4-3, sigmoid → sigmoid + cross-entropy, m = 4", [6, 5, 4, 3], .sigmoid, .sigmoidCrossEntropy, m: 4, seed: 16),
+            scenario("5-6-5-3, tanh → softmax + cross-entropy, logits of ±800 and more, m = 5", [5, 6, 5, 3], .tanh,
+                     .softmaxCrossEntropy, m: 5, seed: 17, largestLogit: 800),
         ]
     }
 
