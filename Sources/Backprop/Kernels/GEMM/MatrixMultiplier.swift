@@ -10,6 +10,10 @@ public final class MatrixMultiplier<Scalar: BackpropScalar> {
     @usableFromInline let pool: WorkerPool?
     @usableFromInline let workspaces: [GEMMWorkspace<Scalar>]
 
+    /// This build's register tile for `Scalar`, e.g. "AVX2 tile 6 × 8" (`GEMMBlocking`): which one the package
+    /// chose for the target CPU.
+    public static var registerTile: String { GEMMBlocking<Scalar>.description }
+
     /// A multiplier whose products use `threads` threads.
     /// - Precondition: `threads ≥ 1`.
     public init(threads: Int = 1) {
