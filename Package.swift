@@ -12,14 +12,35 @@
 // an FMA is correctly rounded whether the hardware or libm computes it. Set BACKPROP_TARGET_CPU to choose another
 // CPU (e.g. `x86-64` to try the baseline path, or `haswell` to build for other machines); `none` passes no flag.
 // swift-tools-version 6.2 lets a package carry such `unsafeFlags` without blocking packages that depend on it.
+//
+// AVX-512. Swift has no `#if` on the target's features, so the package tells the GEMM which register tile to use:
+// BACKPROP_AVX512 is defined when the target CPU has AVX-512 (32 vector registers, a larger tile; see
+// Sources/Backprop/Kernels/GEMM/GEMMBlocking.swift). For `native`, the building machine's /proc/cpuinfo says (a
+// hypervisor that hides AVX-512 from the guest hides it there and from the compiler alike); for a named CPU, the
+// list below of LLVM's names of CPUs that have it. BACKPROP_AVX512=1 or 0 overrides either. The results are the
+// same bits with either tile; only the speed differs.
+import Foundation
 import PackageDescription
 
 let targetCPU = Context.environment["BACKPROP_TARGET_CPU"] ?? "native"
 // The choice is also compiled in (BACKPROP_TARGET_CPU_NATIVE, …) so that `backprop bench` can print it.
 let targetCPUName = String(targetCPU.uppercased().map { $0.isLetter || $0.isNumber ? $0 : "_" })
-let codeGeneration: [SwiftSetting] = targetCPU == "none"
+let avx512CPUs: Set<String> = [
+    "skylake-avx512", "cascadelake", "cooperlake", "cannonlake", "icelake-client", "icelake-server", "tigerlake",
+    "rocketlake", "sapphirerapids", "emeraldrapids", "graniterapids", "graniterapids-d", "znver4", "znver5",
+    "x86-64-v4",
+]
+func targetHasAVX512() -> Bool {
+    if let choice = Context.environment["BACKPROP_AVX512"] { return choice == "1" }
+    guard targetCPU == "native" else { return avx512CPUs.contains(targetCPU) }
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    return flags.split(separator: " ").contains("avx512f")
+}
+let codeGeneration: [SwiftSetting] = (targetCPU == "none"
     ? [.define("BACKPROP_TARGET_CPU_NONE")]
-    : [.unsafeFlags(["-target-cpu", targetCPU]), .define("BACKPROP_TARGET_CPU_\(targetCPUName)")]
+    : [.unsafeFlags(["-target-cpu", targetCPU]), .define("BACKPROP_TARGET_CPU_\(targetCPUName)")])
+    + (targetHasAVX512() ? [.define("BACKPROP_AVX512")] : [])
 
 let package = Package(
     name: "Backprop",

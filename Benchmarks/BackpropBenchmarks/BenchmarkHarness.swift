@@ -37,11 +37,19 @@ public struct EngineMeasurement: Sendable {
     public var timing: TimingSummary
     /// Seconds per call in each phase, when measured.
     public var phases: PhaseTimes?
+    /// For a tool timed in another process: the median over its samples of that process's CPU time over the
+    /// sample's wall time (about 1.0 on one core), when it reported its CPU time.
+    public var cpuPerWall: Double?
+    /// How that tool was held to one core, when more than its thread flags did it.
+    public var note: String?
 
-    public init(engine: String, timing: TimingSummary, phases: PhaseTimes? = nil) {
+    public init(engine: String, timing: TimingSummary, phases: PhaseTimes? = nil, cpuPerWall: Double? = nil,
+                note: String? = nil) {
         self.engine = engine
         self.timing = timing
         self.phases = phases
+        self.cpuPerWall = cpuPerWall
+        self.note = note
     }
 }
 
@@ -198,6 +206,7 @@ public struct BenchmarkHarness: Sendable {
         let participants = engines.count + timers.count
         var times = [[Double]](repeating: [], count: participants)
         var externalRepetitions = [Int](repeating: 1, count: timers.count)
+        var externalCPUShares = [[Double]](repeating: [], count: timers.count)
         var callTimes: [CallTime] = []
         let cpuBefore = HostCPUTime.now()
         for round in 0..<settings.samples {
@@ -222,9 +231,10 @@ public struct BenchmarkHarness: Sendable {
                         times[index].append(MonotonicClock.seconds(since: start) / Double(repetitions[index]))
                     }
                 } else {
-                    let (seconds, calls) = try timers[index - engines.count].sample()
+                    let (seconds, calls, cpuSeconds) = try timers[index - engines.count].sample()
                     times[index].append(seconds)
                     externalRepetitions[index - engines.count] = calls
+                    if let cpuSeconds, seconds > 0 { externalCPUShares[index - engines.count].append(cpuSeconds / seconds) }
                 }
             }
         }
@@ -248,8 +258,10 @@ public struct BenchmarkHarness: Sendable {
                                                   phases: phases))
         }
         for (offset, timer) in timers.enumerated() {
-            measurements.append(EngineMeasurement(engine: timer.name, timing: TimingSummary(
-                times[engines.count + offset], repetitions: externalRepetitions[offset])))
+            let shares = externalCPUShares[offset]
+            measurements.append(EngineMeasurement(
+                engine: timer.name, timing: TimingSummary(times[engines.count + offset], repetitions: externalRepetitions[offset]),
+                cpuPerWall: shares.isEmpty ? nil : TimingSummary(shares, repetitions: 1).median, note: timer.note))
         }
         checksum += sink
         var steal: Double?

@@ -56,26 +56,42 @@ public enum BenchmarkTable {
     }
 
     /// The comparison with the Python peers: NumPy's rows and Swift/NumPy ratios for each form, and, when they ran,
-    /// JAX's and scikit-learn's batch gradients with the batch engine's ratio to each.
+    /// JAX's and scikit-learn's batch gradients with the batch engine's ratio to each. Beside each peer's rate, its
+    /// process's CPU time over wall time (≈ 1.0 on one core); below the table, how a peer was pinned, if it was.
     public static func numpy(_ results: [CaseResult]) -> String {
         let peers = ["jax-batch", "sklearn-batch"].filter { peer in results.contains { $0.measurement(peer) != nil } }
-        var header = ["network", "m", "precision", "thr", "numpy loop ex/s", "numpy batch ex/s", "numpy speedup",
-                      "Swift/NumPy loop", "Swift/NumPy batch"]
-        for peer in peers { header += ["\(peer) ex/s", "Swift/\(peer)"] }
+        var header = ["network", "m", "precision", "thr", "numpy loop ex/s", "CPU/wall", "numpy batch ex/s", "CPU/wall",
+                      "numpy speedup", "Swift/NumPy loop", "Swift/NumPy batch"]
+        for peer in peers { header += ["\(peer) ex/s", "CPU/wall", "Swift/\(peer)"] }
         header.append("max rel. diff")
         let rows: [[String]] = results.filter { $0.measurement("numpy-batch") != nil }.map { r in
             let c = r.benchmarkCase
-            var row = [c.network, String(c.examples), c.precision.rawValue, String(c.threads), rate(r, "numpy-loop"),
-                       rate(r, "numpy-batch"), r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
+            var row = [c.network, String(c.examples), c.precision.rawValue, String(c.threads),
+                       rate(r, "numpy-loop"), cpuPerWall(r, "numpy-loop"), rate(r, "numpy-batch"), cpuPerWall(r, "numpy-batch"),
+                       r.speedup("numpy-batch").map { String(format: "%.2f×", $0) } ?? "-",
                        r.ratioToNumPy("loop").map { String(format: "%.2f×", $0) } ?? "-",
                        r.ratioToNumPy("batch").map { String(format: "%.2f×", $0) } ?? "-"]
             for peer in peers {
-                row += [rate(r, peer), r.ratio("batch", to: peer).map { String(format: "%.2f×", $0) } ?? "-"]
+                row += [rate(r, peer), cpuPerWall(r, peer), r.ratio("batch", to: peer).map { String(format: "%.2f×", $0) } ?? "-"]
             }
             row.append(r.numpyMaximumRelativeDifference.map { String(format: "%.1e", $0) } ?? "-")
             return row
         }
-        return render(header, rows, rightAligned: Set(1..<header.count).subtracting([2]))
+        var lines = [render(header, rows, rightAligned: Set(1..<header.count).subtracting([2]))]
+        lines.append("CPU/wall = the peer's process CPU time (all its threads) over the wall time of its samples, median: about 1.00 on one core.")
+        var noted = Set<String>()
+        for r in results {
+            for m in r.measurements where m.note != nil && !noted.contains(m.engine) {
+                noted.insert(m.engine)
+                lines.append("\(m.engine): \(m.note!).")
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    /// "1.00": a peer's CPU time over wall time, or "-".
+    static func cpuPerWall(_ result: CaseResult, _ engine: String) -> String {
+        result.measurement(engine)?.cpuPerWall.map { String(format: "%.2f", $0) } ?? "-"
     }
 
     /// The per-phase breakdown of one case: seconds per call and share of the call, for each engine.

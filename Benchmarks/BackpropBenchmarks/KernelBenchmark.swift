@@ -201,7 +201,7 @@ public enum KernelBenchmark {
             }
             func theirs() throws {
                 guard let external else { return }
-                let (seconds, calls) = try external.sample()
+                let (seconds, calls, _) = try external.sample()
                 externalTimes.append(seconds)
                 externalRepetitions = calls
             }

@@ -47,16 +47,18 @@ public struct MachineInfo: Codable, Sendable, Equatable {
         return []
     }
 
+    /// The target and the GEMM's register tile: "native (AVX2, FMA), AVX2 tile 6 × 8".
     static func codeGenerationDescription() -> String {
         #if BACKPROP_TARGET_CPU_NATIVE
         let flags = cpuFlags()
         let features = ["avx512f", "avx2", "fma"].filter(flags.contains).map { $0.uppercased() }
-        return "native" + (features.isEmpty ? "" : " (\(features.joined(separator: ", ")))")
+        let target = "native" + (features.isEmpty ? "" : " (\(features.joined(separator: ", ")))")
         #elseif BACKPROP_TARGET_CPU_NONE
-        return "baseline (no -target-cpu)"
+        let target = "baseline (no -target-cpu)"
         #else
-        return "custom -target-cpu (BACKPROP_TARGET_CPU)"
+        let target = "custom -target-cpu (BACKPROP_TARGET_CPU)"
         #endif
+        return target + ", " + MatrixMultiplier<Double>.registerTile + " in double"
     }
 
     static func systemDescription() -> String {

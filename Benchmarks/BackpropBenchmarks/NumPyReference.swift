@@ -2,15 +2,20 @@ import Backprop
 import Foundation
 
 /// A timer outside this process whose samples the harness interleaves with its own engines' (NumPy's loop and
-/// batch forms, NumPy's matrix product).
+/// batch forms, NumPy's matrix product, the other Python peers).
 public struct ExternalTimer {
-    /// "numpy-loop", "numpy-batch", "numpy-matmul".
+    /// "numpy-loop", "numpy-batch", "numpy-matmul", "jax-batch", "sklearn-batch".
     public var name: String
-    /// Takes one sample: (seconds per call, calls timed back to back).
-    public var sample: () throws -> (seconds: Double, repetitions: Int)
+    /// Takes one sample: seconds per call, calls timed back to back, and the timing process's CPU time per call
+    /// (all its threads; nil when it did not say), so that CPU ÷ wall shows how many cores the tool kept busy.
+    public var sample: () throws -> (seconds: Double, repetitions: Int, cpuSeconds: Double?)
+    /// How the tool was held to one core beyond its thread flags, if it was ("pinned to CPU 0 …").
+    public var note: String?
 
-    public init(name: String, sample: @escaping () throws -> (seconds: Double, repetitions: Int)) {
+    public init(name: String, note: String? = nil,
+                sample: @escaping () throws -> (seconds: Double, repetitions: Int, cpuSeconds: Double?)) {
         self.name = name
+        self.note = note
         self.sample = sample
     }
 }
@@ -119,7 +124,9 @@ public final class NumPyReference {
         }
         for (peer, reason) in (answer["skipped"] as? [String: String]) ?? [:] where peers.contains(peer) { skipped[peer] = reason }
         let loaded = (answer["peers"] as? [String]) ?? ["numpy-loop", "numpy-batch"]
-        return (loaded.map { timer($0, coprocess) }, difference, (answer["peer_differences"] as? [String: Double]) ?? [:])
+        let pinned = (answer["pinned"] as? [String: String]) ?? [:]
+        return (loaded.map { timer($0, coprocess, note: pinned[$0]) }, difference,
+                (answer["peer_differences"] as? [String: Double]) ?? [:])
     }
 
     /// Sets up NumPy's `A @ B` for a shape and returns its timer.
@@ -130,13 +137,13 @@ public final class NumPyReference {
         return timer("numpy-matmul", coprocess)
     }
 
-    private func timer(_ name: String, _ coprocess: CoProcess) -> ExternalTimer {
-        ExternalTimer(name: name) {
+    private func timer(_ name: String, _ coprocess: CoProcess, note: String? = nil) -> ExternalTimer {
+        ExternalTimer(name: name, note: note) {
             let answer = try coprocess.request(["op": "sample", "engine": name])
             guard let seconds = answer["seconds"] as? Double, let repetitions = answer["repetitions"] as? Int else {
                 throw BenchmarkRefusal(message: "the NumPy reference gave no timing: \(answer)")
             }
-            return (seconds, repetitions)
+            return (seconds, repetitions, answer["cpu_seconds"] as? Double)
         }
     }
 

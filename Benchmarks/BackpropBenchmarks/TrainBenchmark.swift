@@ -22,23 +22,36 @@ public struct TrainBenchmark {
         /// The 1-based epoch in which the loss (or a weight) stopped being finite, if it did; `epochSeconds` and
         /// `testAccuracies` then hold the epochs before it.
         public var divergedInEpoch: Int?
+        /// For a peer: its process's CPU time (all its threads) in each timed epoch, beside `epochSeconds`.
+        public var epochCPUSeconds: [Double]?
+        /// For a peer held to one core by more than its thread flags: how ("pinned to CPU 0 …").
+        public var note: String?
 
         enum CodingKeys: String, CodingKey {
             case batchSize = "batch_size", tool, epochSeconds = "epoch_seconds", testAccuracies = "test_accuracies", skipped
-            case divergedInEpoch = "diverged_in_epoch"
+            case divergedInEpoch = "diverged_in_epoch", epochCPUSeconds = "epoch_cpu_seconds", note
         }
 
         public init(batchSize: Int, tool: String, epochSeconds: [Double], testAccuracies: [Double], skipped: String? = nil,
-                    divergedInEpoch: Int? = nil) {
+                    divergedInEpoch: Int? = nil, epochCPUSeconds: [Double]? = nil, note: String? = nil) {
             self.batchSize = batchSize
             self.tool = tool
             self.epochSeconds = epochSeconds
             self.testAccuracies = testAccuracies
             self.skipped = skipped
             self.divergedInEpoch = divergedInEpoch
+            self.epochCPUSeconds = epochCPUSeconds
+            self.note = note
         }
 
         public var secondsPerEpoch: Double? { epochSeconds.isEmpty ? nil : TimingSummary(epochSeconds, repetitions: 1).median }
+        /// The peer's CPU time over its wall time, all timed epochs together (about 1.0 on one core); nil for the
+        /// Swift engines, which run in this process.
+        public var cpuPerWall: Double? {
+            guard let cpu = epochCPUSeconds, cpu.count == epochSeconds.count, !cpu.isEmpty else { return nil }
+            let wall = epochSeconds.reduce(0, +)
+            return wall > 0 ? cpu.reduce(0, +) / wall : nil
+        }
         /// The test accuracy after the last epoch; nil when training diverged.
         public var finalAccuracy: Double? { divergedInEpoch == nil ? testAccuracies.last : nil }
 
@@ -198,7 +211,9 @@ struct PeerData {
                 }
                 row.epochSeconds.append(seconds)
                 row.testAccuracies.append(object["test_accuracy"] as? Double ?? 0)
+                if let cpu = object["cpu_seconds"] as? Double { row.epochCPUSeconds = (row.epochCPUSeconds ?? []) + [cpu] }
             }
+            if object["done"] as? Bool == true, let pinned = object["pinned"] as? String { row.note = pinned }
         }
         if process.terminationStatus != 0 || (row.epochSeconds.isEmpty && row.divergedInEpoch == nil) {
             let reason = ((try? String(contentsOf: err, encoding: .utf8)) ?? "").split(separator: "\n").last.map(String.init)

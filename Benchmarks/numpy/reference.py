@@ -6,10 +6,13 @@ Two ways to run it:
   reference.py --serve        (what `backprop bench` uses) reads one JSON request per line on stdin and answers
                               one JSON line each, so the Swift harness can interleave NumPy's samples with its own:
       {"op": "case", "path": F, "min_time": s, "warm_up": s}  -> {"max_relative_difference": d, "numpy": v, "blas": b,
-                                       "peers": [...], "skipped": {...}, "peer_differences": {...}, "versions": {...}}
+                                       "peers": [...], "skipped": {...}, "peer_differences": {...}, "versions": {...},
+                                       "pinned": {"jax-batch": note}  (only when JAX was pinned to one CPU)}
       {"op": "gemm", "precision": p, "m": m, "n": n, "k": k, "min_time": s, "warm_up": s} -> {"numpy": v, "blas": b}
       {"op": "sample", "engine": "numpy-loop" | "numpy-batch" | "numpy-matmul" | "jax-batch" | "sklearn-batch"}
-                                                                  -> {"seconds": per-call, "repetitions": r}
+                                          -> {"seconds": per-call, "cpu_seconds": per-call, "repetitions": r}
+          cpu_seconds: this process's CPU time (every thread) over the same calls, so cpu_seconds / seconds is
+          the cores the peer kept busy: about 1.0 on one thread
       {"op": "quit"}
 
     A case also loads the other peers a student might time the same gradient with, when they are installed:
@@ -22,20 +25,25 @@ Two ways to run it:
     the peers' package versions. An optional "peers": [names] in the request loads only those peers ([] for none).
     jax and scikit-learn are imported on the first case that needs them, never before, so without them this
     script answers as it always did, plus the four new fields. JAX runs on one thread when OPENBLAS_NUM_THREADS is
-    1 (PJRT_NPROC=1, and the XLA flags older jaxlibs read); otherwise it keeps XLA's default thread pool.
+    1 (PJRT_NPROC=1, and the XLA flags older jaxlibs read), and since jaxlib does not keep to those, the process is
+    then pinned to one CPU as `taskset -c N` would ("pinned" says so); otherwise it keeps XLA's default pool.
 
   reference.py CASE.json [--peers jax-batch,sklearn-batch]   times one case on its own and prints one JSON object:
 
-    {"numpy-loop":  {"times": [...seconds per call...], "repetitions": r},
-     "numpy-batch": {"times": [...], "repetitions": r},
+    {"numpy-loop":  {"times": [...seconds per call...], "cpu_times": [...CPU seconds per call...], "repetitions": r},
+     "numpy-batch": {"times": [...], "cpu_times": [...], "repetitions": r},
      "max_relative_difference": d,       # largest |NumPy - Swift| / max|Swift| over each gradient array
      "numpy": "2.4.6", "blas": "openblas 0.3.31 ...",
-     # with --peers: "jax-batch": {"times": [...], "repetitions": r}, ..., and peers, skipped, peer_differences, versions
+     # with --peers: "jax-batch": {"times": [...], "cpu_times": [...], "repetitions": r}, ..., and peers, skipped,
+     # peer_differences, versions (and pinned, as above)
     }
 
 The loop form is Nielsen's `backprop` (neuralnetworksanddeeplearning.com, network.py), one column vector at a
-time, its per-example gradients added in place, in the course note's convention W of shape (h_{l-1}, h_l), so z = W.T @ a + b. The batch form is the note's
-matrix form. Threads: the caller sets OPENBLAS_NUM_THREADS (and OMP/MKL) to the Swift run's thread count.
+time, its per-example gradients added in place, in the course note's convention W of shape (h_{l-1}, h_l), so
+z = W.T @ a + b. The batch form is the note's matrix form as a NumPy user who counts the passes writes it: the bias
+and sigma applied in place on A @ W, Delta^L scaled by 1/m once (not each layer's gradient), sigma' a mask (relu) or
+computed from the stored activation (sigmoid, tanh) and multiplied in place, and, for training (sgd_step), eta/m
+applied once and the parameters updated in place. Threads: the caller sets OPENBLAS_NUM_THREADS (and OMP/MKL) to the Swift run's thread count.
 Benchmarks/python/train_peers.py trains with this Network (with_loss=True, feedforward, forward) and the JAX and
 scikit-learn helpers below, so both files teach the same equations.
 """
@@ -60,15 +68,40 @@ def activations(name):
     return (lambda z: z), (lambda z: np.ones_like(z))
 
 
-def derivative_from_activation(name):
-    """sigma' computed from a = sigma(z), as vectorised code usually does (no second exp)."""
+def activation_in_place(name):
+    """sigma applied to Z in place (Z is returned): the matrix form's activations, one pass, no temporaries."""
     if name == "sigmoid":
-        return lambda a: a * (1 - a)
+        def sigmoid(z):
+            np.negative(z, out=z)
+            np.exp(z, out=z)
+            z += 1
+            return np.reciprocal(z, out=z)
+        return sigmoid
     if name == "tanh":
-        return lambda a: 1 - a * a
+        return lambda z: np.tanh(z, out=z)
     if name == "relu":
-        return lambda a: (a > 0).astype(a.dtype)
-    return lambda a: np.ones_like(a)
+        return lambda z: np.maximum(z, 0, out=z)
+    return lambda z: z
+
+
+def multiply_by_derivative(name):
+    """Delta *= sigma'(z), in place, with sigma' taken from the stored activation a = sigma(z) (no second exp):
+    a mask for relu, a(1 - a) for sigmoid, 1 - a^2 for tanh; one temporary at most."""
+    if name == "sigmoid":
+        def sigmoid(delta, a):
+            t = np.subtract(1, a)
+            t *= a
+            delta *= t
+        return sigmoid
+    if name == "tanh":
+        def tanh(delta, a):
+            t = np.multiply(a, a)
+            np.subtract(1, t, out=t)
+            delta *= t
+        return tanh
+    if name == "relu":
+        return lambda delta, a: np.multiply(delta, a > 0, out=delta)
+    return lambda delta, a: None
 
 
 def output_function(name, axis):
@@ -100,7 +133,8 @@ class Network:
         self.Ws = [np.array(layer["weights"], dtype=dtype) for layer in document["layers"]]
         self.bs = [np.array(layer["biases"], dtype=dtype) for layer in document["layers"]]
         self.sigma, self.sigma_prime = activations(document["hidden"])
-        self.sigma_prime_from_a = derivative_from_activation(document["hidden"])
+        self.sigma_in_place = activation_in_place(document["hidden"])
+        self.multiply_by_derivative = multiply_by_derivative(document["hidden"])
         self.output = document["output"]
         self.loss = document["loss"]
         self.squared_sigmoid = document["output"] == "sigmoid" and document["loss"] == "squared-error"
@@ -161,29 +195,89 @@ class Network:
             a = self.sigma(w.T @ a + b)
         return output_function(self.output, 0)(self.Ws[-1].T @ a + self.bs_column[-1])
 
-    # --- all m at once (the note's matrix form) --------------------------------------------------------
+    # --- all m at once (the note's matrix form), as a NumPy user who counts the passes writes it ------------
+    # Z = A @ W, then the bias and sigma in place; Delta^L once, scaled by 1/m once (so every gradient below is
+    # already the mean's, with no division per layer); sigma' as a mask or from the stored activation, in place.
+    def forward_stored(self, X):
+        """Every layer's activation [X, A^1, ..., A^{L-1}] and the output pre-activation Z^L."""
+        As = [X]
+        A = X
+        for W, b in zip(self.Ws[:-1], self.bs[:-1]):
+            Z = A @ W
+            Z += b
+            A = self.sigma_in_place(Z)
+            As.append(A)
+        ZL = A @ self.Ws[-1]
+        ZL += self.bs[-1]
+        return As, ZL
+
+    def output_delta(self, ZL, Y, with_loss):
+        """Delta^L = dLoss/dZ^L for the SUM loss (ZL is overwritten), and the batch's mean loss if asked (else
+        None). The loss is the stable form of example_losses, from quantities the output needs anyway."""
+        m = ZL.shape[0]
+        loss = None
+        if self.output == "softmax":
+            ZL -= ZL.max(axis=1, keepdims=True)              # shifted logits S
+            E = np.exp(ZL)
+            s = E.sum(axis=1, keepdims=True)
+            if with_loss:                                    # sum_j y_j (lse(z) - z_j) = sum_j y_j (ln s - S_j)
+                loss = float(np.sum(Y * (np.log(s) - ZL))) / m
+            E /= s
+            E -= Y
+            return E, loss
+        if with_loss:
+            loss = float(np.mean(example_losses(self.output, self.loss, ZL, None if self.loss == "cross-entropy"
+                                                else output_function(self.output, 1)(ZL), Y, 1)))
+        if self.output == "sigmoid":
+            A = activation_in_place("sigmoid")(ZL)
+            if self.squared_sigmoid:
+                t = np.subtract(1, A)
+                t *= A                                       # sigma'(z) = a (1 - a)
+                A -= Y
+                A *= t
+                return A, loss
+            A -= Y
+            return A, loss
+        ZL -= Y                                              # identity output, squared error
+        return ZL, loss
+
     def batch_gradients(self, X, Y, with_loss=False):
         m = X.shape[0]
-        A = X
-        As = [X]
-        for W, b in zip(self.Ws[:-1], self.bs[:-1]):
-            A = self.sigma(A @ W + b)
-            As.append(A)
-        ZL = A @ self.Ws[-1] + self.bs[-1]
-        AL = output_function(self.output, 1)(ZL)
-        Delta = AL - Y
-        if self.squared_sigmoid:
-            Delta = Delta * AL * (1 - AL)
+        As, ZL = self.forward_stored(X)
+        Delta, loss = self.output_delta(ZL, Y, with_loss)
+        Delta *= 1 / m                                       # the mean: once, here
         grads_w = [None] * len(self.Ws)
         grads_b = [None] * len(self.Ws)
         for l in range(len(self.Ws) - 1, -1, -1):
-            grads_w[l] = As[l].T @ Delta / m
-            grads_b[l] = np.sum(Delta, axis=0) / m
+            grads_w[l] = As[l].T @ Delta
+            grads_b[l] = Delta.sum(axis=0)
             if l > 0:
-                Delta = (Delta @ self.Ws[l].T) * self.sigma_prime_from_a(As[l])
+                Delta = Delta @ self.Ws[l].T
+                self.multiply_by_derivative(Delta, As[l])
         if with_loss:  # for training: the mean loss of the batch as well
-            return grads_w, grads_b, float(np.mean(example_losses(self.output, self.loss, ZL, AL, Y, 1)))
+            return grads_w, grads_b, loss
         return grads_w, grads_b
+
+    def sgd_step(self, X, Y, eta):
+        """One step of plain SGD on the batch's mean loss, in place: W -= eta (1/m) A^T Delta, b -= eta (1/m)
+        sum Delta, with eta/m applied to Delta^L once (the same update as eta times the mean gradient). Each
+        layer's Delta is carried down before its W changes. Returns the batch's mean loss before the step."""
+        m = X.shape[0]
+        As, ZL = self.forward_stored(X)
+        Delta, loss = self.output_delta(ZL, Y, with_loss=True)
+        Delta *= eta / m
+        if not hasattr(self, "step_buffers"):
+            self.step_buffers = [np.empty_like(W) for W in self.Ws]
+        for l in range(len(self.Ws) - 1, -1, -1):
+            below = None
+            if l > 0:
+                below = Delta @ self.Ws[l].T
+                self.multiply_by_derivative(below, As[l])
+            step = np.matmul(As[l].T, Delta, out=self.step_buffers[l])
+            self.Ws[l] -= step
+            self.bs[l] -= Delta.sum(axis=0)
+            Delta = below
+        return loss
 
     def forward(self, X):
         """The output activations of m examples (rows), the matrix form."""
@@ -199,18 +293,54 @@ PEERS = ("jax-batch", "sklearn-batch")
 SINGLE_THREAD_XLA_FLAGS = "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
 
 
+def pin_to_one_cpu():
+    """Pins this process (every thread it has, and so every thread it starts later) to the first CPU it may run
+    on, as `taskset -c N` would; returns N. For JAX: jaxlib 0.10.2 ignores XLA's thread flags (a jitted matmul
+    still kept two cores busy without PJRT_NPROC=1), so a thread count is not enough to hold it to one core.
+    None where the system has no affinity calls (macOS)."""
+    global ALREADY_ONE_CPU
+    if not hasattr(os, "sched_setaffinity"):
+        return None
+    allowed = os.sched_getaffinity(0)
+    ALREADY_ONE_CPU = len(allowed) == 1
+    cpu = min(allowed)
+    for task in os.listdir("/proc/self/task") if os.path.isdir("/proc/self/task") else ["0"]:
+        try:
+            os.sched_setaffinity(int(task), {cpu})
+        except OSError:  # a thread that ended meanwhile
+            pass
+    return cpu
+
+
+PINNED_CPU = None  # the CPU import_jax pinned this process to, if it did
+ALREADY_ONE_CPU = False  # whether the process was given one CPU only (taskset) before that
+
+
+def pinning_note():
+    """One line for the output: how JAX was held to one core, or None when it was not pinned."""
+    if PINNED_CPU is None:
+        return None
+    if ALREADY_ONE_CPU:
+        return f"ran on CPU {PINNED_CPU} only, the one CPU its process was given (taskset)"
+    return (f"pinned to CPU {PINNED_CPU} (sched_setaffinity, as taskset -c {PINNED_CPU}) with its process, "
+            f"because jaxlib does not keep to its thread flags")
+
+
 def import_jax(precision_64=True):
     """Imports JAX for the CPU; on one thread when OPENBLAS_NUM_THREADS is 1. Raises ImportError without it.
 
     The XLA flags are the long-standing recipe, but jaxlib 0.10.2 ignores them (a jitted matmul still kept both
     cores busy) and sizes its CPU thread pool from PJRT_NPROC, else from the CPUs this process may run on; with
-    PJRT_NPROC=1 it used one core. So both are set, before the first import, and asynchronous dispatch is off."""
+    PJRT_NPROC=1 it used one core. So both are set, before the first import, asynchronous dispatch is off, and the
+    process is pinned to one CPU (pin_to_one_cpu; pinning_note says so)."""
+    global PINNED_CPU
     one_thread = os.environ.get("OPENBLAS_NUM_THREADS") == "1"
     if "jax" not in sys.modules and one_thread:
         flags = os.environ.get("XLA_FLAGS", "")
         if "xla_cpu_multi_thread_eigen" not in flags:
             os.environ["XLA_FLAGS"] = (flags + " " + SINGLE_THREAD_XLA_FLAGS).strip()
         os.environ.setdefault("PJRT_NPROC", "1")
+        PINNED_CPU = pin_to_one_cpu()
     os.environ.setdefault("JAX_PLATFORMS", "cpu")
     import jax
     if precision_64:
@@ -361,15 +491,17 @@ def time_interleaved(functions, min_time, samples, warm_up):
         per_call = (time.perf_counter() - start) / calls
         repetitions.append(max(1, int(np.ceil(min_time / per_call))))
     times = [[] for _ in functions]
+    cpu_times = [[] for _ in functions]
     for round_ in range(samples):
         order = range(len(functions)) if round_ % 2 == 0 else reversed(range(len(functions)))
         for i in order:
             functions[i]()  # untimed: each sample starts warm
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(repetitions[i]):
                 functions[i]()
             times[i].append((time.perf_counter() - start) / repetitions[i])
-    return times, repetitions
+            cpu_times[i].append((time.process_time() - cpu_start) / repetitions[i])
+    return times, cpu_times, repetitions
 
 
 def max_relative_difference(ours, theirs):
@@ -431,6 +563,8 @@ def serve():
             functions.update(peers)
             answer = {"max_relative_difference": difference, "peers": list(functions), "skipped": skipped,
                       "peer_differences": differences, "versions": versions}
+            if "jax-batch" in peers and pinning_note():
+                answer["pinned"] = {"jax-batch": pinning_note()}
         elif op == "gemm":
             dtype = np.float64 if request["precision"] == "double" else np.float32
             rng = np.random.default_rng(1)
@@ -447,10 +581,11 @@ def serve():
             f = functions[request["engine"]]
             reps = repetitions[request["engine"]]
             f()  # untimed, as the Swift harness starts each sample
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(reps):
                 f()
-            answer = {"seconds": (time.perf_counter() - start) / reps, "repetitions": reps}
+            seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
+            answer = {"seconds": seconds / reps, "cpu_seconds": cpu_seconds / reps, "repetitions": reps}
         else:
             answer = {"error": f"unknown op {op}"}
         if op in ("case", "gemm"):
@@ -492,8 +627,10 @@ def main():
         args.peers.split(",") if args.peers else [], document, network.Ws, network.bs, X, Y, swift_w + swift_b)
     functions.update(peers)
 
-    times, repetitions = time_interleaved(list(functions.values()), args.min_time, args.samples, args.warm_up)
-    result = {name: {"times": t, "repetitions": r} for name, t, r in zip(functions, times, repetitions)}
+    times, cpu_times, repetitions = time_interleaved(list(functions.values()), args.min_time, args.samples,
+                                                     args.warm_up)
+    result = {name: {"times": t, "cpu_times": c, "repetitions": r}
+              for name, t, c, r in zip(functions, times, cpu_times, repetitions)}
     result.update({
         "max_relative_difference": difference,
         "numpy": np.__version__,
@@ -502,6 +639,8 @@ def main():
     if args.peers:
         result.update({"peers": list(functions), "skipped": skipped, "peer_differences": differences,
                        "versions": versions})
+        if "jax-batch" in peers and pinning_note():
+            result["pinned"] = {"jax-batch": pinning_note()}
     json.dump(result, sys.stdout)
     print()
 

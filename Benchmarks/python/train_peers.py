@@ -22,7 +22,9 @@ Targets are one-hot over the h_L outputs. Losses: softmax + cross-entropy -sum y
 PEER:
     numpy-loop   Nielsen's network.py: each example on its own as column vectors (Network.backprop of
                  Benchmarks/numpy/reference.py), the gradients summed over the mini-batch, then one update
-    numpy-batch  the matrix form on the whole mini-batch, examples as rows (Network.batch_gradients there)
+    numpy-batch  the matrix form on the whole mini-batch, examples as rows, as a NumPy user who counts the passes
+                 writes the step (Network.sgd_step there): bias and sigma in place on A @ W, Delta^L scaled by
+                 eta/m once, sigma' a mask (relu) or from the stored activation, W and b updated in place
     sklearn      scikit-learn's MLPClassifier(solver="sgd", momentum=0, nesterovs_momentum=False, alpha=0,
                  learning_rate="constant", learning_rate_init=eta, batch_size=B, shuffle=False), its coefs_ and
                  intercepts_ set to our W and b, one partial_fit per mini-batch in our order. Softmax +
@@ -31,8 +33,9 @@ PEER:
                  Its gradient is of the mean loss, like ours, so the updates are the same. Squared error, and a
                  softmax over 2 outputs (scikit-learn uses one logistic unit for two classes), are skipped.
     jax          the matrix form with jax.value_and_grad of the mean loss; the whole step (gathering the
-                 mini-batch from the arrays already on the device, gradient, update) under jax.jit, compiled
-                 and called once (on a copy of the parameters) before the first epoch, on the CPU, one thread.
+                 mini-batch from the arrays already on the device, gradient, update) under one jax.jit, its
+                 parameters donated, compiled and called once (on a copy of the parameters) before the first
+                 epoch, on the CPU, one thread, the process pinned to one CPU (see Threads).
 
 Output, JSON lines on stdout:
     {"peer": P, "epoch": k, "seconds": s, "cpu_seconds": c, "loss": l, "test_accuracy": a, "eval_seconds": e}
@@ -46,7 +49,8 @@ Output, JSON lines on stdout:
         eval_seconds: that evaluation, a forward pass only (numpy-loop feeds one example at a time, as
         Nielsen's evaluate does; the others the whole test set at once).
     {"peer": P, "done": true, "versions": {"python", "numpy", "blas", "sklearn" | "jax", "jaxlib"},
-     "setup_seconds": s}   setup: building the model (sklearn) or compiling the step and the evaluation (jax)
+     "setup_seconds": s, "pinned": note}   setup: building the model (sklearn) or compiling the step and the
+        evaluation (jax); pinned (jax only, when it was): one line saying to which CPU and why
     {"peer": P, "skipped": "reason"}   instead of everything else when the peer cannot run (exit 0)
 With --check: run the first 3 mini-batches only, with this peer and with numpy-batch, and print
     {"peer": P, "max_parameter_difference": d}   the largest |difference| over every W and b after those steps.
@@ -59,7 +63,9 @@ Threads: OPENBLAS_NUM_THREADS, OMP_NUM_THREADS and MKL_NUM_THREADS are set to 1 
 JAX, XLA_FLAGS gets --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1, which jaxlib 0.10.2
 ignores (a jitted matmul still kept two cores busy), and PJRT_NPROC=1, which sizes its CPU thread pool to one;
 and jax_cpu_enable_async_dispatch is off, so each step runs in the calling thread (with it on, Python dispatched
-the next step while XLA computed this one: about 1.2 cores). NumPy's arrays are allocated and freed at every
+the next step while XLA computed this one: about 1.2 cores). Since jaxlib does not keep to its thread flags, the
+jax peer's process is also pinned to the first CPU it may run on (sched_setaffinity, as `taskset -c N`), before
+JAX is imported, and its "done" record says so. cpu_seconds / seconds shows each peer's cores either way. NumPy's arrays are allocated and freed at every
 step: glibc's malloc is told to keep freed memory (see keep_freed_memory), so no epoch pays for fresh pages.
 """
 import os
@@ -246,6 +252,9 @@ class NumPyLoop:
     def gradients(self, X, Y):
         return self.network.loop_gradients(X, Y, with_loss=True)
 
+    def batches(self, epoch):
+        return self.data.batches(epoch)
+
     def step(self, indices):
         """One mini-batch: gather its rows, the mean gradient, the update; returns the batch's mean loss."""
         X, Y = self.data.train_x[indices], self.data.train_onehot[indices]
@@ -271,11 +280,13 @@ class NumPyLoop:
 
 
 class NumPyBatch(NumPyLoop):
-    """The matrix form on the whole mini-batch."""
+    """The matrix form on the whole mini-batch, the step written tight (reference.Network.sgd_step): eta/m applied
+    once, sigma' from the stored activation, the parameters updated in place."""
     name = "numpy-batch"
 
-    def gradients(self, X, Y):
-        return self.network.batch_gradients(X, Y, with_loss=True)
+    def step(self, indices):
+        X, Y = self.data.train_x[indices], self.data.train_onehot[indices]
+        return self.network.sgd_step(X, Y, self.eta)
 
     def predict(self, X):
         return np.argmax(self.network.forward(X), axis=1)
@@ -325,6 +336,9 @@ class ScikitLearn:
         self.model.intercepts_ = [b.copy() for b in data.biases]
         del self.model._optimizer
         self.setup_seconds = time.perf_counter() - start
+
+    def batches(self, epoch):
+        return self.data.batches(epoch)
 
     def step(self, indices):
         try:
@@ -401,9 +415,13 @@ class Jax:
         jax.block_until_ready(self.predict_compiled(self.params, self.test_x))
         self.setup_seconds = time.perf_counter() - start
 
+    def batches(self, epoch):
+        """The epoch's mini-batches as the device takes them (int32), converted once per epoch, not per step."""
+        row, size = self.order[epoch], self.data.recipe["batch_size"]
+        return [row[start:start + size] for start in range(0, row.shape[0], size)]
+
     def step(self, indices):
-        self.params, loss = self.steps[len(indices)](self.params, self.X_all, self.Y_all,
-                                                     indices.astype(np.int32, copy=False))
+        self.params, loss = self.steps[len(indices)](self.params, self.X_all, self.Y_all, indices)
         return loss  # a device scalar: read after the epoch, not here (that would wait for each step)
 
     def synchronize(self):
@@ -418,6 +436,9 @@ class Jax:
 
     def versions(self):
         return self.jax_versions
+
+    def pinned(self):
+        return reference.pinning_note()
 
 
 PEER_CLASSES = {"numpy-loop": NumPyLoop, "numpy-batch": NumPyBatch, "sklearn": ScikitLearn, "jax": Jax}
@@ -451,7 +472,7 @@ def finite_or_none(x):
 def train(peer, data, epochs):
     n, t = data.train_x.shape[0], data.test_x.shape[0]
     for epoch in range(epochs):
-        batches = data.batches(epoch)
+        batches = peer.batches(epoch)
         losses = []
         start, cpu_start = time.perf_counter(), time.process_time()
         for indices in batches:
@@ -472,11 +493,10 @@ def train(peer, data, epochs):
 
 def check(peer, data):
     """The first CHECK_STEPS mini-batches with this peer and with numpy-batch; the largest |parameter difference|."""
-    batches = [b for epoch in range(data.order.shape[0]) for b in data.batches(epoch)][:CHECK_STEPS]
     reference_peer = NumPyBatch(data)
-    for indices in batches:
-        peer.step(indices)
-        reference_peer.step(indices)
+    for p in (peer, reference_peer):
+        for indices in [b for epoch in range(data.order.shape[0]) for b in p.batches(epoch)][:CHECK_STEPS]:
+            p.step(indices)
     peer.synchronize()
     difference = max(float(np.max(np.abs(np.asarray(a, np.float64) - np.asarray(b, np.float64))))
                      for a, b in zip(peer.parameters(), reference_peer.parameters()))
@@ -516,7 +536,10 @@ def main():
         check(peer, data)
         return 0
     train(peer, data, epochs)
-    emit({"peer": peer.name, "done": True, "versions": versions(peer), "setup_seconds": peer.setup_seconds})
+    done = {"peer": peer.name, "done": True, "versions": versions(peer), "setup_seconds": peer.setup_seconds}
+    if hasattr(peer, "pinned") and peer.pinned():
+        done["pinned"] = peer.pinned()
+    emit(done)
     return 0
 
 

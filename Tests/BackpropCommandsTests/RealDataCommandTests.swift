@@ -90,7 +90,7 @@ struct RealDataCommandTests {
                                  "--epochs", "2", "--train-examples", "100", "--format", "csv"])
         #expect(result.code == 0, "\(result.err)")
         let lines = result.out.split(separator: "\n").map(String.init)
-        #expect(lines.first == "batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped")
+        #expect(lines.first == "batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped,cpu_per_wall")
         let rows = lines.dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(rows.map { "\($0[0]) \($0[1])" } == ["10 loop engine", "10 batch engine", "100 loop engine", "100 batch engine"])
         // The two engines compute the same numbers: the same accuracy after the same epochs.

@@ -108,6 +108,12 @@ enum BenchTrainCommand: Subcommand {
                 for row in result.rows where row.skipped != nil && row.batchSize == batchSizes[0] {
                     console.line("\(row.tool) skipped: \(row.skipped!)")
                 }
+                if result.rows.contains(where: { $0.cpuPerWall != nil }) {
+                    console.line("CPU/wall = a peer's process CPU time (all its threads) over its epochs' wall time: about 1.00 on one core.")
+                }
+                for row in result.rows where row.note != nil && row.batchSize == batchSizes[0] {
+                    console.line("\(row.tool): \(row.note!).")
+                }
             }
             if let path = svgPath {
                 try AtomicFile.write(Data(TrainBenchmarkChart(benchmark: result, target: target, title: "\(network.sizeDescription) on \(source), \(T.precision.rawValue), \(configuration.epochs) epochs, one thread each").svg().utf8), to: path)
@@ -119,13 +125,14 @@ enum BenchTrainCommand: Subcommand {
 
     /// The table: one row per mini-batch size and tool.
     static func table(_ result: TrainBenchmark, target: Double) -> String {
-        var table = TextTable(["mini-batch", "tool", "s/epoch", "(min–max)", "test acc", String(format: "time to %g%%", 100 * target), "vs NumPy batch"],
-                              rightAligned: [0, 2, 3, 4, 5, 6])
+        var table = TextTable(["mini-batch", "tool", "s/epoch", "(min–max)", "CPU/wall", "test acc", String(format: "time to %g%%", 100 * target), "vs NumPy batch"],
+                              rightAligned: [0, 2, 3, 4, 5, 6, 7])
         for row in result.rows where row.skipped == nil {
             let numpy = result.rows.first { $0.batchSize == row.batchSize && $0.tool == "numpy-batch" }?.secondsPerEpoch
             table.add([String(row.batchSize), row.tool,
                        row.secondsPerEpoch.map { String(format: "%.3f", $0) } ?? "-",
                        row.epochSeconds.isEmpty ? "" : String(format: "(%.3f–%.3f)", row.epochSeconds.min()!, row.epochSeconds.max()!),
+                       row.cpuPerWall.map { String(format: "%.2f", $0) } ?? "-",
                        row.divergedInEpoch.map { "diverged (epoch \($0))" }
                            ?? row.finalAccuracy.map { String(format: "%.2f%%", 100 * $0) } ?? "-",
                        row.timeTo(target).map { String(format: "%.2f s", $0) } ?? "-",
@@ -136,13 +143,14 @@ enum BenchTrainCommand: Subcommand {
 
     /// Plain CSV: the header first, one row per mini-batch size and tool.
     static func csv(_ result: TrainBenchmark, target: Double) -> String {
-        var lines = ["batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped"]
+        var lines = ["batch_size,tool,seconds_per_epoch,min_seconds,max_seconds,test_accuracy,seconds_to_target,target,diverged_in_epoch,skipped,cpu_per_wall"]
         for row in result.rows {
             let fields: [String] = [
                 String(row.batchSize), row.tool, row.secondsPerEpoch.map { String(format: "%.6g", $0) } ?? "",
                 row.epochSeconds.min().map { String(format: "%.6g", $0) } ?? "", row.epochSeconds.max().map { String(format: "%.6g", $0) } ?? "",
                 row.finalAccuracy.map { String(format: "%.6g", $0) } ?? "", row.timeTo(target).map { String(format: "%.6g", $0) } ?? "",
                 String(target), row.divergedInEpoch.map(String.init) ?? "", row.skipped.map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" } ?? "",
+                row.cpuPerWall.map { String(format: "%.3f", $0) } ?? "",
             ]
             lines.append(fields.joined(separator: ","))
         }

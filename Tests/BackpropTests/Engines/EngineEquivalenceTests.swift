@@ -109,7 +109,8 @@ struct EngineEquivalenceTests {
         #expect(chunks.last!.count < minimum + mr, "the last chunk has \(chunks.last!.count) rows")
         // Never more than half of an equal share at once, so that every thread gets several chunks.
         #expect(chunks.allSatisfy { $0.count <= max(m / (2 * parts), minimum + mr - 1) }, "\(chunks.map(\.count))")
-        if m == 257 && parts == 2 { #expect(chunks.map(\.count) == [60, 48, 36, 24, 24, 24, 24, 17]) }
+        // The AVX2 tile's chunks (MR = 6); the AVX-512 tile's are [64, 48, 32, 32, 32, 32, 17].
+        if m == 257 && parts == 2 && mr == 6 { #expect(chunks.map(\.count) == [60, 48, 36, 24, 24, 24, 24, 17]) }
     }
 
     @Test("the bias sums' column shares cover the layer in order, cut at whole vectors",

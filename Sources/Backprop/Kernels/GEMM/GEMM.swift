@@ -20,6 +20,7 @@
 
 /// C[0..<m, 0..<n] = start + op(A) · op(B), then the epilogue, split over the pool's threads by rows or by
 /// columns of C (whole register tiles), never along K, so the result is bitwise the same for any thread count.
+/// In this build's tiles (`GEMMBlocking`).
 ///
 /// - Precondition: `workspaces.count ≥ pool.threadCount` when a pool is given.
 /// - Complexity: 2·M·N·K flops.
@@ -28,12 +29,23 @@ func gemm<T: BackpropScalar, E: TileEpilogue>(
     m: Int, n: Int, k: Int, a: Operand<T>, b: Operand<T>, c: UnsafeMutablePointer<T>, ldc: Int,
     start: GEMMStart<T>, epilogue: E, workspaces: [GEMMWorkspace<T>], pool: WorkerPool?
 ) where E.Scalar == T {
-    let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+    gemm(tile: GEMMBlocking<T>.self, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue,
+         workspaces: workspaces, pool: pool)
+}
+
+/// The same product in the tiles of `Tile` (any configuration, for the tests).
+@inlinable
+func gemm<Tile: RegisterTile, E: TileEpilogue>(
+    tile: Tile.Type, m: Int, n: Int, k: Int, a: Operand<Tile.Scalar>, b: Operand<Tile.Scalar>,
+    c: UnsafeMutablePointer<Tile.Scalar>, ldc: Int, start: GEMMStart<Tile.Scalar>, epilogue: E,
+    workspaces: [GEMMWorkspace<Tile.Scalar>], pool: WorkerPool?
+) where E.Scalar == Tile.Scalar {
+    let mr = Tile.mr, nr = Tile.nr
     let threads = pool?.threadCount ?? 1
     let rowTiles = (m + mr - 1) / mr, columnTiles = (n + nr - 1) / nr
     // Too little work to share: 2·M·N·K below ~1 MFLOP costs less than waking a thread.
     guard let pool, threads > 1, max(rowTiles, columnTiles) >= 2, m * n * k >= 1 << 19 else {
-        gemmSingleThread(m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue,
+        gemmSingleThread(tile: tile, m: m, n: n, k: k, a: a, b: b, c: c, ldc: ldc, start: start, epilogue: epilogue,
                          rowOffset: 0, columnOffset: 0, workspace: workspaces[0])
         return
     }
@@ -43,13 +55,13 @@ func gemm<T: BackpropScalar, E: TileEpilogue>(
     let parts = min(threads, tiles)
     // The job is an object made once per epilogue type and kept in the first workspace, with its closure made
     // here, in the specialized code: a parallel call only writes its parameters, and allocates nothing.
-    let job = workspaces[0].parallelJob(ParallelGEMM<T, E>.self) { ParallelGEMM<T, E>() }
+    let job = workspaces[0].parallelJob(ParallelGEMM<Tile, E>.self) { ParallelGEMM<Tile, E>() }
     // Rows split and B packed whole by every part: share the packing instead. Only where every part takes the
     // packed path (K > 8; at least 2 row tiles per part, so no part is a matrix–vector product).
-    var sharedBuffer: UnsafeMutablePointer<T>?
+    var sharedBuffer: UnsafeMutablePointer<Tile.Scalar>?
     var blockCapacity = 0
     if !splitColumns && k > 8 && rowTiles >= 2 * parts {
-        blockCapacity = GEMMBlocking<T>.packedBlockCapacity(n: n, k: k)
+        blockCapacity = Tile.packedBlockCapacity(n: n, k: k)
         workspaces[0].sharedB.reserve(2 * blockCapacity)
         sharedBuffer = workspaces[0].sharedB.pointer
     }

@@ -10,6 +10,10 @@ public final class MatrixMultiplier<Scalar: BackpropScalar> {
     @usableFromInline let pool: WorkerPool?
     @usableFromInline let workspaces: [GEMMWorkspace<Scalar>]
 
+    /// This build's register tile for `Scalar`, e.g. "AVX2 tile 6 × 8" (`GEMMBlocking`): which one the package
+    /// chose for the target CPU.
+    public static var registerTile: String { GEMMBlocking<Scalar>.description }
+
     /// A multiplier whose products run on `pool`'s threads (the calling one included), or on the calling thread.
     public init(pool: WorkerPool?) {
         threads = pool?.threadCount ?? 1

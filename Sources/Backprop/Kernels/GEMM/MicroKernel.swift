@@ -1,58 +1,56 @@
-/// The micro-kernel: a `Rows` × 2-vector tile of C (Rows ≤ 6), c ← fma(a, b, c) for k = 0…kc−1 in order.
+/// The micro-kernel: a `Rows` × NR tile of C (Rows ≤ MR of `Tile`), c ← fma(a, b, c) for k = 0…kc−1 in order.
 ///
 /// A's element (r, k) is at `a[r · aRow + k · aStep]` (a packed sliver: aRow = 1, aStep = MR; A read in place:
-/// aRow = lda, aStep = 1). B's two vectors for step k are at `b + k · bStep` (packed: bStep = NR; read in place:
-/// bStep = ldb). The accumulators start from C (`loadC`) or +0. Inlined at each call, so constant strides fold.
+/// aRow = lda, aStep = 1). B's `Tile.vectors` vectors for step k are at `b + k · bStep` (packed: bStep = NR; read
+/// in place: bStep = ldb). The accumulators start from C (`loadC`) or +0. Whatever the tile, each element of C is
+/// one accumulator lane: the same chain of FMAs over k, in order. Inlined at each call, so constant strides fold.
 @inlinable @inline(__always)
-func microKernel<T: BackpropScalar, Rows: VectorCount, Layout: OperandLayout>(
-    _: Rows.Type, _: Layout.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>,
-    bStep: Int, c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool, scale: T? = nil
+func microKernel<Tile: RegisterTile, Rows: VectorCount, Layout: OperandLayout>(
+    _: Tile.Type, _: Rows.Type, _: Layout.Type, _ kc: Int, a: UnsafePointer<Tile.Scalar>, aRow: Int, aStep: Int,
+    b: UnsafePointer<Tile.Scalar>, bStep: Int, c: UnsafeMutablePointer<Tile.Scalar>, ldc: Int, loadC: Bool,
+    scale: Tile.Scalar? = nil
 ) {
-    typealias V = T.Vector
-    let w = V.scalarCount
-    // A packed operand's strides are constants: with them known, the six broadcasts of a step address one
-    // pointer plus fixed offsets, instead of a chain of additions of a stride held in a register.
+    typealias V = Tile.Vector
+    typealias Row = TileRow<V>
+    let n = Tile.vectors
+    // A packed operand's strides are constants: with them known, the broadcasts of a step address one pointer plus
+    // fixed offsets, instead of a chain of additions of a stride held in a register.
     let aRow = Layout.aPacked ? 1 : aRow
-    let aStep = Layout.aPacked ? GEMMBlocking<T>.mr : aStep
-    let bStep = Layout.bPacked ? GEMMBlocking<T>.nr : bStep
-    var c00 = V(), c01 = V(), c10 = V(), c11 = V(), c20 = V(), c21 = V()
-    var c30 = V(), c31 = V(), c40 = V(), c41 = V(), c50 = V(), c51 = V()
+    let aStep = Layout.aPacked ? Tile.mr : aStep
+    let bStep = Layout.bPacked ? Tile.nr : bStep
+    var c0 = Row(), c1 = Row(), c2 = Row(), c3 = Row(), c4 = Row(), c5 = Row()
+    var c6 = Row(), c7 = Row(), c8 = Row(), c9 = Row(), c10 = Row(), c11 = Row()
     if loadC {
-        c00 = loadVector(c); c01 = loadVector(c + w)
-        if Rows.value > 1 { c10 = loadVector(c + ldc); c11 = loadVector(c + ldc + w) }
-        if Rows.value > 2 { c20 = loadVector(c + 2 * ldc); c21 = loadVector(c + 2 * ldc + w) }
-        if Rows.value > 3 { c30 = loadVector(c + 3 * ldc); c31 = loadVector(c + 3 * ldc + w) }
-        if Rows.value > 4 { c40 = loadVector(c + 4 * ldc); c41 = loadVector(c + 4 * ldc + w) }
-        if Rows.value > 5 { c50 = loadVector(c + 5 * ldc); c51 = loadVector(c + 5 * ldc + w) }
+        c0 = Row(loading: c, vectors: n)
+        if Rows.value > 1 { c1 = Row(loading: c + ldc, vectors: n) }
+        if Rows.value > 2 { c2 = Row(loading: c + 2 * ldc, vectors: n) }
+        if Rows.value > 3 { c3 = Row(loading: c + 3 * ldc, vectors: n) }
+        if Rows.value > 4 { c4 = Row(loading: c + 4 * ldc, vectors: n) }
+        if Rows.value > 5 { c5 = Row(loading: c + 5 * ldc, vectors: n) }
+        if Rows.value > 6 { c6 = Row(loading: c + 6 * ldc, vectors: n) }
+        if Rows.value > 7 { c7 = Row(loading: c + 7 * ldc, vectors: n) }
+        if Rows.value > 8 { c8 = Row(loading: c + 8 * ldc, vectors: n) }
+        if Rows.value > 9 { c9 = Row(loading: c + 9 * ldc, vectors: n) }
+        if Rows.value > 10 { c10 = Row(loading: c + 10 * ldc, vectors: n) }
+        if Rows.value > 11 { c11 = Row(loading: c + 11 * ldc, vectors: n) }
     }
-    // One step k: two vectors of B, then each row's broadcast of A times both. The same chain per accumulator
+    // One step k: the vectors of B, then each row's broadcast of A times all of them. The same chain per accumulator
     // whatever the unrolling: four steps per trip, then the rest one at a time.
     @inline(__always)
-    func step(_ pa: UnsafePointer<T>, _ pb: UnsafePointer<T>) {
-        let b0 = loadVector(pb)
-        let b1 = loadVector(pb + w)
-        var x = V(repeating: pa[0])
-        c00 = c00.addingProduct(x, b0); c01 = c01.addingProduct(x, b1)
-        if Rows.value > 1 {
-            x = V(repeating: pa[aRow])
-            c10 = c10.addingProduct(x, b0); c11 = c11.addingProduct(x, b1)
-        }
-        if Rows.value > 2 {
-            x = V(repeating: pa[2 * aRow])
-            c20 = c20.addingProduct(x, b0); c21 = c21.addingProduct(x, b1)
-        }
-        if Rows.value > 3 {
-            x = V(repeating: pa[3 * aRow])
-            c30 = c30.addingProduct(x, b0); c31 = c31.addingProduct(x, b1)
-        }
-        if Rows.value > 4 {
-            x = V(repeating: pa[4 * aRow])
-            c40 = c40.addingProduct(x, b0); c41 = c41.addingProduct(x, b1)
-        }
-        if Rows.value > 5 {
-            x = V(repeating: pa[5 * aRow])
-            c50 = c50.addingProduct(x, b0); c51 = c51.addingProduct(x, b1)
-        }
+    func step(_ pa: UnsafePointer<Tile.Scalar>, _ pb: UnsafePointer<Tile.Scalar>) {
+        let b = Row(loading: pb, vectors: n)
+        c0.add(V(repeating: pa[0]), times: b, vectors: n)
+        if Rows.value > 1 { c1.add(V(repeating: pa[aRow]), times: b, vectors: n) }
+        if Rows.value > 2 { c2.add(V(repeating: pa[2 * aRow]), times: b, vectors: n) }
+        if Rows.value > 3 { c3.add(V(repeating: pa[3 * aRow]), times: b, vectors: n) }
+        if Rows.value > 4 { c4.add(V(repeating: pa[4 * aRow]), times: b, vectors: n) }
+        if Rows.value > 5 { c5.add(V(repeating: pa[5 * aRow]), times: b, vectors: n) }
+        if Rows.value > 6 { c6.add(V(repeating: pa[6 * aRow]), times: b, vectors: n) }
+        if Rows.value > 7 { c7.add(V(repeating: pa[7 * aRow]), times: b, vectors: n) }
+        if Rows.value > 8 { c8.add(V(repeating: pa[8 * aRow]), times: b, vectors: n) }
+        if Rows.value > 9 { c9.add(V(repeating: pa[9 * aRow]), times: b, vectors: n) }
+        if Rows.value > 10 { c10.add(V(repeating: pa[10 * aRow]), times: b, vectors: n) }
+        if Rows.value > 11 { c11.add(V(repeating: pa[11 * aRow]), times: b, vectors: n) }
     }
     var pa = a
     var pb = b
@@ -76,34 +74,57 @@ func microKernel<T: BackpropScalar, Rows: VectorCount, Layout: OperandLayout>(
     // store instead of in a second pass over the tile.
     if let scale {
         let f = V(repeating: scale)
-        c00 *= f; c01 *= f
-        if Rows.value > 1 { c10 *= f; c11 *= f }
-        if Rows.value > 2 { c20 *= f; c21 *= f }
-        if Rows.value > 3 { c30 *= f; c31 *= f }
-        if Rows.value > 4 { c40 *= f; c41 *= f }
-        if Rows.value > 5 { c50 *= f; c51 *= f }
+        c0.scale(by: f, vectors: n)
+        if Rows.value > 1 { c1.scale(by: f, vectors: n) }
+        if Rows.value > 2 { c2.scale(by: f, vectors: n) }
+        if Rows.value > 3 { c3.scale(by: f, vectors: n) }
+        if Rows.value > 4 { c4.scale(by: f, vectors: n) }
+        if Rows.value > 5 { c5.scale(by: f, vectors: n) }
+        if Rows.value > 6 { c6.scale(by: f, vectors: n) }
+        if Rows.value > 7 { c7.scale(by: f, vectors: n) }
+        if Rows.value > 8 { c8.scale(by: f, vectors: n) }
+        if Rows.value > 9 { c9.scale(by: f, vectors: n) }
+        if Rows.value > 10 { c10.scale(by: f, vectors: n) }
+        if Rows.value > 11 { c11.scale(by: f, vectors: n) }
     }
-    storeVector(c00, c); storeVector(c01, c + w)
-    if Rows.value > 1 { storeVector(c10, c + ldc); storeVector(c11, c + ldc + w) }
-    if Rows.value > 2 { storeVector(c20, c + 2 * ldc); storeVector(c21, c + 2 * ldc + w) }
-    if Rows.value > 3 { storeVector(c30, c + 3 * ldc); storeVector(c31, c + 3 * ldc + w) }
-    if Rows.value > 4 { storeVector(c40, c + 4 * ldc); storeVector(c41, c + 4 * ldc + w) }
-    if Rows.value > 5 { storeVector(c50, c + 5 * ldc); storeVector(c51, c + 5 * ldc + w) }
+    c0.store(to: c, vectors: n)
+    if Rows.value > 1 { c1.store(to: c + ldc, vectors: n) }
+    if Rows.value > 2 { c2.store(to: c + 2 * ldc, vectors: n) }
+    if Rows.value > 3 { c3.store(to: c + 3 * ldc, vectors: n) }
+    if Rows.value > 4 { c4.store(to: c + 4 * ldc, vectors: n) }
+    if Rows.value > 5 { c5.store(to: c + 5 * ldc, vectors: n) }
+    if Rows.value > 6 { c6.store(to: c + 6 * ldc, vectors: n) }
+    if Rows.value > 7 { c7.store(to: c + 7 * ldc, vectors: n) }
+    if Rows.value > 8 { c8.store(to: c + 8 * ldc, vectors: n) }
+    if Rows.value > 9 { c9.store(to: c + 9 * ldc, vectors: n) }
+    if Rows.value > 10 { c10.store(to: c + 10 * ldc, vectors: n) }
+    if Rows.value > 11 { c11.store(to: c + 11 * ldc, vectors: n) }
 }
 
-/// The micro-kernel for `rows` (1…6) rows, dispatched to its static specialisation for that row count and
-/// operand layout.
+/// The micro-kernel for `rows` (1…MR) rows, dispatched to its static specialisation for that row count and
+/// operand layout. Row counts above the tile's MR never occur, and their branches fold away.
 @inlinable @inline(__always)
-func microKernel<T: BackpropScalar, Layout: OperandLayout>(
-    rows: Int, _ layout: Layout.Type, _ kc: Int, a: UnsafePointer<T>, aRow: Int, aStep: Int, b: UnsafePointer<T>,
-    bStep: Int, c: UnsafeMutablePointer<T>, ldc: Int, loadC: Bool, scale: T?
+func microKernel<Tile: RegisterTile, Layout: OperandLayout>(
+    _ tile: Tile.Type, rows: Int, _ layout: Layout.Type, _ kc: Int, a: UnsafePointer<Tile.Scalar>, aRow: Int,
+    aStep: Int, b: UnsafePointer<Tile.Scalar>, bStep: Int, c: UnsafeMutablePointer<Tile.Scalar>, ldc: Int,
+    loadC: Bool, scale: Tile.Scalar?
 ) {
-    switch rows {
-    case 6: microKernel(SixVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
-    case 5: microKernel(FiveVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
-    case 4: microKernel(FourVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
-    case 3: microKernel(ThreeVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
-    case 2: microKernel(TwoVectors.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
-    default: microKernel(OneVector.self, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc, loadC: loadC, scale: scale)
+    @inline(__always) func run<Rows: VectorCount>(_ count: Rows.Type) {
+        microKernel(tile, count, layout, kc, a: a, aRow: aRow, aStep: aStep, b: b, bStep: bStep, c: c, ldc: ldc,
+                    loadC: loadC, scale: scale)
+    }
+    switch min(rows, Tile.mr) {
+    case 12: run(TwelveVectors.self)
+    case 11: run(ElevenVectors.self)
+    case 10: run(TenVectors.self)
+    case 9: run(NineVectors.self)
+    case 8: run(EightVectors.self)
+    case 7: run(SevenVectors.self)
+    case 6: run(SixVectors.self)
+    case 5: run(FiveVectors.self)
+    case 4: run(FourVectors.self)
+    case 3: run(ThreeVectors.self)
+    case 2: run(TwoVectors.self)
+    default: run(OneVector.self)
     }
 }

@@ -1,9 +1,16 @@
-/// Copies op(B)[0..<kc, 0..<nc] into NR-column slivers: sliver q holds, for each k in order, the NR values
+/// Copies op(B)[0..<kc, 0..<nc] into NR-column slivers of `Tile`: sliver q holds, for each k in order, the NR values
 /// op(B)[k, q·NR + c], c = 0…NR−1. Columns past nc are zero.
+///
+/// The copies move `Scalar.Vector`s (the 256-bit vector) whatever the tile's own vector: NR is a whole number of
+/// them in every tile.
 @inlinable
-func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: UnsafeMutablePointer<T>) {
-    let nr = GEMMBlocking<T>.nr
-    let width = T.Vector.scalarCount
+func packB<Tile: RegisterTile>(_: Tile.Type, _ b: Operand<Tile.Scalar>, kc: Int, nc: Int,
+                               into packed: UnsafeMutablePointer<Tile.Scalar>) {
+    typealias T = Tile.Scalar
+    typealias V = T.Vector
+    let nr = Tile.nr
+    let width = V.scalarCount
+    let vectors = nr / width
     var sliver = 0
     var dst = packed
     while sliver < nc {
@@ -11,7 +18,7 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
         if b.transposed && columns == nr {
             // op(B)[k, j] = base[j · stride + k]: the sliver's NR stored rows, transposed a square block of
             // vectors at a time.
-            packTransposedSliver(b.base + sliver * b.stride, stride: b.stride, kc: kc, into: dst)
+            packTransposedSliver(Tile.self, b.base + sliver * b.stride, stride: b.stride, kc: kc, into: dst)
         } else if b.transposed {
             // A ragged last sliver read transposed: NR stored rows read side by side, scalar by scalar.
             let first = b.base + sliver * b.stride
@@ -22,30 +29,38 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
                 out += nr
             }
         } else if columns == nr {
-            // op(B)[k, j] = base[k · stride + j]: two vectors per k.
+            // op(B)[k, j] = base[k · stride + j]: NR / width vectors per k.
             for k in 0..<kc {
                 let src = b.base + k * b.stride + sliver
-                storeVector(loadVector(src), dst + k * nr)
-                storeVector(loadVector(src + width), dst + k * nr + width)
+                for v in 0..<vectors { storeVector(loadVector(src + v * width), dst + k * nr + v * width) }
             }
         } else {
-            // A ragged last sliver (a 30-unit layer: 14 of 16 Float columns). Rows are read with two full vectors
-            // whose lanes past the sliver (the next row's first values) are zeroed with a mask, as long as the
-            // second vector ends within the block's last needed element; the rows after that are copied lane by
-            // lane, so nothing past the matrix is touched. The same values as a scalar copy, far fewer steps.
-            typealias V = T.Vector
+            // A ragged last sliver (a 30-unit layer: 14 of 16 Float columns). Each row's full vectors are copied,
+            // its partial vector read whole with the lanes past the sliver (the next row's first values) zeroed by
+            // a mask, and the vectors after it stored as zeros, as long as the partial vector ends within the
+            // block's last needed element; the rows after that are copied lane by lane, so nothing past the matrix
+            // is touched. The same values as a scalar copy, far fewer steps.
+            let full = columns / width, partial = columns - full * width
+            let read = full + (partial > 0 ? 1 : 0)
             var lanes = V()
             for lane in 0..<width { lanes[lane] = T(lane) }
-            let keep0 = lanes .< V(repeating: T(min(columns, width)))
-            let keep1 = lanes .< V(repeating: T(max(columns - width, 0)))
-            // Row k's second vector ends at k·stride + sliver + 2·width; the last needed element is at
+            let keep = lanes .< V(repeating: T(partial))
+            // Row k's last vector read ends at k·stride + sliver + read·width; the last needed element is at
             // (kc − 1)·stride + sliver + columns.
-            let room = (kc - 1) * b.stride + columns - 2 * width
+            let room = (kc - 1) * b.stride + columns - read * width
             let vectorRows = room < 0 ? 0 : min(kc, room / b.stride + 1)
             for k in 0..<vectorRows {
-                let src = b.base + k * b.stride + sliver
-                storeVector(V().replacing(with: loadVector(src), where: keep0), dst + k * nr)
-                storeVector(V().replacing(with: loadVector(src + width), where: keep1), dst + k * nr + width)
+                let src = b.base + k * b.stride + sliver, out = dst + k * nr
+                // As many steps as the sliver has vectors (a constant), each a copy, the masked copy, or zeros.
+                for v in 0..<vectors {
+                    if v < full {
+                        storeVector(loadVector(src + v * width), out + v * width)
+                    } else if v < read {
+                        storeVector(V().replacing(with: loadVector(src + v * width), where: keep), out + v * width)
+                    } else {
+                        storeVector(V(), out + v * width)
+                    }
+                }
             }
             for k in vectorRows..<kc {
                 let src = b.base + k * b.stride + sliver
@@ -60,20 +75,21 @@ func packB<T: BackpropScalar>(_ b: Operand<T>, kc: Int, nc: Int, into packed: Un
 
 /// Packs one full B sliver read transposed: out[k · NR + c] = first[c · stride + k] for k < kc, c < NR.
 ///
-/// The NR stored rows are contiguous along k, the packed sliver along c, so each w × w block (w = the vector
-/// width) is loaded as w vectors of stored rows and stored as w vectors of packed rows, transposed in registers by
-/// log₂ w rounds of `deinterleave` (each round rotates the block's index bits by one: three rounds for 8 × 8, two
-/// for 4 × 4), instead of a scalar gather. Values are only moved.
+/// The NR stored rows are contiguous along k, the packed sliver along c, so each w × w block (w = the 256-bit
+/// vector's width) is loaded as w vectors of stored rows and stored as w vectors of packed rows, transposed in
+/// registers by log₂ w rounds of `deinterleave` (each round rotates the block's index bits by one: three rounds for
+/// 8 × 8, two for 4 × 4), instead of a scalar gather. Values are only moved.
 @inlinable
-func packTransposedSliver<T: BackpropScalar>(
-    _ first: UnsafePointer<T>, stride: Int, kc: Int, into out: UnsafeMutablePointer<T>
+func packTransposedSliver<Tile: RegisterTile>(
+    _: Tile.Type, _ first: UnsafePointer<Tile.Scalar>, stride: Int, kc: Int, into out: UnsafeMutablePointer<Tile.Scalar>
 ) {
+    typealias T = Tile.Scalar
     typealias V = T.Vector
-    let w = V.scalarCount, nr = GEMMBlocking<T>.nr
+    let w = V.scalarCount, nr = Tile.nr
     let fullK = kc / w * w
-    for half in 0..<(nr / w) {
-        let rows = first + half * w * stride
-        let column = out + half * w
+    for block in 0..<(nr / w) {
+        let rows = first + block * w * stride
+        let column = out + block * w
         var k = 0
         while k < fullK {
             let src = rows + k, dst = column + k * nr

@@ -1,6 +1,7 @@
 /// One parallel GEMM's parameters and the closure every thread runs, reused from call to call.
 @usableFromInline
-final class ParallelGEMM<T: BackpropScalar, E: TileEpilogue> where E.Scalar == T {
+final class ParallelGEMM<Tile: RegisterTile, E: TileEpilogue> where E.Scalar == Tile.Scalar {
+    @usableFromInline typealias T = Tile.Scalar
     @usableFromInline
     struct Parameters {
         @usableFromInline let m: Int, n: Int, k: Int
@@ -36,19 +37,19 @@ final class ParallelGEMM<T: BackpropScalar, E: TileEpilogue> where E.Scalar == T
     @inlinable
     func run(part: Int) {
         let p = parameters!
-        let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+        let mr = Tile.mr, nr = Tile.nr
         let firstTile = p.tiles * part / p.parts, endTile = p.tiles * (part + 1) / p.parts
         if p.splitColumns {
             let j0 = firstTile * nr, j1 = min(p.n, endTile * nr)
-            gemmSingleThread(m: p.m, n: j1 - j0, k: p.k, a: p.a, b: p.b.offset(row: 0, column: j0), c: p.c + j0,
+            gemmSingleThread(tile: Tile.self, m: p.m, n: j1 - j0, k: p.k, a: p.a, b: p.b.offset(row: 0, column: j0), c: p.c + j0,
                              ldc: p.ldc, start: p.start.offset(column: j0), epilogue: p.epilogue, rowOffset: 0, columnOffset: j0,
                              workspace: p.workspaces[part])
         } else {
             let i0 = firstTile * mr, i1 = min(p.m, endTile * mr)
             let shared = p.sharedB.map {
-                SharedPackedB(buffer: $0, blockCapacity: p.sharedBlock, part: part, parts: p.parts, barrier: barrier)
+                SharedPackedB<Tile>(buffer: $0, blockCapacity: p.sharedBlock, part: part, parts: p.parts, barrier: barrier)
             }
-            gemmSingleThread(m: i1 - i0, n: p.n, k: p.k, a: p.a.offset(row: i0, column: 0), b: p.b,
+            gemmSingleThread(tile: Tile.self, m: i1 - i0, n: p.n, k: p.k, a: p.a.offset(row: i0, column: 0), b: p.b,
                              c: p.c + i0 * p.ldc, ldc: p.ldc, start: p.start, epilogue: p.epilogue, rowOffset: i0,
                              columnOffset: 0, workspace: p.workspaces[part], sharedB: shared)
         }

@@ -6,7 +6,8 @@
 /// passed block i + 1's barrier. (The batch engine's large batches pack all of B once per call instead,
 /// `PrepackedB`, and need no barrier.)
 @usableFromInline
-struct SharedPackedB<T: BackpropScalar> {
+struct SharedPackedB<Tile: RegisterTile> {
+    @usableFromInline typealias T = Tile.Scalar
     /// Two blocks of `blockCapacity` scalars, used alternately.
     @usableFromInline let buffer: UnsafeMutablePointer<T>
     @usableFromInline let blockCapacity: Int
@@ -23,15 +24,15 @@ struct SharedPackedB<T: BackpropScalar> {
     }
 
     /// Packs this part's share of op(B)'s block number `index` (`kc` × `nc`, starting at `b`), waits until every
-    /// part has packed its own, and returns the packed block (`packB`'s layout).
+    /// part has packed its own, and returns the packed block (`packB`'s layout for `Tile`).
     @inlinable
     func block(_ index: Int, of b: Operand<T>, kc: Int, nc: Int) -> UnsafeMutablePointer<T> {
-        let nr = GEMMBlocking<T>.nr
+        let nr = Tile.nr
         let packed = buffer + (index % 2) * blockCapacity
         let slivers = (nc + nr - 1) / nr
         let q0 = slivers * part / parts, q1 = slivers * (part + 1) / parts
         if q1 > q0 {
-            packB(b.offset(row: 0, column: q0 * nr), kc: kc, nc: min(nc, q1 * nr) - q0 * nr, into: packed + q0 * nr * kc)
+            packB(Tile.self, b.offset(row: 0, column: q0 * nr), kc: kc, nc: min(nc, q1 * nr) - q0 * nr, into: packed + q0 * nr * kc)
         }
         barrier.wait(parties: parts)
         return packed

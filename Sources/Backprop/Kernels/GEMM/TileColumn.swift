@@ -1,6 +1,6 @@
 /// What the tiles of one sliver of C read in one K-block: A's rows and B's sliver, packed or in place.
 ///
-/// A's element (r, k) of the first tile is at `a[r · aRow + k · aStep]`, B's two vectors for step k at
+/// A's element (r, k) of the first tile is at `a[r · aRow + k · aStep]`, B's vectors for step k at
 /// `b + k · bStep`. For a packed operand the layout's constant strides replace these (see `microKernel`).
 @usableFromInline
 struct SliverOperands<T: BackpropScalar> {
@@ -15,8 +15,8 @@ struct SliverOperands<T: BackpropScalar> {
 
     /// A's next tile (MR rows further down) under `Layout`: MR packed rows of `kc`, or MR stored rows.
     @inlinable @inline(__always)
-    func aTile<Layout: OperandLayout>(_: Layout.Type) -> Int {
-        GEMMBlocking<T>.mr * (Layout.aPacked ? kc : aRow)
+    func aTile<Tile: RegisterTile, Layout: OperandLayout>(_: Tile.Type, _: Layout.Type) -> Int {
+        Tile.mr * (Layout.aPacked ? kc : aRow)
     }
 }
 
@@ -34,24 +34,26 @@ struct TileSchedule<T: BackpropScalar> {
     /// Whether to run the epilogue's `finish` on the tile (after the last K-block, when no factor is fused).
     @usableFromInline let finish: Bool
 
-    /// The schedule of K-block [pc, pc + kc) of a sum of `k` products from `start`.
+    /// The schedule of K-block [pc, pc + kc) of a sum of `k` products from `start`, in tiles of `Tile`.
     @inlinable
-    init(start: GEMMStart<T>, pc: Int, kc: Int, k: Int, fusedScale: T?) {
+    init<Tile: RegisterTile>(_: Tile.Type, start: GEMMStart<T>, pc: Int, kc: Int, k: Int, fusedScale: T?)
+    where Tile.Scalar == T {
         let first = pc == 0, last = pc + kc == k
         bias = first ? start.bias : nil
         loadC = !first || bias != nil
-        prefetchC = kc >= GEMMBlocking<T>.prefetchDepth
+        prefetchC = kc >= Tile.prefetchDepth
         scale = last ? fusedScale : nil
         finish = last && fusedScale == nil
     }
 }
 
-/// The full-height tiles (MR rows, 2 vectors) of one full-width column sliver of C, top to bottom: for each, the
+/// The full-height tiles (MR rows, NR columns) of one full-width column sliver of C, top to bottom: for each, the
 /// start (+0, the bias copied in, or C), the next tile's rows of C asked for, the micro-kernel, and the epilogue
 /// after the last K-block. One call per sliver rather than per tile, so that a shallow K-block (the weight
 /// gradient of a few examples: about a hundred cycles of FMAs a tile) does not pay a call and a dispatch per tile.
 @usableFromInline
-struct TileColumn<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar == T {
+struct TileColumn<Tile: RegisterTile, E: TileEpilogue>: TileRunner where E.Scalar == Tile.Scalar {
+    @usableFromInline typealias T = Tile.Scalar
     @usableFromInline let tiles: Int
     /// The rows of the row block below the last full tile (a ragged tile, done by `EdgeTile`).
     @usableFromInline let rowsAfter: Int
@@ -73,22 +75,22 @@ struct TileColumn<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar
 
     @inlinable @inline(never)
     func run<Layout: OperandLayout>(_: Layout.Type) {
-        let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr, w = T.Vector.scalarCount
+        let mr = Tile.mr, nr = Tile.nr
         let s = schedule, o = operands
-        let aTile = o.aTile(Layout.self)
+        let aTile = o.aTile(Tile.self, Layout.self)
         var tile = c
         var pa = o.a
         for t in 0..<tiles {
             if let bias = s.bias {
-                let low = loadVector(bias), high = loadVector(bias + w)
-                for r in 0..<mr { storeVector(low, tile + r * ldc); storeVector(high, tile + r * ldc + w) }
+                let values = TileRow<Tile.Vector>(loading: bias, vectors: Tile.vectors)
+                for r in 0..<mr { values.store(to: tile + r * ldc, vectors: Tile.vectors) }
             }
             if s.prefetchC {
                 let next = tile + mr * ldc
                 for r in 0..<(t + 1 < tiles ? mr : min(mr, rowsAfter)) { prefetchForWrite(next + r * ldc) }
             }
-            microKernel(SixVectors.self, Layout.self, o.kc, a: pa, aRow: o.aRow, aStep: o.aStep, b: o.b,
-                        bStep: o.bStep, c: tile, ldc: ldc, loadC: s.loadC, scale: s.scale)
+            microKernel(Tile.self, FullTileRows<Tile>.self, Layout.self, o.kc, a: pa, aRow: o.aRow, aStep: o.aStep,
+                        b: o.b, bStep: o.bStep, c: tile, ldc: ldc, loadC: s.loadC, scale: s.scale)
             if s.finish { epilogue.finish(tile, ldc, row: row + t * mr, column: column, rows: mr, columns: nr) }
             tile += mr * ldc
             pa += aTile
@@ -100,7 +102,8 @@ struct TileColumn<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar
 /// works on C itself; one with fewer works on a padded copy of its valid part in `edge` (a full-width store would
 /// spill into the next row of C) and copies it back.
 @usableFromInline
-struct EdgeTile<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar == T {
+struct EdgeTile<Tile: RegisterTile, E: TileEpilogue>: TileRunner where E.Scalar == Tile.Scalar {
+    @usableFromInline typealias T = Tile.Scalar
     @usableFromInline let rows: Int, columns: Int
     @usableFromInline let operands: SliverOperands<T>
     @usableFromInline let schedule: TileSchedule<T>
@@ -125,7 +128,7 @@ struct EdgeTile<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar =
     /// Not inlined: the micro-kernel keeps its accumulators in registers only in a function of its own size.
     @inlinable @inline(never)
     func run<Layout: OperandLayout>(_: Layout.Type) {
-        let mr = GEMMBlocking<T>.mr, nr = GEMMBlocking<T>.nr
+        let mr = Tile.mr, nr = Tile.nr
         let s = schedule, o = operands
         if s.prefetchC {
             let next = tile + mr * ldc
@@ -139,8 +142,8 @@ struct EdgeTile<T: BackpropScalar, E: TileEpilogue>: TileRunner where E.Scalar =
         } else if s.loadC && !full {
             for r in 0..<rows { (edge + r * nr).update(from: tile + r * ldc, count: columns) }
         }
-        microKernel(rows: rows, Layout.self, o.kc, a: o.a, aRow: o.aRow, aStep: o.aStep, b: o.b, bStep: o.bStep,
-                    c: target, ldc: targetStride, loadC: s.loadC, scale: s.scale)
+        microKernel(Tile.self, rows: rows, Layout.self, o.kc, a: o.a, aRow: o.aRow, aStep: o.aStep, b: o.b,
+                    bStep: o.bStep, c: target, ldc: targetStride, loadC: s.loadC, scale: s.scale)
         if !full {
             for r in 0..<rows { (tile + r * ldc).update(from: edge + r * nr, count: columns) }
         }

@@ -2,7 +2,8 @@
 ///
 /// The protocol is small on purpose. Besides what `BinaryFloatingPoint` gives, a scalar names
 ///
-/// - its 256-bit SIMD vector (`SIMD8<Float>`, `SIMD4<Double>`: one AVX2 register), used by the kernels;
+/// - its 256-bit SIMD vector (`SIMD8<Float>`, `SIMD4<Double>`: one AVX2 register), used by the kernels, and the
+///   512-bit one (`SIMD16<Float>`, `SIMD8<Double>`: one AVX-512 register), used by the GEMM's AVX-512 tile;
 /// - its bit pattern, used to compare results to the last bit and to count ULPs;
 /// - `exp` and `expm1` on a whole vector, implemented per type with only IEEE additions, multiplications
 ///   and fused multiply-adds, so that an activation gives the same bits on every platform (a C library's `exp`
@@ -15,6 +16,8 @@ public protocol BackpropScalar: BinaryFloatingPoint, SIMDScalar, Codable, Sendab
 where RawSignificand: FixedWidthInteger {
     /// One SIMD register of this scalar: 4 Doubles or 8 Floats.
     associatedtype Vector: SIMD & Sendable where Vector.Scalar == Self
+    /// Two `Vector`s side by side, one AVX-512 register: 8 Doubles or 16 Floats (the GEMM's AVX-512 tile).
+    associatedtype WideVector: SIMD & Sendable where WideVector.Scalar == Self
     /// The unsigned integer holding this scalar's bits (`UInt64` or `UInt32`).
     associatedtype Bits: FixedWidthInteger & UnsignedInteger & Sendable
 

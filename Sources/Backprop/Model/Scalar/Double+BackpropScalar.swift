@@ -1,5 +1,6 @@
 extension Double: BackpropScalar {
     public typealias Vector = SIMD4<Double>
+    public typealias WideVector = SIMD8<Double>
 
     @inlinable public var bits: UInt64 { bitPattern }
     @inlinable public init(bits: UInt64) { self.init(bitPattern: bits) }

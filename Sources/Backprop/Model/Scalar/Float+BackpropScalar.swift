@@ -1,5 +1,6 @@
 extension Float: BackpropScalar {
     public typealias Vector = SIMD8<Float>
+    public typealias WideVector = SIMD16<Float>
 
     @inlinable public var bits: UInt32 { bitPattern }
     @inlinable public init(bits: UInt32) { self.init(bitPattern: bits) }

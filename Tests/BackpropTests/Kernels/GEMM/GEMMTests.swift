@@ -12,12 +12,13 @@ struct GEMMTests {
         }
     }
 
-    /// Edge sizes around the register tile (6 × 8 / 6 × 16) and the cache blocks (KC = 256, MC = 48 / 96), with
-    /// every transposition: the three products of backpropagation are among them, and the short sums (K ≤ 8, the
-    /// weight gradient of a small batch) with ragged tails of every length.
+    /// Edge sizes around the register tiles (AVX2: 6 × 8 / 6 × 16; AVX-512: 8 × 24 / 12 × 32) and the cache
+    /// blocks (KC = 256, 128, 192; MC = 48, 96), with every transposition: the three products of backpropagation are
+    /// among them, and the short sums (K ≤ 8, the weight gradient of a small batch) with ragged tails of every length.
     static let shapes: [Shape] = {
         let sizes = [(1, 1, 1), (1, 30, 784), (5, 7, 3), (6, 8, 256), (7, 17, 257), (13, 10, 30), (33, 33, 33),
                      (73, 9, 520), (145, 31, 7), (257, 3, 129), (30, 10, 257), (9, 30, 8), (11, 13, 2),
+                     (8, 24, 128), (12, 32, 192), (17, 49, 129), (25, 70, 385), (97, 100, 200),
                      // Large enough to be split between two threads (rows), which then pack B together over two and
                      // three K-blocks (the shared buffer's two halves in turn), with ragged column slivers.
                      (200, 40, 300), (96, 70, 520)]
@@ -55,35 +56,71 @@ struct GEMMTests {
         return c
     }
 
-    @Test("the product equals the reference chain on one and two threads", arguments: shapes, Precision.allCases)
-    func products(_ shape: Shape, _ precision: Precision) {
-        switch precision {
-        case .float: products(shape, Float.self)
-        case .double: products(shape, Double.self)
+    @Test("the product equals the reference chain on one and two threads, in every tile",
+          arguments: shapes, TileInPrecision.all)
+    func products(_ shape: Shape, _ tile: TileInPrecision) {
+        struct Check: TileCheck {
+            let shape: Shape
+            func run<Tile: RegisterTile>(_: Tile.Type) { GEMMTests.products(shape, Tile.self) }
         }
+        tile.run(Check(shape: shape))
     }
 
-    func products<T: BackpropScalar>(_ shape: Shape, _: T.Type) {
+    static func products<Tile: RegisterTile>(_ shape: Shape, _: Tile.Type) {
+        typealias T = Tile.Scalar
         let (a, b) = Self.operands(shape, T.self, seed: UInt64(shape.m * 1000 + shape.k))
         let expected = Self.reference(shape, a, b) { _, _ in 0 }
         for threads in [1, 2] {
-            let c = MatrixMultiplier<T>(threads: threads).product(a, transposed: shape.aTransposed, b,
-                                                                   transposed: shape.bTransposed)
-            let difference = ElementwiseDifference(c.elements, expected)
+            let workspaces = (0..<threads).map { _ in GEMMWorkspace<T>() }
+            let pool = threads > 1 ? WorkerPool(threadCount: threads) : nil
+            var c = [T](repeating: .nan, count: shape.m * shape.n)
+            a.elements.withUnsafeBufferPointer { ap in
+                b.elements.withUnsafeBufferPointer { bp in
+                    c.withUnsafeMutableBufferPointer { cp in
+                        gemm(tile: Tile.self, m: shape.m, n: shape.n, k: shape.k,
+                             a: Operand(ap.baseAddress!, stride: a.columns, transposed: shape.aTransposed),
+                             b: Operand(bp.baseAddress!, stride: b.columns, transposed: shape.bTransposed),
+                             c: cp.baseAddress!, ldc: shape.n, start: .zero, epilogue: NoEpilogue<T>(),
+                             workspaces: workspaces, pool: pool)
+                    }
+                }
+            }
+            let difference = ElementwiseDifference(c, expected)
             #expect(difference.isIdentical,
                     "\(threads) threads: \(difference.differing) elements differ, up to \(difference.maximumULPs) ULP")
         }
     }
 
-    @Test("the bias start and the epilogue, on ragged tiles", arguments: shapes.filter { !$0.aTransposed }, Precision.allCases)
-    func starts(_ shape: Shape, _ precision: Precision) {
+    @Test("the matrix multiplier (this build's tile) equals the reference chain", arguments: shapes, Precision.allCases)
+    func multiplier(_ shape: Shape, _ precision: Precision) {
         switch precision {
-        case .float: starts(shape, Float.self)
-        case .double: starts(shape, Double.self)
+        case .float: multiplier(shape, Float.self)
+        case .double: multiplier(shape, Double.self)
         }
     }
 
-    func starts<T: BackpropScalar>(_ shape: Shape, _: T.Type) {
+    func multiplier<T: BackpropScalar>(_ shape: Shape, _: T.Type) {
+        let (a, b) = Self.operands(shape, T.self, seed: UInt64(shape.m * 1000 + shape.k))
+        let expected = Self.reference(shape, a, b) { _, _ in 0 }
+        for threads in [1, 2] {
+            let c = MatrixMultiplier<T>(threads: threads).product(a, transposed: shape.aTransposed, b,
+                                                                   transposed: shape.bTransposed)
+            #expect(ElementwiseDifference(c.elements, expected).isIdentical, "\(threads) threads")
+        }
+    }
+
+    @Test("the bias start and the epilogue, on ragged tiles, in every tile",
+          arguments: shapes.filter { !$0.aTransposed }, TileInPrecision.all)
+    func starts(_ shape: Shape, _ tile: TileInPrecision) {
+        struct Check: TileCheck {
+            let shape: Shape
+            func run<Tile: RegisterTile>(_: Tile.Type) { GEMMTests.starts(shape, Tile.self) }
+        }
+        tile.run(Check(shape: shape))
+    }
+
+    static func starts<Tile: RegisterTile>(_ shape: Shape, _: Tile.Type) {
+        typealias T = Tile.Scalar
         let (a, b) = Self.operands(shape, T.self, seed: 7)
         var g = SplitMix64(seed: 8)
         let bias = (0..<shape.n).map { _ in T(g.nextUniform(in: -1, 1)) }
@@ -96,7 +133,7 @@ struct GEMMTests {
                 b.elements.withUnsafeBufferPointer { bp in
                     bias.withUnsafeBufferPointer { biasp in
                         c.withUnsafeMutableBufferPointer { cp in
-                            gemm(m: shape.m, n: shape.n, k: shape.k, a: Operand(ap.baseAddress!, stride: a.columns),
+                            gemm(tile: Tile.self, m: shape.m, n: shape.n, k: shape.k, a: Operand(ap.baseAddress!, stride: a.columns),
                                  b: Operand(bp.baseAddress!, stride: b.columns, transposed: shape.bTransposed),
                                  c: cp.baseAddress!, ldc: shape.n, start: .bias(biasp.baseAddress!),
                                  epilogue: ScaleEpilogue(T(0.5)), workspaces: workspaces, pool: pool)
@@ -110,15 +147,18 @@ struct GEMMTests {
 
     /// B read in place (a few rows of C) from every offset within a cache line, with rows whole lines apart: the
     /// columns before the first line boundary go through a narrow packed first sliver.
-    @Test("B read in place from any offset in a cache line, from the bias", arguments: [3, 16, 24], Precision.allCases)
-    func misalignedB(_ m: Int, _ precision: Precision) {
-        switch precision {
-        case .float: misalignedB(m, Float.self)
-        case .double: misalignedB(m, Double.self)
+    @Test("B read in place from any offset in a cache line, from the bias, in every tile",
+          arguments: [3, 16, 24], TileInPrecision.all)
+    func misalignedB(_ m: Int, _ tile: TileInPrecision) {
+        struct Check: TileCheck {
+            let m: Int
+            func run<Tile: RegisterTile>(_: Tile.Type) { GEMMTests.misalignedB(m, Tile.self) }
         }
+        tile.run(Check(m: m))
     }
 
-    func misalignedB<T: BackpropScalar>(_ m: Int, _: T.Type) {
+    static func misalignedB<Tile: RegisterTile>(_ m: Int, _: Tile.Type) {
+        typealias T = Tile.Scalar
         let ldb = 64  // 512 or 256 bytes: every row starts at the same offset in a line
         let lanes = 64 / MemoryLayout<T>.stride
         var g = SplitMix64(seed: UInt64(m))
@@ -144,7 +184,7 @@ struct GEMMTests {
                     a.withUnsafeBufferPointer { ap in
                         bias.withUnsafeBufferPointer { bp in
                             c.withUnsafeMutableBufferPointer { cp in
-                                gemm(m: m, n: n, k: k, a: Operand(ap.baseAddress!, stride: k), b: Operand(UnsafePointer(b), stride: ldb),
+                                gemm(tile: Tile.self, m: m, n: n, k: k, a: Operand(ap.baseAddress!, stride: k), b: Operand(UnsafePointer(b), stride: ldb),
                                      c: cp.baseAddress!, ldc: n, start: .bias(bp.baseAddress!), epilogue: NoEpilogue<T>(),
                                      workspaces: [GEMMWorkspace()], pool: nil)
                             }

@@ -13,20 +13,27 @@ struct PrepackedBTests {
         }
     }()
 
-    @Test("products reading a prepacked B equal the reference chain", arguments: shapes, [1, 2, 3])
-    func prepacked(_ shape: GEMMTests.Shape, _ shares: Int) {
-        check(shape, shares, Float.self)
-        check(shape, shares, Double.self)
+    @Test("products reading a prepacked B equal the reference chain, packed in 1, 2 or 3 shares, in every tile",
+          arguments: shapes, TileInPrecision.all)
+    func prepacked(_ shape: GEMMTests.Shape, _ tile: TileInPrecision) {
+        struct Check: TileCheck {
+            let shape: GEMMTests.Shape
+            func run<Tile: RegisterTile>(_: Tile.Type) {
+                for shares in 1...3 { PrepackedBTests.check(shape, shares, Tile.self) }
+            }
+        }
+        tile.run(Check(shape: shape))
     }
 
-    func check<T: BackpropScalar>(_ shape: GEMMTests.Shape, _ shares: Int, _: T.Type) {
+    static func check<Tile: RegisterTile>(_ shape: GEMMTests.Shape, _ shares: Int, _: Tile.Type) {
+        typealias T = Tile.Scalar
         let (a, b) = GEMMTests.operands(shape, T.self, seed: UInt64(shape.n * 31 + shape.k))
         let expected = GEMMTests.reference(shape, a, b) { _, _ in 0 }
-        let capacity = PrepackedB<T>.capacity(n: shape.n, k: shape.k)
+        let capacity = PrepackedB<T>.capacity(tile: Tile.self, n: shape.n, k: shape.k)
         // NaN everywhere first: a block read before it was packed, or packed in the wrong place, shows.
         var packed = [T](repeating: .nan, count: capacity)
         var c = [T](repeating: .nan, count: shape.m * shape.n)
-        let blocks = PrepackedB<T>.blockCount(n: shape.n, k: shape.k)
+        let blocks = Tile.packedBlockCount(n: shape.n, k: shape.k)
         a.elements.withUnsafeBufferPointer { ap in
             b.elements.withUnsafeBufferPointer { bp in
                 packed.withUnsafeMutableBufferPointer { pp in
@@ -34,12 +41,12 @@ struct PrepackedBTests {
                     // Last block and last share first: the order must not matter.
                     for block in (0..<blocks).reversed() {
                         for share in (0..<shares).reversed() {
-                            PrepackedB<T>.pack(operandB, k: shape.k, n: shape.n, block: block, share: share,
+                            PrepackedB<T>.pack(tile: Tile.self, operandB, k: shape.k, n: shape.n, block: block, share: share,
                                                of: shares, into: pp.baseAddress!)
                         }
                     }
                     c.withUnsafeMutableBufferPointer { cp in
-                        gemmSingleThread(m: shape.m, n: shape.n, k: shape.k,
+                        gemmSingleThread(tile: Tile.self, m: shape.m, n: shape.n, k: shape.k,
                                          a: Operand(ap.baseAddress!, stride: a.columns, transposed: shape.aTransposed),
                                          b: operandB, c: cp.baseAddress!, ldc: shape.n, start: .zero,
                                          epilogue: NoEpilogue<T>(), rowOffset: 0, columnOffset: 0,
@@ -49,7 +56,7 @@ struct PrepackedBTests {
             }
         }
         let difference = ElementwiseDifference(c, expected)
-        #expect(difference.isIdentical, "\(T.self), \(shares) shares: \(difference.differing) elements differ")
+        #expect(difference.isIdentical, "\(Tile.self), \(shares) shares: \(difference.differing) elements differ")
     }
 
     @Test("the capacity is the packed blocks end to end", arguments: [(10, 30), (257, 7), (784, 256), (20, 3100), (5, 6144)])
