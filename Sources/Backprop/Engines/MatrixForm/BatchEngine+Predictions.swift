@@ -3,6 +3,9 @@ extension BatchEngine {
     /// threads, with the same bits as `computeGradients`' forward step.
     /// - Throws: `BackpropError` if X does not fit the network.
     @inlinable
+    // Compiled for Double and Float here as well, for callers that reach it unspecialized (through
+    // `AnyBackpropEngine` or a protocol's witness), where the generic kernels would run many times slower.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try specializedOutputs(network, inputs)
     }

@@ -49,6 +49,9 @@ public final class BatchEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSp
     }
 
     @inlinable
+    // Compiled for Double and Float here as well, for callers that reach it unspecialized (through
+    // `AnyBackpropEngine` or a protocol's witness), where the generic kernels would run many times slower.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func computeGradients(
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
         into gradients: inout Gradients<Scalar>

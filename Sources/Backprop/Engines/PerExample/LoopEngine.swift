@@ -66,6 +66,9 @@ public final class LoopEngine<Scalar: BackpropScalar>: BackpropEngine, KernelSpe
     }
 
     @inlinable
+    // Compiled for Double and Float here as well, for callers that reach it unspecialized (through
+    // `AnyBackpropEngine` or a protocol's witness), where the generic kernels would run many times slower.
+    @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func computeGradients(
         of network: Network<Scalar>, inputs: Matrix<Scalar>, targets: Matrix<Scalar>,
         into gradients: inout Gradients<Scalar>
