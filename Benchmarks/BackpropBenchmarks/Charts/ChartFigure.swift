@@ -83,7 +83,8 @@ public struct ChartFigure {
         public var series: [Series]
         /// A dashed horizontal line (1× on a speedup chart), if any.
         public var reference: Double?
-        /// Where the legend goes inside the panel.
+        /// The corner the legend prefers inside the panel; it takes another corner where that one would cover fewer
+        /// of the drawn points and lines (`legendCorner`).
         public var legendAtTop: Bool = true, legendAtLeft: Bool = true
 
         public init(title: String, x: Axis, y: Axis, series: [Series], reference: Double? = nil,
@@ -187,8 +188,13 @@ public struct ChartFigure {
         let longest = panel.series.map { Self.textWidth($0.label) }.max() ?? 0
         let boxWidth = longest + 34, boxHeight = Double(panel.series.count) * lineHeight + 6
         if !panel.series.isEmpty {
-            let bx = panel.legendAtLeft ? x0 + 6 : x0 + w - boxWidth - 6
-            let by = panel.legendAtTop ? y0 + 6 : y0 + h - boxHeight - 6
+            let marks = panel.series.flatMap { series in
+                let points = series.points.filter { $0.x.isFinite && $0.y.isFinite }
+                    .map { (px($0.x), py(min(max($0.y, panel.y.low), panel.y.high))) }
+                return series.connected ? Self.alongLines(points) : points
+            }
+            let (bx, by) = Self.legendCorner(panel, x0: x0, y0: y0, panelWidth: w, panelHeight: h, width: boxWidth,
+                                             height: boxHeight, marks: marks)
             svg += "<rect x=\"\(fmt(bx))\" y=\"\(fmt(by))\" width=\"\(fmt(boxWidth))\" height=\"\(fmt(boxHeight))\" fill=\"white\" fill-opacity=\"0.85\" stroke=\"#ccc\"/>\n"
             for (index, series) in panel.series.enumerated() {
                 let ly = by + 3 + lineHeight * (Double(index) + 0.5)
@@ -205,6 +211,36 @@ public struct ChartFigure {
         }
         svg += "</g>\n"
         return svg
+    }
+
+    /// The legend box's top-left corner: of the panel's four corners, the one whose box covers the fewest `marks`
+    /// (points drawn, and points along the lines between them), the panel's preferred corner first among equals.
+    static func legendCorner(_ panel: Panel, x0: Double, y0: Double, panelWidth: Double, panelHeight: Double,
+                             width: Double, height: Double, marks: [(Double, Double)]) -> (Double, Double) {
+        let left = x0 + 6, right = x0 + panelWidth - width - 6
+        let top = y0 + 6, bottom = y0 + panelHeight - height - 6
+        let xs = panel.legendAtLeft ? [left, right] : [right, left]
+        let ys = panel.legendAtTop ? [top, bottom] : [bottom, top]
+        let corners = [(xs[0], ys[0]), (xs[1], ys[0]), (xs[0], ys[1]), (xs[1], ys[1])]
+        func covered(_ corner: (Double, Double)) -> Int {
+            marks.count(where: {
+                $0.0 >= corner.0 - 4 && $0.0 <= corner.0 + width + 4 && $0.1 >= corner.1 - 4 && $0.1 <= corner.1 + height + 4
+            })
+        }
+        return corners.min { covered($0) < covered($1) }!
+    }
+
+    /// The points of a polyline and eight more along each of its segments.
+    static func alongLines(_ points: [(Double, Double)]) -> [(Double, Double)] {
+        guard points.count > 1 else { return points }
+        var marks = [points[0]]
+        for (a, b) in zip(points, points.dropFirst()) {
+            for step in 1...9 {
+                let t = Double(step) / 9
+                marks.append((a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1)))
+            }
+        }
+        return marks
     }
 
     /// A generous estimate of a label's width at 11 px (wider than Helvetica's own, so a label estimated inside the

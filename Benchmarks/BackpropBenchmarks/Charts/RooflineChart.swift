@@ -37,8 +37,9 @@ public struct RooflineChart {
             var series: [ChartFigure.Series] = []
             // The ceilings: bandwidth × intensity, bent flat at the peak.
             for (index, (level, bandwidth)) in panel.ceilings.bandwidths.enumerated() {
-                let knee = panel.ceilings.peak / bandwidth
-                let points = [(xLow, bandwidth * xLow), (min(knee, xHigh), min(panel.ceilings.peak, bandwidth * xHigh)), (xHigh, min(panel.ceilings.peak, bandwidth * xHigh))]
+                // From where the roof enters the panel (a point below the y axis's floor would not be drawn).
+                let knee = panel.ceilings.peak / bandwidth, start = max(xLow, y.low / bandwidth)
+                let points = [(start, bandwidth * start), (min(knee, xHigh), min(panel.ceilings.peak, bandwidth * xHigh)), (xHigh, min(panel.ceilings.peak, bandwidth * xHigh))]
                 series.append(ChartFigure.Series(label: String(format: "%@ %.0f GB/s", level, bandwidth),
                                                  color: ["#555", "#777", "#999", "#bbb"][index % 4], dash: "5,3",
                                                  points: points.map { (x: $0.0, y: $0.1) }))

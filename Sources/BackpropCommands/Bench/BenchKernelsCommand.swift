@@ -157,7 +157,7 @@ enum BenchKernelsCommand: Subcommand {
                 }
             }
             console.endProgress()
-            let subtitle = "\(machine.cpu), one thread; peak and bandwidths measured; bytes counted as each matrix once per call"
+            let subtitle = "\(machine.cpu), one thread; peak and bandwidths measured; bytes counted as each matrix once per call (the loop engine: W and ∂W once per example)"
             try AtomicFile.write(Data(RooflineChart(panels: panels, subtitle: subtitle).svg().utf8), to: rooflinePath)
             console.note("wrote \(rooflinePath)")
         }

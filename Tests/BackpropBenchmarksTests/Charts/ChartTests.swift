@@ -13,6 +13,9 @@ struct ParsedChart {
     /// Each legend label and where its text ends (estimated generously by the chart).
     var legends: [(label: String, right: Double, x: Double, y: Double)] = []
     var polylines = 0
+    /// The centre of every dot drawn, and every legend's box.
+    var circles: [(x: Double, y: Double)] = []
+    var legendBoxes: [(x: Double, y: Double, width: Double, height: Double)] = []
 
     init(_ svg: String) throws {
         final class Reader: NSObject, XMLParserDelegate {
@@ -33,6 +36,11 @@ struct ParsedChart {
                     text = ""
                 case "polyline":
                     chart.polylines += 1
+                case "circle":
+                    chart.circles.append((Double(attributes["cx"] ?? "") ?? -1, Double(attributes["cy"] ?? "") ?? -1))
+                case "rect" where attributes["stroke"] == "#ccc":
+                    chart.legendBoxes.append((Double(attributes["x"] ?? "") ?? -1, Double(attributes["y"] ?? "") ?? -1,
+                                              Double(attributes["width"] ?? "") ?? -1, Double(attributes["height"] ?? "") ?? -1))
                 default: break
                 }
             }
@@ -52,6 +60,15 @@ struct ParsedChart {
     }
 
     private init(empty: Void) {}
+
+    /// The data dots a legend box covers (a legend's own sample dots, inside its box by design, are not data).
+    var dotsUnderLegends: Int {
+        let inBox = { (c: (x: Double, y: Double), b: (x: Double, y: Double, width: Double, height: Double)) in
+            c.x >= b.x && c.x <= b.x + b.width && c.y >= b.y && c.y <= b.y + b.height
+        }
+        let legendDots = circles.filter { c in legendBoxes.contains { inBox(c, $0) && abs(c.x - ($0.x + 15)) < 0.05 } }
+        return circles.count { c in legendBoxes.contains { inBox(c, $0) } } - legendDots.count
+    }
 
     /// Every legend label lies inside the view.
     var legendsInside: Bool {
@@ -117,6 +134,25 @@ struct ChartTests {
         #expect(figure.rows[0][2].series[1].points.isEmpty)
         let chart = try ParsedChart(figure.svg())
         #expect(chart.legendsInside, "\(chart.legends)")
+        #expect(chart.dotsUnderLegends == 0)
+    }
+
+    @Test("a legend leaves the corner it prefers for one where it hides no point", arguments: [true, false])
+    func legendAvoidsPoints(connected: Bool) throws {
+        // Points in the lower left, where the panel asks for its legend.
+        let points: [(x: Double, y: Double)] = [(1, 0.3), (2, 0.5), (3, 0.4), (10, 0.2)]
+        let series = (0..<5).map { index in
+            var series = ChartFigure.Series(label: "tool \(index)", color: "#000", points: points)
+            series.connected = connected
+            return series
+        }
+        let panel = ChartFigure.Panel(title: "p", x: .init(label: "x", low: 1, high: 10), y: .init(label: "y", low: 0, high: 3),
+                                      series: series, legendAtTop: false, legendAtLeft: true)
+        let chart = try ParsedChart(ChartFigure(title: "t", subtitle: "s", rows: [[panel]]).svg())
+        try #require(chart.legendBoxes.count == 1)
+        #expect(chart.dotsUnderLegends == 0)
+        let box = chart.legendBoxes[0]
+        #expect(box.x > chart.width / 2 || box.y < chart.height / 2, "the legend stayed in the lower left: \(box)")
     }
 
     @Test("a label too long for its panel's legend still ends inside the view, and text is escaped")
@@ -173,8 +209,15 @@ struct RooflineTests {
         #expect(abs(ceilings.bandwidths[0].gigabytesPerSecond - 100) < 1e-9 && abs(ceilings.attainable(1000, level: "L1") - 50) < 1e-9)
         let points = [Roofline.Point(group: "batch engine, forward", label: "m = 64", intensity: 5, gigaflops: 30),
                       Roofline.Point(group: "loop engine, forward", label: "m = 64", intensity: 0.25, gigaflops: 12)]
-        let svg = RooflineChart(panels: [.init(title: "784-30-10, double", ceilings: ceilings, points: points)],
-                                subtitle: "test").svg()
+        let chart = RooflineChart(panels: [.init(title: "784-30-10, double", ceilings: ceilings, points: points)],
+                                  subtitle: "test")
+        // Every roof is drawn from where it enters the panel: its sloped part too, not only its flat top.
+        let panel = chart.figure().rows[0][0]
+        for roof in panel.series where roof.dash != nil {
+            #expect(roof.points.allSatisfy { $0.y >= panel.y.low * 0.999 }, "\(roof.label): \(roof.points)")
+            #expect(roof.points[0].y < roof.points[1].y, "\(roof.label) has no sloped part")
+        }
+        let svg = chart.svg()
         for label in ["L1 100 GB/s", "memory 12 GB/s", "batch engine, forward", "loop engine, forward"] {
             #expect(svg.contains("data-series=\"\(label)\""), "missing \(label)")
         }
