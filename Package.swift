@@ -28,7 +28,7 @@ let targetCPUName = String(targetCPU.uppercased().map { $0.isLetter || $0.isNumb
 let avx512CPUs: Set<String> = [
     "skylake-avx512", "cascadelake", "cooperlake", "cannonlake", "icelake-client", "icelake-server", "tigerlake",
     "rocketlake", "sapphirerapids", "emeraldrapids", "graniterapids", "graniterapids-d", "znver4", "znver5",
-    "x86-64-v4",
+    "skx", "diamondrapids", "knl", "knm",
 ]
 func targetHasAVX512() -> Bool {
     if let choice = Context.environment["BACKPROP_AVX512"] { return choice == "1" }
