@@ -81,7 +81,7 @@ struct StudentCheckEvidenceTests {
                  }
                  return Z
              } },
-             words: ["running total of the right ones along its row"]),
+             words: ["with one slip", "not started afresh for each j: it carries over from one element to the next along the row"]),
         Slip(name: "a weight gradient whose rows stop at m", step: .weightGradient,
              submission: with { $0.weightGradient = { A, D in
                  var G = Matrix<Double>(rows: A.columns, columns: D.columns)

@@ -40,6 +40,8 @@ extension StudentCheck {
                       rerun: [Record]?) -> StepVerdict {
         let evidence = Evidence(step: step, scenarios: scenarios)
         let calls = collapse(records)
+        evidence.answers = calls.compactMap { record in record.first.map { (record.call, $0) } }
+        evidence.stops = calls.filter { $0.first == nil }.map(\.call)
         var failure: StepVerdict?
         var worstULPs: UInt64 = 0
         var bitwise = true, signOfZeroOnly = true, sawStop = false
@@ -61,7 +63,16 @@ extension StudentCheck {
                     var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
                     stopped.call = call
                     describe(call, scenario, inputs, into: &stopped)
-                    if let crash { diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped) }
+                    if let crash {
+                        diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped)
+                        // One slip that stops where the student's code stopped, and gives its other answers, says
+                        // more than a list of usual slips.
+                        if let line = slip(call, got: nil, crash: crash, evidence: evidence), let first = stopped.diagnosis.first {
+                            let index = crash.message.flatMap { outsideIndex($0, inputs: inputs, guess: false) }
+                            stopped.diagnosis = [first] + (index.map { [$0] } ?? []) + [line]
+                            stopped.namesSlip = true
+                        }
+                    }
                     failure = stopped
                 }
                 continue

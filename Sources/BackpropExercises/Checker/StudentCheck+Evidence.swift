@@ -12,6 +12,10 @@ extension StudentCheck {
         var outcomes: [Call: Bool] = [:]
         /// What each call so far returned (its first answer), in order.
         var returned: [(call: Call, output: Output)] = []
+        /// What every call of the step returned, those after the failing one too (a call that stopped is not in it).
+        var answers: [(call: Call, output: Output)] = []
+        /// The calls of the step that stopped the program (a trap, an exit) before they returned.
+        var stops: [Call] = []
 
         init(step: Step, scenarios: [Scenario]) {
             self.step = step
@@ -81,6 +85,7 @@ extension StudentCheck {
         /// is compared on its own.
         func acrossScenarios(_ verdict: StepVerdict) -> [String] {
             if let name = verdict.mistake, let mistake = Mistake(rawValue: name), explainsPattern(mistake) { return [] }
+            if verdict.namesSlip { return [] }
             var lines: [String] = []
             let outcome = scenarios.indices.map { passed($0) }
             let right = scenarios.indices.filter { outcome[$0] == true }

@@ -79,7 +79,8 @@ extension StudentCheck {
 
     /// For a `Matrix` index outside its matrix ("Matrix [5, 3] has no element [2, 4]: …"), which of the call's
     /// matrices has that shape (the inputs by name, the result by what it is) and which index ran past which bound.
-    static func outsideIndex(_ message: String, inputs: Inputs) -> String? {
+    /// With `guess` false, only which index ran past which bound, without the usual causes.
+    static func outsideIndex(_ message: String, inputs: Inputs, guess: Bool = true) -> String? {
         let numbers = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         guard message.contains("has no element"), numbers.count >= 4 else { return nil }
         let (rows, columns, i, j) = (numbers[0], numbers[1], numbers[2], numbers[3])
@@ -92,7 +93,9 @@ extension StudentCheck {
         if i >= rows || i < 0 { bounds.append("its row index \(i) runs past its \(rows) rows (0..<\(rows))") }
         if j >= columns || j < 0 { bounds.append("its column index \(j) runs past its \(columns) columns (0..<\(columns))") }
         let onePast = (i == rows && j < columns) || (j == columns && i < rows)
-        return "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and "))." + (onePast
+        let fact = "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and "))."
+        guard guess else { return fact }
+        return fact + (onePast
             ? " It is one past the last: a closed range 0...n where 0..<n belongs, or a loop over another, larger size?"
             : " A loop over the wrong size, or the two indices swapped?")
     }
@@ -220,6 +223,10 @@ extension StudentCheck {
             lines[lines.count - 1] += mistake.explanation
         } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
             lines.append(line)
+        } else if let line = slip(call, got: output, crash: nil, evidence: evidence) {
+            // Before the transpose of a square result: one slip that gives every call's answer says which loop.
+            lines.append(line)
+            verdict.namesSlip = true
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))

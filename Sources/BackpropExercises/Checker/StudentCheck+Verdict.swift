@@ -50,6 +50,9 @@ public struct StepVerdict: Sendable {
     /// Whether the diagnosis already explains why the step is right for one example and wrong for several (a
     /// factor of m, a 1/m computed in integers): the cross-scenario reading would repeat it.
     var explainsExampleCount = false
+    /// Whether the diagnosis names one slip in the step's loops that gives the student's answers on every call
+    /// (`StudentCheck.slip`): a pattern across the scenarios would only restate it.
+    var namesSlip = false
     /// The call that went wrong, when one did (the command runs it again alone, to tell state from a wrong formula).
     public internal(set) var call: StudentCheck.Call?
     /// For a crash: the runtime's message, and where in the student's code ("HiddenError.swift:23").

@@ -1,0 +1,133 @@
+import Backprop
+
+extension StudentCheck.LoopNest {
+    /// One slip: a change to one field of the nest, and what it is in the step's own names.
+    struct Slip {
+        /// What kind of slip it is, one per variant.
+        var group: String
+        var apply: (inout StudentCheck.LoopNest) -> Void
+        /// The slip in words, given the right nest of the failing call (for its names and sizes).
+        var describe: (StudentCheck.LoopNest) -> String
+    }
+
+    private func readName(_ read: Read) -> String {
+        "\(names[read.operand])[\(letter(read.first)), \(letter(read.second))]"
+    }
+
+    private func sizeText(_ size: Size) -> String {
+        let names = sizes.filter { dimension($0) == dimension(size) }.map(name).joined(separator: " or ")
+        return "\(names) (\(dimension(size)), \(value(size)) here)"
+    }
+
+    /// Every one-slip variant of this nest, the simplest first.
+    var slips: [Slip] {
+        var list: [Slip] = []
+        // Bounds: a loop that runs to another size, one past its end, or a sum that misses its first or last term.
+        let loops: [(String, WritableKeyPath<StudentCheck.LoopNest, Size?>?, Size?, WritableKeyPath<StudentCheck.LoopNest, Int>)] = [
+            ("the loop over \(letters.row)", \.rowBound, rowBound, \.rowExtra),
+            ("the sum over \(letters.sum)", \.sumBound, sumBound, \.sumExtra),
+        ]
+        for (loop, path, right, extra) in loops {
+            guard let path, let right else { continue }
+            for (size, names) in dimensionSizes where dimension(size) != dimension(right) {
+                list.append(Slip(group: "\(loop) bound \(names)", apply: { $0[keyPath: path] = size }, describe: { nest in
+                    "\(loop) runs to \(names) (\(nest.dimension(size)), \(nest.value(size)) here) where \(nest.sizeText(right)) belongs" }))
+            }
+            list.append(Slip(group: "\(loop) past", apply: { $0[keyPath: extra] = 1 }, describe: { nest in
+                "\(loop) runs one past its end, 0...\(nest.name(right)) where 0..<\(nest.name(right)) belongs" }))
+        }
+        for (size, names) in dimensionSizes where dimension(size) != dimension(columnBound) {
+            let right = columnBound, loop = "the loop over \(letters.column)"
+            list.append(Slip(group: "\(loop) bound \(names)", apply: { $0.columnBound = size }, describe: { nest in
+                "\(loop) runs to \(names) (\(nest.dimension(size)), \(nest.value(size)) here) where \(nest.sizeText(right)) belongs" }))
+        }
+        list.append(Slip(group: "columns past", apply: { $0.columnExtra = 1 }, describe: { nest in
+            "the loop over \(nest.letters.column) runs one past its end, 0...\(nest.name(nest.columnBound)) where 0..<\(nest.name(nest.columnBound)) belongs" }))
+        if sumBound != nil {
+            list.append(Slip(group: "first term", apply: { $0.sumStart = 1 }, describe: { nest in
+                "the sum over \(nest.letters.sum) starts at 1, so it misses its first term (\(nest.letters.sum) = 0)" }))
+            list.append(Slip(group: "last term", apply: { $0.sumExtra = -1 }, describe: { nest in
+                "the sum over \(nest.letters.sum) stops one short, so it misses its last term" }))
+        }
+        // Reads: an index for another, the two swapped, a flat index with the other stride or column by column.
+        var reads: [(Read, WritableKeyPath<StudentCheck.LoopNest, Read>)] = factors.indices.map { (factors[$0], \.factors[$0]) }
+        if case .derivative(let at, _) = post { reads.append((at, \.derivativeRead)) }
+        for (read, path) in reads {
+            let inPost = path == \.derivativeRead
+            let usable: [Index] = elementwise != nil || inPost ? [.row, .column, .zero] : Index.allCases
+            var changed: [Read] = []
+            for index in usable where index != read.first { changed.append(Read(operand: read.operand, first: index, second: read.second)) }
+            for index in usable where index != read.second { changed.append(Read(operand: read.operand, first: read.first, second: index)) }
+            changed.append(Read(operand: read.operand, first: read.second, second: read.first))
+            for other in changed where !(other.first == read.first && other.second == read.second) {
+                list.append(Slip(group: "read \(readName(other)) for \(readName(read))", apply: { $0[keyPath: path] = other }, describe: { nest in
+                    "\(nest.readName(other)) is read where \(nest.readName(read)) belongs" }))
+            }
+            let (x, a, b) = (names[read.operand], letter(read.first), letter(read.second))
+            var stride = read
+            stride.layout = .wrongStride
+            list.append(Slip(group: "stride \(readName(read))", apply: { $0[keyPath: path] = stride }, describe: { _ in
+                "\(x)[\(a), \(b)] is read from \(x).elements[\(a) * \(x).rows + \(b)], where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row, each row \(x).columns long)" }))
+            var byColumns = read
+            byColumns.layout = .columnMajor
+            list.append(Slip(group: "column-major \(readName(read))", apply: { $0[keyPath: path] = byColumns }, describe: { _ in
+                "\(x)[\(a), \(b)] is read from \(x).elements[\(b) * \(x).rows + \(a)], column by column, where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row)" }))
+        }
+        // The bias: another entry, or added in the wrong place.
+        if let at = biasRead, let bias = names.last {
+            for index in Index.allCases where index != at {
+                list.append(Slip(group: "bias \(index)", apply: { $0.biasRead = index }, describe: { nest in
+                    "\(bias)[\(nest.letter(index))] is added where \(bias)[\(nest.letter(at))] belongs" }))
+            }
+            let placements: [(BiasPlacement, String)] = [
+                (.firstRowOnly, "\(bias)[\(letter(at))] is added in row 0 only, where every row (every example) gets it"),
+                (.everyTerm, "\(bias)[\(letter(at))] is added on every step of the sum over \(letters.sum), where it is added once"),
+                (.missing, "the bias is never added"),
+            ]
+            for (placement, text) in placements {
+                list.append(Slip(group: "bias \(placement)", apply: { $0.biasPlacement = placement }, describe: { _ in text }))
+            }
+        }
+        // The factor after the sum: inside the loop, or missing.
+        switch post {
+        case .derivative(let at, _):
+            let name = readName(at)
+            list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
+                "the sum is multiplied by σ′(\(name)) on every step of the loop over \(nest.letters.sum), where it is multiplied once, after the sum is complete" }))
+            list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "σ′(\(name)) is never multiplied in" }))
+        case .mean(let size):
+            list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
+                "the running sum is divided by m (\(nest.name(size))) on every step of the loop over \(nest.letters.sum), (sum + …) / m, where the mean is taken once, after the sum is complete" }))
+            list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "the sum is never divided by m" }))
+        case .none: break
+        }
+        // The running sum: not started afresh for each element.
+        if elementwise == nil {
+            let carries: [(Carry, String)] = [
+                (.alongRow, "the sum is not started afresh for each \(letters.column): it carries over from one element to the next along the row"),
+                (.acrossRows, "each \(letters.column)'s sum carries over from one row to the next: the sums are kept outside the loop over the rows\(letters.row.isEmpty ? "" : " (\(letters.row))") and never reset"),
+                (.everything, "the sum is never reset: it carries over from each element to the next"),
+            ]
+            for (carry, text) in carries where !(vectorResult && carry == .acrossRows) {
+                list.append(Slip(group: "carry \(carry)", apply: { $0.carry = carry }, describe: { _ in text }))
+            }
+        }
+        if !vectorResult, let r = letters.row.isEmpty ? nil : letters.row {
+            let c = letters.column
+            list.append(Slip(group: "write", apply: { $0.writeColumnMajor = true }, describe: { _ in
+                "the result is written column by column: result[\(r), \(c)] sits at elements[\(c) * rows + \(r)], so its elements are those of its transpose in row order (as when a transposed product is computed and its elements put into a matrix of the right shape), where a Matrix is stored row after row (elements[\(r) * columns + \(c)], or result[\(r), \(c)])" }))
+        }
+        return list
+    }
+
+    /// The read inside σ′ (the hidden error's), as a path the slips can change.
+    var derivativeRead: Read {
+        get {
+            if case .derivative(let at, _) = post { return at }
+            return Read(operand: 0, first: .zero, second: .zero)
+        }
+        set {
+            if case .derivative(_, let activation) = post { post = .derivative(newValue, activation) }
+        }
+    }
+}

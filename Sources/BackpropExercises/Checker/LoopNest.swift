@@ -1,0 +1,264 @@
+import Backprop
+
+extension StudentCheck {
+    /// A matrix step's equation written as the loop nest a student writes, element by element:
+    ///
+    ///     for r in 0..<rows { for c in 0..<columns {
+    ///         sum = bias[c]                                   (the forward step only)
+    ///         for s in 0..<count { sum += X[·, ·] · Y[·, ·] } (the steps with a sum)
+    ///         result[r, c] = post(sum)                        (· σ′(A[r, c]) or · 1/m)
+    ///     } }
+    ///
+    /// with every read, bound, start and placement a field, so that one slip (a bound taken from another size, an
+    /// index for another, a flat index with the other stride, a sum not reset, a factor moved into the loop) is one
+    /// changed field. `StudentCheck.slip` runs each one-slip variant on the step's calls and names the one that
+    /// gives the student's numbers, or stops where the student's code stopped.
+    ///
+    /// Letters are the ones the step's file uses: Z[i, j] = b[j] + Σₖ A[i, k] W[k, j];
+    /// Δ[i, j] = (Σₖ Δ⁺[i, k] W[j, k]) · σ′(A[i, j]); ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j]; ∂b[j] = (1/m) Σᵢ Δ[i, j];
+    /// Δᴸ[i, j] = Aᴸ[i, j] − Y[i, j].
+    struct LoopNest {
+        /// A loop variable, or the constant 0.
+        enum Index: CaseIterable { case row, column, sum, zero }
+
+        /// How an element is reached: `X[a, b]`, or the flat `X.elements` with the other dimension's stride
+        /// (`a * X.rows + b`), or column by column (`b * X.rows + a`).
+        enum Layout { case subscripted, wrongStride, columnMajor }
+
+        struct Read {
+            var operand: Int
+            var first: Index
+            var second: Index
+            var layout = Layout.subscripted
+        }
+
+        /// A size in play: an input's rows or columns, or the bias's count (operand −1).
+        struct Size: Equatable {
+            var operand: Int
+            var columns: Bool
+        }
+
+        enum Post { case none, derivative(Read, Activation), mean(Size) }
+        enum Carry { case none, alongRow, acrossRows, everything }
+        enum BiasPlacement { case start, firstRowOnly, everyTerm, missing }
+
+        /// Where a variant stopped: a `Matrix` subscript outside its matrix, or an array index out of range.
+        enum Stop: Equatable { case matrix(rows: Int, columns: Int, row: Int, column: Int), array }
+
+        enum Outcome { case values([Double]), stopped(Stop) }
+
+        var names: [String]
+        /// What each input's rows and columns count (m, h_l, …), and the bias's count: sizes with one symbol are
+        /// equal by the step's contract, so a bound taken from one for the other is no slip.
+        var dimensions: [(rows: String, columns: String)]
+        var biasDimension = ""
+        var operands: [Matrix<Double>]
+        var bias: [Double]?
+        var letters: (row: String, column: String, sum: String)
+        var resultRows: Int, resultColumns: Int
+        /// The result is a `[Double]` (the bias gradient), not a `Matrix`.
+        var vectorResult = false
+        var rowBound: Size?
+        var columnBound: Size
+        var sumBound: Size?
+        var sumStart = 0, sumExtra = 0, rowExtra = 0, columnExtra = 0
+        var factors: [Read]
+        /// The output error's element from its reads (no sum).
+        var elementwise: (@Sendable ([Double]) -> Double)?
+        var biasRead: Index?
+        var biasPlacement = BiasPlacement.start
+        var post = Post.none
+        var postInside = false
+        var carry = Carry.none
+        var writeColumnMajor = false
+
+        func value(_ size: Size) -> Int {
+            size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
+        }
+
+        func name(_ size: Size) -> String {
+            size.operand < 0 ? "\(names.last!).count" : "\(names[size.operand]).\(size.columns ? "columns" : "rows")"
+        }
+
+        /// Every size in play, the inputs' rows and columns and the bias's count.
+        var sizes: [Size] {
+            operands.indices.flatMap { [Size(operand: $0, columns: false), Size(operand: $0, columns: true)] }
+                + (bias == nil ? [] : [Size(operand: -1, columns: false)])
+        }
+
+        /// What `size` counts.
+        func dimension(_ size: Size) -> String {
+            size.operand < 0 ? biasDimension : size.columns ? dimensions[size.operand].columns : dimensions[size.operand].rows
+        }
+
+        /// One size per dimension, with every name it goes by: "input.columns or weights.rows".
+        var dimensionSizes: [(size: Size, names: String)] {
+            var seen: [String] = [], list: [(Size, String)] = []
+            for size in sizes where !seen.contains(dimension(size)) {
+                seen.append(dimension(size))
+                list.append((size, sizes.filter { dimension($0) == dimension(size) }.map(name).joined(separator: " or ")))
+            }
+            return list
+        }
+
+        func letter(_ index: Index) -> String {
+            switch index {
+            case .row: letters.row
+            case .column: letters.column
+            case .sum: letters.sum
+            case .zero: "0"
+            }
+        }
+
+        /// The nest for `call` of a matrix step, nil for the others.
+        init?(_ call: Call, scenario: Scenario, inputs: Inputs) {
+            let m = inputs.matrices.map(\.value)
+            operands = m
+            switch call.step {
+            case .forward:
+                guard let b = inputs.vector?.value else { return nil }
+                names = ["input", "weights", "bias"]
+                dimensions = [("m", "h_{l−1}"), ("h_{l−1}", "h_l")]
+                biasDimension = "h_l"
+                bias = b
+                letters = ("i", "j", "k")
+                rowBound = Size(operand: 0, columns: false)
+                columnBound = Size(operand: 1, columns: true)
+                sumBound = Size(operand: 0, columns: true)
+                factors = [Read(operand: 0, first: .row, second: .sum), Read(operand: 1, first: .sum, second: .column)]
+                biasRead = .column
+            case .outputError:
+                let layer = scenario.network.output
+                names = ["output", "targets"]
+                dimensions = [("m", "c"), ("m", "c")]
+                letters = ("i", "j", "")
+                rowBound = Size(operand: 0, columns: false)
+                columnBound = Size(operand: 0, columns: true)
+                factors = [Read(operand: 0, first: .row, second: .column), Read(operand: 1, first: .row, second: .column)]
+                elementwise = { layer.outputError(activation: [$0[0]], target: [$0[1]])[0] }
+            case .hiddenError:
+                names = ["deltaAbove", "weightsAbove", "activations"]
+                dimensions = [("m", "h_{l+1}"), ("h_l", "h_{l+1}"), ("m", "h_l")]
+                letters = ("i", "j", "k")
+                rowBound = Size(operand: 0, columns: false)
+                columnBound = Size(operand: 1, columns: false)
+                sumBound = Size(operand: 0, columns: true)
+                factors = [Read(operand: 0, first: .row, second: .sum), Read(operand: 1, first: .column, second: .sum)]
+                post = .derivative(Read(operand: 2, first: .row, second: .column), scenario.network.hidden)
+            case .weightGradient:
+                names = ["input", "delta"]
+                dimensions = [("m", "h_{l−1}"), ("m", "h_l")]
+                letters = ("k", "j", "i")
+                rowBound = Size(operand: 0, columns: true)
+                columnBound = Size(operand: 1, columns: true)
+                sumBound = Size(operand: 0, columns: false)
+                factors = [Read(operand: 0, first: .sum, second: .row), Read(operand: 1, first: .sum, second: .column)]
+                post = .mean(Size(operand: 0, columns: false))
+            case .biasGradient:
+                names = ["delta"]
+                dimensions = [("m", "h_l")]
+                letters = ("", "j", "i")
+                vectorResult = true
+                columnBound = Size(operand: 0, columns: true)
+                sumBound = Size(operand: 0, columns: false)
+                factors = [Read(operand: 0, first: .sum, second: .column)]
+                post = .mean(Size(operand: 0, columns: false))
+            case .oneExample, .batchEngine:
+                return nil
+            }
+            switch inputs.expected {
+            case .matrix(let e): (resultRows, resultColumns) = (e.rows, e.columns)
+            case .vector(let v): (resultRows, resultColumns) = (1, v.count)
+            default: return nil
+            }
+        }
+
+        /// The nest run on its inputs, rows outermost or columns outermost.
+        func run(columnsOutermost: Bool = false) -> Outcome {
+            struct Stopped: Error { let stop: Stop }
+            let rows = (rowBound.map(value) ?? 1) + rowExtra, columns = value(columnBound) + columnExtra
+            let count = (sumBound.map(value) ?? 0) + sumExtra
+            func position(_ index: Index, _ r: Int, _ c: Int, _ s: Int) -> Int {
+                switch index {
+                case .row: r
+                case .column: c
+                case .sum: s
+                case .zero: 0
+                }
+            }
+            func read(_ read: Read, _ r: Int, _ c: Int, _ s: Int) throws(Stopped) -> Double {
+                let x = operands[read.operand], a = position(read.first, r, c, s), b = position(read.second, r, c, s)
+                switch read.layout {
+                case .subscripted:
+                    guard a >= 0, a < x.rows, b >= 0, b < x.columns else {
+                        throw Stopped(stop: .matrix(rows: x.rows, columns: x.columns, row: a, column: b))
+                    }
+                    return x.elements[a * x.columns + b]
+                case .wrongStride, .columnMajor:
+                    let flat = read.layout == .wrongStride ? a * x.rows + b : b * x.rows + a
+                    guard flat >= 0, flat < x.elements.count else { throw Stopped(stop: .array) }
+                    return x.elements[flat]
+                }
+            }
+            func applyPost(_ sum: Double, _ r: Int, _ c: Int, _ s: Int) throws(Stopped) -> Double {
+                switch post {
+                case .none: return sum
+                case .derivative(let at, let activation): return sum * activation.derivative(fromActivation: try read(at, r, c, s))
+                case .mean(let size): return sum * (1 / Double(value(size)))
+                }
+            }
+            var result = [Double](repeating: 0, count: resultRows * resultColumns)
+            var carried = 0.0, buffers = [Double](repeating: 0, count: max(columns, 0))
+            do throws(Stopped) {
+                let pairs = columnsOutermost
+                    ? (0..<max(columns, 0)).flatMap { c in (0..<max(rows, 0)).map { ($0, c) } }
+                    : (0..<max(rows, 0)).flatMap { r in (0..<max(columns, 0)).map { (r, $0) } }
+                for (r, c) in pairs {
+                    var sum: Double
+                    switch carry {
+                    case .none: sum = 0
+                    case .alongRow: sum = (columnsOutermost ? r : c) == 0 ? 0 : carried
+                    case .everything: sum = carried
+                    case .acrossRows: sum = buffers[c]
+                    }
+                    let element: Double
+                    if let elementwise {
+                        element = elementwise(try factors.map { f throws(Stopped) in try read(f, r, c, 0) })
+                    } else {
+                        func biasTerm() throws(Stopped) -> Double {
+                            guard let bias, let at = biasRead else { return 0 }
+                            let p = position(at, r, c, 0)
+                            guard p >= 0, p < bias.count else { throw Stopped(stop: .array) }
+                            return bias[p]
+                        }
+                        if biasPlacement == .start || (biasPlacement == .firstRowOnly && r == 0) { sum += try biasTerm() }
+                        for s in sumStart..<max(count, sumStart) {
+                            var term = 1.0
+                            for f in factors { term *= try read(f, r, c, s) }
+                            if biasPlacement == .everyTerm { term += try biasTerm() }
+                            sum += term
+                            if postInside { sum = try applyPost(sum, r, c, s) }
+                        }
+                        carried = sum
+                        if carry == .acrossRows { buffers[c] = sum }
+                        element = postInside ? sum : try applyPost(sum, r, c, 0)
+                    }
+                    if writeColumnMajor {
+                        let flat = c * resultRows + r
+                        guard flat < result.count else { throw Stopped(stop: .array) }
+                        result[flat] = element
+                    } else {
+                        guard r < resultRows, c < resultColumns else {
+                            throw Stopped(stop: vectorResult ? .array
+                                          : .matrix(rows: resultRows, columns: resultColumns, row: r, column: c))
+                        }
+                        result[r * resultColumns + c] = element
+                    }
+                }
+            } catch {
+                return .stopped(error.stop)
+            }
+            return .values(result)
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Backprop
+
+extension StudentCheck {
+    /// The one slip in the step's loop nest (`LoopNest`) that explains the student's answers: the variant that
+    /// gives the student's numbers on every call so far (the right ones where the student was right), and on the
+    /// failing call gives its wrong numbers, or stops at the same index where the student's code stopped. The
+    /// scenarios vary one size at a time (m against h, h_{l−1} against h_l), so a bound or an index taken from the
+    /// wrong size is told apart from the others by the calls where they differ.
+    ///
+    /// Nil when no variant fits, or when more than two different ones do: then it is not known which.
+    static func slip(_ call: Call, got: Output?, crash: Crash?, evidence: Evidence) -> String? {
+        let scenario = evidence.scenarios[call.scenario], given = evidence.inputs(call)
+        guard let base = LoopNest(call, scenario: scenario, inputs: given),
+              case .values(let right) = base.run(), close(right, flatten(given.expected)) else { return nil }
+        let stop = crash.flatMap { crash -> LoopNest.Stop? in
+            guard crash.exitStatus == nil, !crash.timedOut, crash.recursion == nil, let message = crash.message else { return nil }
+            if message.contains("has no element") {
+                let n = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+                return n.count >= 4 ? .matrix(rows: n[0], columns: n[1], row: n[2], column: n[3]) : nil
+            }
+            return message.contains("Index out of range") ? .array : nil
+        }
+        guard got != nil || stop != nil else { return nil }
+        // The nest of every other call that returned, before and after this one, and what the student returned.
+        let others = evidence.answers.filter { $0.call != call }.compactMap { call, output -> (LoopNest, [Double])? in
+            LoopNest(call, scenario: evidence.scenarios[call.scenario], inputs: evidence.inputs(call)).map { ($0, flatten(output)) }
+        }
+        // Where else the student's code stopped: the slip must stop there too.
+        let stopped = evidence.stops.filter { $0 != call }.compactMap {
+            LoopNest($0, scenario: evidence.scenarios[$0.scenario], inputs: evidence.inputs($0))
+        }
+        var found: [LoopNest.Slip] = []
+        for slip in base.slips {
+            var mine = base
+            slip.apply(&mine)
+            if let got {
+                guard case .values(let values) = mine.run(), values.count == flatten(got).count,
+                      close(flatten(got), values), !close(values, right) else { continue }
+            } else if let stop {
+                let stops = [mine.run(), mine.run(columnsOutermost: true)].compactMap { outcome -> LoopNest.Stop? in
+                    if case .stopped(let s) = outcome { return s } else { return nil }
+                }
+                guard stops.contains(stop) else { continue }
+            }
+            // An answer of another shape says nothing about the values (the shape is reported on its own).
+            let fits = others.allSatisfy { nest, answer in
+                var theirs = nest
+                slip.apply(&theirs)
+                guard case .values(let values) = theirs.run() else { return false }
+                return values.count != answer.count || close(values, answer)
+            } && stopped.allSatisfy { nest in
+                var theirs = nest
+                slip.apply(&theirs)
+                if case .stopped = theirs.run() { return true } else { return false }
+            }
+            if fits { found.append(slip) }
+        }
+        // A value that one call alone fits is too weak a reading; a stop at the same index is not.
+        guard !found.isEmpty, found.count <= 2, !others.isEmpty || stop != nil else { return nil }
+        let described = found.map { $0.describe(base) }
+        let what = described.count == 1 ? described[0] : "either \(described[0]), or \(described[1])"
+        let checked = others.isEmpty ? "" : " It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
+        if got != nil {
+            return "Your \(quantityName(call)) is exactly what the equation gives with one slip: \(what).\(checked)"
+        }
+        if case .matrix = stop {
+            return "The equation stops at that same index with one slip: \(what).\(checked)"
+        }
+        return "One slip fits: \(what). It runs out of range here too.\(checked)"
+    }
+}
