@@ -172,4 +172,24 @@ struct LoopNestTests {
         #expect(StudentCheck.slip(call, got: nil, crash: StudentCheck.Crash(timedOut: false, message: "m must be even"),
                                   evidence: evidence) == nil)
     }
+
+    @Test("each one-change wiring of the whole pass is named from an engine that makes it on every call",
+          arguments: StudentCheck.PassWiring.variants("A").indices)
+    func wiringNamed(_ index: Int) throws {
+        let (wiring, text) = StudentCheck.PassWiring.variants("A")[index]
+        let scenarios = StudentCheck.scenarios()
+        let evidence = StudentCheck.Evidence(step: .batchEngine, scenarios: scenarios)
+        var wrong: (StudentCheck.Call, Gradients<Double>)?
+        for call in StudentCheck.calls(.batchEngine, scenarios: scenarios) {
+            let scenario = scenarios[call.scenario]
+            guard let made = wiring.gradients(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
+            else { continue }
+            evidence.answers.append((call, .gradients(made)))
+            let right = MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
+            if wrong == nil, !made.isClose(to: right.gradients) { wrong = (call, made) }
+        }
+        let (call, got) = try #require(wrong, "the variant changes nothing on any scenario")
+        let said = try #require(StudentCheck.wiring(got, call: call, evidence: evidence))
+        #expect(said.contains(text), "\(said)")
+    }
 }

@@ -83,6 +83,7 @@ extension StudentCheck.LoopNest {
                 (.firstRowOnly, "\(bias)[\(letter(at))] is added in row 0 only, where every row (every example) gets it"),
                 (.everyTerm, "\(bias)[\(letter(at))] is added on every step of the sum over \(letters.sum), where it is added once"),
                 (.missing, "the bias is never added"),
+                (.twice, "\(bias)[\(letter(at))] is added twice: the sum starts at it and it is added again at the end"),
             ]
             for (placement, text) in placements {
                 list.append(Slip(group: "bias \(placement)", apply: { $0.biasPlacement = placement }, describe: { _ in text }))
@@ -95,12 +96,34 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
                 "the sum is multiplied by σ′(\(name)) on every step of the loop over \(nest.letters.sum), where it is multiplied once, after the sum is complete" }))
             list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "σ′(\(name)) is never multiplied in" }))
+            for (first, second) in [(Index.row, Index.sum), (.sum, .column)] {
+                let inTerm = Read(operand: at.operand, first: first, second: second)
+                list.append(Slip(group: "post per term \(first) \(second)", apply: { $0.postPerTerm = true; $0.derivativeRead = inTerm }, describe: { nest in
+                    "σ′ is multiplied into each term of the sum over \(nest.letters.sum), read at \(nest.readName(inTerm)), where it multiplies the finished sum once, read at \(name)" }))
+            }
         case .mean(let size):
             list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
                 "the running sum is divided by m (\(nest.name(size))) on every step of the loop over \(nest.letters.sum), (sum + …) / m, where the mean is taken once, after the sum is complete" }))
             list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "the sum is never divided by m" }))
+            for (other, names) in dimensionSizes where dimension(other) != dimension(size) {
+                list.append(Slip(group: "mean over \(names)", apply: { $0.post = .mean(other) }, describe: { nest in
+                    "the sum is divided by \(names) (\(nest.dimension(other)), \(nest.value(other)) here) where m, \(nest.sizeText(size)), belongs" }))
+            }
         case .none: break
         }
+        // A division where none belongs, or a second one.
+        for (size, names) in dimensionSizes {
+            let twice: Bool = if case .mean(let m) = post { dimension(m) == dimension(size) } else { false }
+            list.append(Slip(group: "divided by \(names)", apply: { $0.extraDivisor = size }, describe: { nest in
+                twice ? "the mean is taken twice: the result is divided by m (\(names), \(nest.value(size)) here) once more, 1/m applied twice"
+                    : "the result is also divided by \(names) (\(nest.dimension(size)), \(nest.value(size)) here), a division that does not belong" }))
+        }
+        if sumBound != nil {
+            list.append(Slip(group: "first term twice", apply: { $0.firstTermTwice = true }, describe: { nest in
+                "the sum starts at its first term (\(nest.letters.sum) = 0, e.g. a copy of row 0) and the loop adds it again from \(nest.letters.sum) = 0, so the first term counts twice" }))
+        }
+        list.append(Slip(group: "reversed", apply: { $0.writeReversed = true }, describe: { nest in
+            "unit \(nest.letters.column)'s value is written at \(nest.letters.column) = \(nest.name(nest.columnBound)) − 1 − \(nest.letters.column): the results are in reverse order (a loop that runs backwards and appends, or a reversed index)" }))
         // The running sum: not started afresh for each element.
         if elementwise == nil {
             let carries: [(Carry, String)] = [

@@ -40,7 +40,7 @@ extension StudentCheck {
 
         enum Post { case none, derivative(Read, Activation), mean(Size) }
         enum Carry { case none, alongRow, acrossRows, everything }
-        enum BiasPlacement { case start, firstRowOnly, everyTerm, missing }
+        enum BiasPlacement { case start, firstRowOnly, everyTerm, missing, twice }
 
         /// Where a variant stopped: a `Matrix` subscript outside its matrix, or an array index out of range.
         enum Stop: Equatable { case matrix(rows: Int, columns: Int, row: Int, column: Int), array }
@@ -71,6 +71,14 @@ extension StudentCheck {
         var postInside = false
         var carry = Carry.none
         var writeColumnMajor = false
+        /// Unit c's value written at columns − 1 − c (a loop that runs backwards and appends).
+        var writeReversed = false
+        /// The sum starts at its first term, and the loop adds it again.
+        var firstTermTwice = false
+        /// σ′ multiplied into each term of the sum, read at `derivativeRead`, instead of once after it.
+        var postPerTerm = false
+        /// A division by this size after everything else (a mean where none belongs, or a second one).
+        var extraDivisor: Size?
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -231,28 +239,42 @@ extension StudentCheck {
                             guard p >= 0, p < bias.count else { throw Stopped(stop: .array) }
                             return bias[p]
                         }
-                        if biasPlacement == .start || (biasPlacement == .firstRowOnly && r == 0) { sum += try biasTerm() }
-                        for s in sumStart..<max(count, sumStart) {
+                        if [.start, .twice].contains(biasPlacement) || (biasPlacement == .firstRowOnly && r == 0) {
+                            sum += try biasTerm()
+                        }
+                        func term(_ s: Int) throws(Stopped) -> Double {
                             var term = 1.0
                             for f in factors { term *= try read(f, r, c, s) }
-                            if biasPlacement == .everyTerm { term += try biasTerm() }
-                            sum += term
+                            if postPerTerm, case .derivative(let at, let activation) = post {
+                                term *= activation.derivative(fromActivation: try read(at, r, c, s))
+                            }
+                            return term
+                        }
+                        if firstTermTwice, count > 0 { sum += try term(0) }
+                        for s in sumStart..<max(count, sumStart) {
+                            var t = try term(s)
+                            if biasPlacement == .everyTerm { t += try biasTerm() }
+                            sum += t
                             if postInside { sum = try applyPost(sum, r, c, s) }
                         }
                         carried = sum
                         if carry == .acrossRows { buffers[c] = sum }
-                        element = postInside ? sum : try applyPost(sum, r, c, 0)
+                        var value = postInside || postPerTerm ? sum : try applyPost(sum, r, c, 0)
+                        if biasPlacement == .twice { value += try biasTerm() }
+                        element = value
                     }
+                    let written = extraDivisor.map { element / Double(value($0)) } ?? element
+                    let c = writeReversed ? resultColumns - 1 - c : c
                     if writeColumnMajor {
                         let flat = c * resultRows + r
-                        guard flat < result.count else { throw Stopped(stop: .array) }
-                        result[flat] = element
+                        guard flat >= 0, flat < result.count else { throw Stopped(stop: .array) }
+                        result[flat] = written
                     } else {
-                        guard r < resultRows, c < resultColumns else {
+                        guard r < resultRows, c >= 0, c < resultColumns else {
                             throw Stopped(stop: vectorResult ? .array
                                           : .matrix(rows: resultRows, columns: resultColumns, row: r, column: c))
                         }
-                        result[r * resultColumns + c] = element
+                        result[r * resultColumns + c] = written
                     }
                 }
             } catch {

@@ -245,7 +245,7 @@ extension StudentCheck {
         default: break
         }
         var verdict = StepVerdict(step: step, kind: .wrong)
-        guard shapeProblem(first, inputs.expected, call: call, scenario: scenario, into: &verdict) else {
+        guard shapeProblem(first, inputs.expected, call: call, scenario: scenario, inputs: inputs, into: &verdict) else {
             return .failed(verdict)
         }
         let (got, expected) = (flatten(first), flatten(inputs.expected))

@@ -146,10 +146,12 @@ extension StudentCheck {
             default:
                 let saidAlready = verdict.maximumDifference.map { !$0.isFinite } ?? false
                 var line = "It is right everywhere but on \(names(wrong)) with logits in the hundreds, where values are large and the outputs saturate (some Aᴸ are exactly 0 or 1)."
-                if !saidAlready, [.oneExample, .batchEngine].contains(step) {
+                // A program stopped by a check of the student's own is no overflow: the check is what to look at.
+                let stopped = verdict.kind == .crashed || verdict.kind == .timedOut
+                if !saidAlready, !stopped, [.oneExample, .batchEngine].contains(step) {
                     line += " There e^z overflows to infinity for z above 709 (and e^z for z below −745 is 0, whose logarithm is −infinity): subtract each row's maximum before the exponential (network.output.activation does), and take the loss from the logits (network.output.loss does)."
                 } else {
-                    line += " Look for what your code does differently with large values, or at 0 and 1 (a clip, a guard, a logarithm, a division)."
+                    line += " Look for what your code does differently with large values, or at 0 and 1 (a clip, a guard, a check of your own, a logarithm, a division)."
                 }
                 lines.append(line)
             }

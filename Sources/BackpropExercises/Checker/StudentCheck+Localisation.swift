@@ -77,6 +77,22 @@ extension StudentCheck {
             verdict.mistake = mistake.rawValue
             lines.append("Likely mistake: " + mistake.explanation)
         }
+        // One change in how the pass is put together that gives every call's gradients.
+        if finite, verdict.mistake == nil, !transposed, let line = wiring(got, call: call, evidence: evidence) {
+            verdict.namesSlip = true
+            verdict.diagnosis = lines + [line]
+            return
+        }
+        // Everything right to a few digits: a precision, not a formula (read on every number at once).
+        if finite, verdict.mistake == nil, !transposed {
+            let all = flatten(.gradients(got)), right = flatten(.gradients(expected))
+            let worst = zip(all, right).map { abs($0 - $1) }.max() ?? 0
+            if scale > 0, worst <= 1e-6 * scale, let line = relations(all, right, call: call, scenario: scenario,
+                                                                      inputs: evidence.inputs(call), columns: nil).first {
+                verdict.diagnosis = [line.replacingOccurrences(of: "Right to about", with: "Your loss and gradients are right to about")]
+                return
+            }
+        }
         // Layers never filled in: all 0 where the right gradients are not.
         let empty = (1...L).filter { l in
             let (mine, right) = (got.layers[l - 1], expected.layers[l - 1])

@@ -58,7 +58,7 @@ extension StudentCheck {
         let message = crash.message ?? ""
         if let outside = outsideIndex(message, inputs: inputs) {
             lines.append(outside)
-        } else if message.contains("out of range") || message.contains("has no element") {
+        } else if runtimeIndexMessages.contains(where: message.hasSuffix) || message.contains("has no element") {
             lines.append(indexHint(call, scenario))
         } else if message.contains("nil") {
             lines.append("A force-unwrapped optional was nil (`!`).")
@@ -71,6 +71,10 @@ extension StudentCheck {
         }
         verdict.diagnosis = lines
     }
+
+    /// The Swift runtime's words for an index out of range (a student's own message may say "out of range" too).
+    static let runtimeIndexMessages = ["Index out of range", "Array index is out of range", "Range out of bounds",
+                                       "String index is out of bounds"]
 
     /// Messages of the Swift runtime and of the library, as opposed to a student's own fatalError or precondition.
     static let runtimeMessages = ["out of range", "has no element", "nil", "overflow", "Division by zero", "elements cannot fill",
@@ -126,7 +130,7 @@ extension StudentCheck {
     }
 
     /// Checks the output's shape against the expected one; on a mismatch, says what it is and returns false.
-    static func shapeProblem(_ got: Output, _ expected: Output, call: Call, scenario: Scenario,
+    static func shapeProblem(_ got: Output, _ expected: Output, call: Call, scenario: Scenario, inputs: Inputs? = nil,
                              into verdict: inout StepVerdict) -> Bool {
         verdict.expectedShape = shapeName(expected)
         verdict.gotShape = shapeName(got)
@@ -145,8 +149,12 @@ extension StudentCheck {
             return false
         case (.vector(let g), .vector(let e)):
             if g.count == e.count { return true }
-            if call.step == .biasGradient && g.count == m {
+            let delta = inputs?.matrices.first?.value
+            let overUnits = delta.flatMap { Mistake.biasSummedOverUnits.biasGradient($0) }.map { close(g, $0) } ?? false
+            if call.step == .biasGradient && g.count == m && overUnits {
                 verdict.diagnosis = ["Your ∂b\(sup(l)) has \(g.count) numbers, one per example, but b\(sup(l)) has \(e.count), one per unit: it summed each example's row (over the units). " + Mistake.biasSummedOverUnits.explanation]
+            } else if call.step == .biasGradient && g.count == m {
+                verdict.diagnosis = ["Your ∂b\(sup(l)) has \(g.count) numbers, as many as the examples (delta.rows, m = \(m)), but b\(sup(l)) has \(e.count), one per unit (delta.columns, h_l): the size of the result, or the loop that fills it, is taken from delta.rows where delta.columns belongs."]
             } else {
                 verdict.diagnosis = ["Your ∂b\(sup(l)) has \(g.count) numbers but b\(sup(l)) has \(e.count) (h_l, one per unit)."]
             }

@@ -22,9 +22,18 @@ extension StudentCheck {
         }
         guard got != nil || stop != nil else { return nil }
         // The nest of every other call that returned, before and after this one, and what the student returned.
+        // An answer that is a transposed matrix (its rows and columns swapped where they differ) is a transpose,
+        // which no slip of a right-shaped result explains.
+        var transposedAnswer = false
         let others = evidence.answers.filter { $0.call != call }.compactMap { call, output -> (LoopNest, [Double])? in
-            LoopNest(call, scenario: evidence.scenarios[call.scenario], inputs: evidence.inputs(call)).map { ($0, flatten(output)) }
+            let inputs = evidence.inputs(call)
+            if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows != g.columns,
+               g.rows == e.columns, g.columns == e.rows {
+                transposedAnswer = true
+            }
+            return LoopNest(call, scenario: evidence.scenarios[call.scenario], inputs: inputs).map { ($0, flatten(output)) }
         }
+        guard !transposedAnswer else { return nil }
         // Where else the student's code stopped: the slip must stop there too.
         let stopped = evidence.stops.filter { $0 != call }.compactMap {
             LoopNest($0, scenario: evidence.scenarios[$0.scenario], inputs: evidence.inputs($0))

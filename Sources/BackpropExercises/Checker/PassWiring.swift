@@ -1,0 +1,97 @@
+import Backprop
+
+extension StudentCheck {
+    /// The whole pass as an engine (or the one-example step) wires it: which activation each layer gets, what is
+    /// stored as Aˡ, whose activations σ′ reads, whose weights the hidden error takes, which target the loss
+    /// compares with. The right pass is `PassWiring()`; each variant changes one field, and `wiring` names the one
+    /// that gives the student's gradients on every call.
+    struct PassWiring {
+        /// A hidden layer below the top that also gets the output activation: L − `outputActivationEarly`.
+        var outputActivationEarly = 0
+        var outputPerElement = false
+        /// σ′ of layer l read from A[l + offset] (−1: the layer below).
+        var derivativeOffset = 0
+        var hiddenWeightsFromTop = false
+        var storesPreActivation = false
+        /// Every layer's Zˡ kept for the backward pass (and the loss) while σ(Zˡ) is fed forward.
+        var keepsPreActivation = false
+        var lossTargetFirstRow = false
+
+        /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
+        func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
+            let L = network.layerCount
+            var z = [Matrix<Double>(rows: 0, columns: 0)], a = [x]
+            for l in 1...L {
+                let layer = network.layers[l - 1]
+                guard a[l - 1].columns == layer.weights.rows else { return nil }
+                z.append(MatrixForm.forward(a[l - 1], layer.weights, layer.biases))
+                let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly)
+                if output && outputPerElement {
+                    a.append(z[l].map { network.output.activation([$0])[0] })
+                } else if output {
+                    a.append(MatrixForm.activations(z[l], hidden: nil, output: network.output))
+                } else {
+                    a.append(storesPreActivation ? z[l] : MatrixForm.activations(z[l], hidden: network.hidden, output: network.output))
+                }
+            }
+            // What the backward pass and the loss read as Aˡ.
+            let kept = keepsPreActivation ? [x] + z.dropFirst() : a
+            let targets = lossTargetFirstRow
+                ? Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { _ in y.row(0) }) : y
+            var delta = MatrixForm.outputError(kept[L], y, layer: network.output)
+            var layers = [LayerParameters<Double>]()
+            for l in stride(from: L, through: 1, by: -1) {
+                layers.insert(LayerParameters(weights: MatrixForm.weightGradient(kept[l - 1], delta),
+                                              biases: MatrixForm.biasGradient(delta)), at: 0)
+                guard l > 1 else { break }
+                let w = network.layers[hiddenWeightsFromTop ? L - 1 : l - 1].weights
+                let source = l - 1 + derivativeOffset
+                guard source >= 0, source <= L, w.columns == delta.columns, w.rows == kept[l - 1].columns,
+                      kept[source].rows == delta.rows, kept[source].columns == w.rows else { return nil }
+                delta = MatrixForm.hiddenError(delta, w, kept[source], network.hidden)
+            }
+            let loss = MatrixForm.meanLoss(logits: z[L], outputs: kept[L], targets: targets, layer: network.output)
+            return Gradients(loss: loss, layers: layers)
+        }
+
+        /// Every one-field variant, with what it is in words (`a` is "a" for one example, "A" for the batch).
+        static func variants(_ a: String) -> [(wiring: PassWiring, text: String)] {
+            [
+                (PassWiring(outputActivationEarly: 1), "the last hidden layer, L − 1, also gets the output activation (network.output.activation) where σ = network.hidden belongs: the test that picks the output layer is one layer early (l < L − 1 for l < L, or l == L − 1 for l == L)"),
+                (PassWiring(outputPerElement: true), "the output activation is applied to each logit on its own, network.output.activation([z]) per element, where it takes each example's whole row zᴸ (a softmax of one number is 1)"),
+                (PassWiring(derivativeOffset: -1), "σ′ of layer l is taken from the layer below's activations \(a)ˡ⁻¹ where layer l's own \(a)ˡ belongs"),
+                (PassWiring(hiddenWeightsFromTop: true), "every hidden error takes the top layer's weights Wᴸ where the weights of the layer just above, Wˡ⁺¹, belong"),
+                (PassWiring(storesPreActivation: true), "in the forward pass the hidden layers keep zˡ where \(a)ˡ = σ(zˡ) belongs (σ is never applied to them), so the next layer's input and σ′ are computed from zˡ"),
+                (PassWiring(keepsPreActivation: true), "σ(zˡ) is fed to the next layer but zˡ is what is kept as \(a)ˡ, so the backward pass reads pre-activations wherever it needs \(a)ˡ (the output error \(a)ᴸ − Y, ∂Wˡ from the layer below's z, σ′ from zˡ)"),
+                (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
+            ]
+        }
+    }
+
+    /// The one wiring variant that gives the student's gradients on this call and on every other call of the step
+    /// that returned gradients, in words; nil when none or more than one does.
+    static func wiring(_ got: Gradients<Double>, call: Call, evidence: Evidence) -> String? {
+        func batch(_ call: Call) -> (Network<Double>, Matrix<Double>, Matrix<Double>) {
+            let scenario = evidence.scenarios[call.scenario]
+            return call.step == .oneExample
+                ? (scenario.network, exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
+                : (scenario.network, scenario.batch.inputs, scenario.batch.targets)
+        }
+        let others = evidence.answers.filter { $0.call != call }.compactMap { other, output -> (Call, Gradients<Double>)? in
+            if case .gradients(let g) = output { return (other, g) } else { return nil }
+        }
+        let (network, x, y) = batch(call)
+        let right = MatrixForm.pass(network, inputs: x, targets: y).gradients
+        let found = PassWiring.variants(call.step == .oneExample ? "a" : "A").filter { wiring, _ in
+            guard let made = wiring.gradients(network, inputs: x, targets: y), !made.isClose(to: right),
+                  got.isClose(to: made) else { return false }
+            return others.allSatisfy { other, answer in
+                let (n, x, y) = batch(other)
+                guard let theirs = wiring.gradients(n, inputs: x, targets: y) else { return false }
+                return answer.isClose(to: theirs)
+            }
+        }
+        guard found.count == 1, !others.isEmpty else { return nil }
+        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].text). It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
+    }
+}
