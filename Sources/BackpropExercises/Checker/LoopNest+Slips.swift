@@ -64,10 +64,12 @@ extension StudentCheck.LoopNest {
                     "\(nest.readName(other)) is read where \(nest.readName(read)) belongs" }))
             }
             let (x, a, b) = (names[read.operand], letter(read.first), letter(read.second))
-            var stride = read
-            stride.layout = .wrongStride
-            list.append(Slip(group: "stride \(readName(read))", apply: { $0[keyPath: path] = stride }, describe: { _ in
-                "\(x)[\(a), \(b)] is read from \(x).elements[\(a) * \(x).rows + \(b)], where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row, each row \(x).columns long)" }))
+            for (size, names) in dimensionSizes where dimension(size) != dimensions[read.operand].columns {
+                var stride = read
+                stride.layout = .stride(size)
+                list.append(Slip(group: "stride \(readName(read)) \(names)", apply: { $0[keyPath: path] = stride }, describe: { nest in
+                    "\(x)[\(a), \(b)] is read from \(x).elements[\(a) * \(nest.name(size)) + \(b)], a row length of \(nest.dimension(size)) (\(nest.value(size)) here), where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row, each row \(x).columns long)" }))
+            }
             var byColumns = read
             byColumns.layout = .columnMajor
             list.append(Slip(group: "column-major \(readName(read))", apply: { $0[keyPath: path] = byColumns }, describe: { _ in
@@ -107,16 +109,19 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "the sum is never divided by m" }))
             for (other, names) in dimensionSizes where dimension(other) != dimension(size) {
                 list.append(Slip(group: "mean over \(names)", apply: { $0.post = .mean(other) }, describe: { nest in
-                    "the sum is divided by \(names) (\(nest.dimension(other)), \(nest.value(other)) here) where m, \(nest.sizeText(size)), belongs" }))
+                    "the sum was divided by \(nest.value(other)) (\(names), \(nest.dimension(other))) where m = \(nest.value(size)) (\(nest.name(size)), the examples, the rows) belongs" }))
             }
         case .none: break
         }
         // A division where none belongs, or a second one.
         for (size, names) in dimensionSizes {
             let twice: Bool = if case .mean(let m) = post { dimension(m) == dimension(size) } else { false }
+            let isM = dimension(size) == "m"
             list.append(Slip(group: "divided by \(names)", apply: { $0.extraDivisor = size }, describe: { nest in
-                twice ? "the mean is taken twice: the result is divided by m (\(names), \(nest.value(size)) here) once more, 1/m applied twice"
-                    : "the result is also divided by \(names) (\(nest.dimension(size)), \(nest.value(size)) here), a division that does not belong" }))
+                let n = nest.value(size)
+                return twice ? "every element is 1/m = 1/\(n) of the right one: the 1/m is applied twice (the result is divided by m, \(names), once more)"
+                    : isM ? "every element is 1/m = 1/\(n) of the right one: a division by m (\(names)) where no mean belongs (the 1/m belongs to the gradients ∂Wˡ and ∂bˡ)"
+                    : "the result is also divided by \(names) (\(nest.dimension(size)), \(n) here), a division that does not belong" }))
         }
         if sumBound != nil {
             list.append(Slip(group: "first term twice", apply: { $0.firstTermTwice = true }, describe: { nest in
@@ -124,6 +129,16 @@ extension StudentCheck.LoopNest {
         }
         list.append(Slip(group: "reversed", apply: { $0.writeReversed = true }, describe: { nest in
             "unit \(nest.letters.column)'s value is written at \(nest.letters.column) = \(nest.name(nest.columnBound)) − 1 − \(nest.letters.column): the results are in reverse order (a loop that runs backwards and appends, or a reversed index)" }))
+        if sumBound != nil {
+            list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
+                "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
+            list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
+                "the sum over \(nest.letters.sum) and its products are computed in Float, so the result keeps about 7 digits: compute in Double" }))
+        }
+        if let rowBound {
+            list.append(Slip(group: "bounds swapped", apply: { $0.boundsSwapped = true }, describe: { nest in
+                "the bounds of the loops over \(nest.letters.row) and \(nest.letters.column) are swapped: \(nest.letters.row) runs to \(nest.sizeText(nest.columnBound)) and \(nest.letters.column) to \(nest.sizeText(rowBound))" }))
+        }
         // The running sum: not started afresh for each element.
         if elementwise == nil {
             let carries: [(Carry, String)] = [

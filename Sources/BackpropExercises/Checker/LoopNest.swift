@@ -23,7 +23,7 @@ extension StudentCheck {
 
         /// How an element is reached: `X[a, b]`, or the flat `X.elements` with the other dimension's stride
         /// (`a * X.rows + b`), or column by column (`b * X.rows + a`).
-        enum Layout { case subscripted, wrongStride, columnMajor }
+        enum Layout { case subscripted, stride(Size), columnMajor }
 
         struct Read {
             var operand: Int
@@ -79,6 +79,11 @@ extension StudentCheck {
         var postPerTerm = false
         /// A division by this size after everything else (a mean where none belongs, or a second one).
         var extraDivisor: Size?
+        /// The sum accumulated in Float: each term rounded to Float (`termsInFloat`: its factors too) and added
+        /// into a Float.
+        var floatSum = false, termsInFloat = false
+        /// The bounds of the loops over the result's rows and columns swapped.
+        var boundsSwapped = false
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -184,7 +189,8 @@ extension StudentCheck {
         /// The nest run on its inputs, rows outermost or columns outermost.
         func run(columnsOutermost: Bool = false) -> Outcome {
             struct Stopped: Error { let stop: Stop }
-            let rows = (rowBound.map(value) ?? 1) + rowExtra, columns = value(columnBound) + columnExtra
+            var rows = (rowBound.map(value) ?? 1) + rowExtra, columns = value(columnBound) + columnExtra
+            if boundsSwapped { (rows, columns) = (columns, rows) }
             let count = (sumBound.map(value) ?? 0) + sumExtra
             func position(_ index: Index, _ r: Int, _ c: Int, _ s: Int) -> Int {
                 switch index {
@@ -202,8 +208,8 @@ extension StudentCheck {
                         throw Stopped(stop: .matrix(rows: x.rows, columns: x.columns, row: a, column: b))
                     }
                     return x.elements[a * x.columns + b]
-                case .wrongStride, .columnMajor:
-                    let flat = read.layout == .wrongStride ? a * x.rows + b : b * x.rows + a
+                case .stride, .columnMajor:
+                    let flat = if case .stride(let size) = read.layout { a * value(size) + b } else { b * x.rows + a }
                     guard flat >= 0, flat < x.elements.count else { throw Stopped(stop: .array) }
                     return x.elements[flat]
                 }
@@ -244,7 +250,9 @@ extension StudentCheck {
                         }
                         func term(_ s: Int) throws(Stopped) -> Double {
                             var term = 1.0
-                            for f in factors { term *= try read(f, r, c, s) }
+                            for f in factors {
+                                term = termsInFloat ? Double(Float(term) * Float(try read(f, r, c, s))) : term * (try read(f, r, c, s))
+                            }
                             if postPerTerm, case .derivative(let at, let activation) = post {
                                 term *= activation.derivative(fromActivation: try read(at, r, c, s))
                             }
@@ -254,7 +262,7 @@ extension StudentCheck {
                         for s in sumStart..<max(count, sumStart) {
                             var t = try term(s)
                             if biasPlacement == .everyTerm { t += try biasTerm() }
-                            sum += t
+                            sum = floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }
                         }
                         carried = sum

@@ -16,6 +16,14 @@ extension StudentCheck {
         /// Every layer's Zˡ kept for the backward pass (and the loss) while σ(Zˡ) is fed forward.
         var keepsPreActivation = false
         var lossTargetFirstRow = false
+        /// Every hidden layer gets the output activation.
+        var outputActivationEverywhere = false
+        /// The hidden error of layer l − 1 takes Wˡ⁻¹, its own weights, where Wˡ belongs.
+        var hiddenWeightsOwnLayer = false
+        /// Layer l's gradients taken with Δˡ⁻¹, after the error has been propagated (the steps in the wrong order).
+        var gradientsAfterPropagation = false
+        /// The propagated error never assigned: every layer's gradients use Δᴸ.
+        var deltaNeverUpdated = false
 
         /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
         func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
@@ -25,7 +33,7 @@ extension StudentCheck {
                 let layer = network.layers[l - 1]
                 guard a[l - 1].columns == layer.weights.rows else { return nil }
                 z.append(MatrixForm.forward(a[l - 1], layer.weights, layer.biases))
-                let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly)
+                let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
                 if output && outputPerElement {
                     a.append(z[l].map { network.output.activation([$0])[0] })
                 } else if output {
@@ -40,15 +48,28 @@ extension StudentCheck {
                 ? Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { _ in y.row(0) }) : y
             var delta = MatrixForm.outputError(kept[L], y, layer: network.output)
             var layers = [LayerParameters<Double>]()
-            for l in stride(from: L, through: 1, by: -1) {
-                layers.insert(LayerParameters(weights: MatrixForm.weightGradient(kept[l - 1], delta),
-                                              biases: MatrixForm.biasGradient(delta)), at: 0)
-                guard l > 1 else { break }
-                let w = network.layers[hiddenWeightsFromTop ? L - 1 : l - 1].weights
+            // Δˡ⁻¹ from Δˡ, as this wiring propagates it; nil where the shapes do not allow it.
+            func propagate(_ delta: Matrix<Double>, from l: Int) -> Matrix<Double>? {
+                let w = network.layers[hiddenWeightsFromTop ? L - 1 : hiddenWeightsOwnLayer ? l - 2 : l - 1].weights
                 let source = l - 1 + derivativeOffset
                 guard source >= 0, source <= L, w.columns == delta.columns, w.rows == kept[l - 1].columns,
                       kept[source].rows == delta.rows, kept[source].columns == w.rows else { return nil }
-                delta = MatrixForm.hiddenError(delta, w, kept[source], network.hidden)
+                return MatrixForm.hiddenError(delta, w, kept[source], network.hidden)
+            }
+            let top = delta
+            for l in stride(from: L, through: 1, by: -1) {
+                var used = deltaNeverUpdated ? top : delta
+                if gradientsAfterPropagation, l > 1 {
+                    guard let below = propagate(delta, from: l) else { return nil }
+                    delta = below
+                    used = below
+                }
+                guard used.rows == kept[l - 1].rows else { return nil }
+                layers.insert(LayerParameters(weights: MatrixForm.weightGradient(kept[l - 1], used),
+                                              biases: MatrixForm.biasGradient(used)), at: 0)
+                guard l > 1, !gradientsAfterPropagation else { continue }
+                guard let below = propagate(delta, from: l) else { return nil }
+                if !deltaNeverUpdated { delta = below }
             }
             let loss = MatrixForm.meanLoss(logits: z[L], outputs: kept[L], targets: targets, layer: network.output)
             return Gradients(loss: loss, layers: layers)
@@ -63,6 +84,10 @@ extension StudentCheck {
                 (PassWiring(hiddenWeightsFromTop: true), "every hidden error takes the top layer's weights Wᴸ where the weights of the layer just above, Wˡ⁺¹, belong"),
                 (PassWiring(storesPreActivation: true), "in the forward pass the hidden layers keep zˡ where \(a)ˡ = σ(zˡ) belongs (σ is never applied to them), so the next layer's input and σ′ are computed from zˡ"),
                 (PassWiring(keepsPreActivation: true), "σ(zˡ) is fed to the next layer but zˡ is what is kept as \(a)ˡ, so the backward pass reads pre-activations wherever it needs \(a)ˡ (the output error \(a)ᴸ − Y, ∂Wˡ from the layer below's z, σ′ from zˡ)"),
+                (PassWiring(outputActivationEverywhere: true), "every hidden layer gets the output activation (network.output.activation) where σ = network.hidden belongs: only the last layer takes the output activation"),
+                (PassWiring(hiddenWeightsOwnLayer: true), "the hidden error of layer l − 1 takes layer l − 1's own weights Wˡ⁻¹ where the weights of the layer above it, Wˡ (network.layers[l − 1]), belong"),
+                (PassWiring(gradientsAfterPropagation: true), "layer l's ∂W and ∂b are taken after the error has been propagated, from Δˡ⁻¹, where they need Δˡ: compute the layer's gradients first, then the hidden error for the layer below"),
+                (PassWiring(deltaNeverUpdated: true), "the hidden error is computed but never stored back into the Δ the loop carries, so every layer's gradients use Δᴸ"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }

@@ -59,6 +59,15 @@ extension StudentCheck {
             }
         }
 
+        /// Whether `mistake`, made in every call, gives the student's answer on every call that returned one.
+        func reproducesAnswers(_ mistake: Mistake) -> Bool {
+            answers.allSatisfy { call, answer in
+                guard let made = output(of: call, with: mistake) else { return false }
+                let (mine, theirs) = (flatten(answer), flatten(made))
+                return mine.count == theirs.count && close(mine, theirs)
+            }
+        }
+
         /// What `call` returns with `mistake` made (nil where the mistake cannot be made on these inputs).
         func output(of call: Call, with mistake: Mistake) -> Output? {
             let given = inputs(call), m = given.matrices.map(\.value), scenario = scenarios[call.scenario]

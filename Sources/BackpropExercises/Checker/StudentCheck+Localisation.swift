@@ -83,13 +83,26 @@ extension StudentCheck {
             verdict.diagnosis = lines + [line]
             return
         }
-        // Everything right to a few digits: a precision, not a formula (read on every number at once).
+        // Everything right to a few digits: a precision, not a formula (read on every number at once; the loss alone
+        // when only the loss is wrong).
         if finite, verdict.mistake == nil, !transposed {
-            let all = flatten(.gradients(got)), right = flatten(.gradients(expected))
+            let lossOnly = !weightsWrong.contains(true) && !biasesWrong.contains(true)
+            let all = lossOnly ? [got.loss, got.loss] : flatten(.gradients(got))
+            let right = lossOnly ? [expected.loss, expected.loss] : flatten(.gradients(expected))
             let worst = zip(all, right).map { abs($0 - $1) }.max() ?? 0
             if scale > 0, worst <= 1e-6 * scale, let line = relations(all, right, call: call, scenario: scenario,
                                                                       inputs: evidence.inputs(call), columns: nil).first {
-                verdict.diagnosis = [line.replacingOccurrences(of: "Right to about", with: "Your loss and gradients are right to about")]
+                verdict.diagnosis = [line.replacingOccurrences(of: "Right to about", with: lossOnly
+                    ? "Only the loss is wrong (the gradients are right), and it is right to about"
+                    : "Your loss and gradients are right to about")]
+                return
+            }
+            // Every gradient the same multiple of the right one: a factor, not a wrong Δ.
+            let gradients = got.layers.flatMap { $0.weights.elements + $0.biases }
+            let rights = expected.layers.flatMap { $0.weights.elements + $0.biases }
+            if !lossOnly, !oneExample, let line = relations(gradients, rights, call: call, scenario: scenario, inputs: evidence.inputs(call),
+                                              columns: nil).first, line.hasPrefix("Every element is") {
+                verdict.diagnosis = [line.replacingOccurrences(of: "Every element is", with: "Every gradient element is")]
                 return
             }
         }
@@ -125,7 +138,7 @@ extension StudentCheck {
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
             } else if got.loss == 0 {
                 lines.append("Your loss is exactly 0 and every gradient is right: the loss is never computed, or never stored in the gradients you return (their loss).")
-            } else if let size = Self.sizeNamed(ratio, scenario: scenario) {
+            } else if let size = Self.sizeNamed(ratio, scenario: scenario, examples: !oneExample) {
                 lines.append("Only the loss is wrong (the gradients are right), and it is exactly \(number(ratio)) times the right one: \(size). Check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             } else {
                 lines.append("Only the loss is wrong (the gradients are right): check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
@@ -150,11 +163,14 @@ extension StudentCheck {
     }
 
     /// What a ratio is, when it is one of the scenario's sizes or its reciprocal: "1/c, c = 3 the outputs".
-    static func sizeNamed(_ ratio: Double, scenario: Scenario) -> String? {
+    /// `examples` false for the one-example step, whose loss has no m. A ratio that two sizes share (m = c = 5) names
+    /// neither.
+    static func sizeNamed(_ ratio: Double, scenario: Scenario, examples: Bool = true) -> String? {
         let h = scenario.network.sizes
-        let sizes: [(String, Int)] = [("m = \(scenario.examples), the examples", scenario.examples),
-                                      ("L = \(h.count - 1), the number of layers", h.count - 1),
-                                      ("c = \(h[h.count - 1]), the outputs", h[h.count - 1])]
+        let sizes: [(String, Int)] = (examples ? [("m = \(scenario.examples), the examples", scenario.examples)] : [])
+            + [("L = \(h.count - 1), the number of layers", h.count - 1), ("c = \(h[h.count - 1]), the outputs", h[h.count - 1])]
+        let matching = sizes.filter { n in n.1 > 1 && (abs(ratio - Double(n.1)) <= 1e-9 * Double(n.1) || abs(ratio - 1 / Double(n.1)) <= 1e-9 / Double(n.1)) }
+        guard Set(matching.map(\.1)).count == 1, matching.count == 1 else { return nil }
         for (what, n) in sizes where n > 1 {
             if abs(ratio - Double(n)) <= 1e-9 * Double(n) { return what }
             if abs(ratio - 1 / Double(n)) <= 1e-9 / Double(n) { return "1 over " + what }

@@ -77,7 +77,7 @@ extension StudentCheck {
                                        "String index is out of bounds"]
 
     /// Messages of the Swift runtime and of the library, as opposed to a student's own fatalError or precondition.
-    static let runtimeMessages = ["out of range", "has no element", "nil", "overflow", "Division by zero", "elements cannot fill",
+    static let runtimeMessages = ["Index out of range", "index is out of range", "Range out of bounds", "has no element", "nil", "overflow", "Division by zero", "elements cannot fill",
                                   "lowerBound", "upperBound", "Range requires", "Not enough bits", "Negative count",
                                   "Can't construct", "cannot be", "Double value cannot", "Float value cannot"]
 
@@ -224,7 +224,9 @@ extension StudentCheck {
             lines.append(line)
         } else if let name = returnedInput(output, inputs: inputs) {
             lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
-        } else if let (mistake, factor) = reproduced(output, call: call, scenario: scenario, inputs: inputs) {
+        } else if let (mistake, factor) = reproduced(output, call: call, scenario: scenario, inputs: inputs),
+                  // A known mistake read off this call alone gives way to one slip that gives every call's answer.
+                  factor == nil && evidence.reproducesAnswers(mistake) || slip(call, got: output, crash: nil, evidence: evidence) == nil {
             verdict.mistake = mistake.rawValue
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
