@@ -85,6 +85,8 @@ public enum StudentCheck {
     ///    hidden σ applied at the output shows), and both cross-entropy outputs.
     /// 5, 6. Logits in the hundreds (a softmax or a log-loss written without care overflows there), with a softmax
     ///    and with a sigmoid output.
+    /// 7, 8. What the first six keep together, taken apart.
+    /// 9. Scenario 1's network and m with another batch: a result cached by the weights or the shapes shows.
     public static func scenarios() -> [Scenario] {
         [
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11),
@@ -101,6 +103,10 @@ public enum StudentCheck {
             scenario("6-5-4-3, sigmoid → sigmoid + cross-entropy, m = 4", [6, 5, 4, 3], .sigmoid, .sigmoidCrossEntropy, m: 4, seed: 16),
             scenario("5-6-5-3, tanh → softmax + cross-entropy, logits of ±800 and more, m = 5", [5, 6, 5, 3], .tanh,
                      .softmaxCrossEntropy, m: 5, seed: 17, largestLogit: 800),
+            // The first network and m again, with another batch: every weight, bias and shape the same as in
+            // scenario 1, only the inputs differ, so an answer kept by anything but the inputs' values shows.
+            scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, another batch", [5, 5, 5, 5], .sigmoid,
+                     .softmaxCrossEntropy, m: 5, seed: 11, batchSeed: 21),
         ]
     }
 
@@ -109,7 +115,7 @@ public enum StudentCheck {
     /// logit, and its first two biases are +largestLogit and −largestLogit: every example then has a logit far
     /// above 709 (whose exponential overflows) and one far below −745 (whose exponential is 0).
     static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
-                         seed: UInt64, largestLogit: Double? = nil) -> Scenario {
+                         seed: UInt64, batchSeed: UInt64? = nil, largestLogit: Double? = nil) -> Scenario {
         // The shapes are fixed and valid, so building the network cannot fail.
         let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: seed)
         var layers = plain.layers
@@ -118,7 +124,7 @@ public enum StudentCheck {
             for j in layers[l].biases.indices { layers[l].biases[j] = generator.nextUniform(in: -0.5, 0.5) }
         }
         var network = try! Network(sizes: sizes, hidden: hidden, output: output, layers: layers)
-        let batch = Batch.synthetic(for: network, examples: m, seed: seed &+ 1)
+        let batch = Batch.synthetic(for: network, examples: m, seed: batchSeed ?? seed &+ 1)
         if let largestLogit {
             let top = layers.count - 1
             network.layers[top].biases = network.layers[top].biases.map { _ in 0 }
