@@ -20,7 +20,7 @@ struct CSVOutputTests {
         """
 
     static let images: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-csv-\(UUID().uuidString)")
+        let url = try! temporaryDirectory()
         try! ImageSetFixture.write(to: url, train: 60, test: 20, compressed: true)
         return url
     }()

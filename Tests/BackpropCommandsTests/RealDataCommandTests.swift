@@ -11,7 +11,7 @@ struct RealDataCommandTests {
     /// A folder of generated images: 150 training and 50 test, 28×28, ten classes, gzip-compressed (few, because
     /// the tests run a debug build).
     static let folder: URL = {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-images-\(UUID().uuidString)")
+        let url = try! temporaryDirectory()
         try! ImageSetFixture.write(to: url, train: 150, test: 50, compressed: true)
         return url
     }()
@@ -68,8 +68,7 @@ struct RealDataCommandTests {
 
     @Test("the data set is found through $BACKPROP_DATA, and a missing one is one line with the way to get it")
     func discovery() throws {
-        let root = Self.folder.deletingLastPathComponent().appendingPathComponent("backprop-data-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let root = try temporaryDirectory()
         try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("mnist"), withDestinationURL: Self.folder)
         let found = try runProcess(["train", "--data", "mnist", "--epochs", "1"], environment: ["BACKPROP_DATA": root.path])
         #expect(found.code == 0, "\(found.err)")

@@ -73,7 +73,8 @@ struct ExercisesCommandTests {
         Dictionary(uniqueKeysWithValues: HeldOutCatalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut2Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut3Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut4Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut4Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut5Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -95,7 +96,7 @@ struct ExercisesCommandTests {
         "oneex-softmax-by-hand-overflows": "e^z overflows for z above 709",
         "oneex-hidden-sum-own-width": "runs past its 3 columns",
         "forward-bias-inside-sum": "the bias was added inside the sum",
-        "forward-sum-bound-columns": "the sum misses its last term",
+        "forward-sum-bound-columns": "the sum over k runs to weights.columns",
         "forward-cached-by-shape": "a result kept from before",
         "forward-zeroes-input-in-place": "wrote into its input A⁰",
         "forward-random-noise": "it uses random numbers",
@@ -115,7 +116,7 @@ struct ExercisesCommandTests {
         "hidden-relu-derivative-at-zero": "ReLU′ is 0",
         "wgrad-assign-not-add": "overwrites (=) where it should add (+=)",
         "wgrad-m-minus-one": "the mean was taken over m − 1",
-        "wgrad-float-accumulator": "computed in Float",
+        "wgrad-float-accumulator": "accumulated in Float",
         "wgrad-result-shape-swapped": "its row index 5 runs past its 5 rows",
         "wgrad-product-of-sums": "each factor was summed over the examples first",
         "wgrad-closed-range": "its row index 5 runs past its 5 rows",

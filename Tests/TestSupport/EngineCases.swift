@@ -60,9 +60,17 @@ extension Tag {
     @Tag public static var slow: Self
 }
 
-/// A scratch directory for a test's files.
-public func temporaryDirectory() throws -> URL {
+/// The one folder of a test process's scratch files, removed when the process exits.
+private let scratchRoot: URL = {
     let url = FileManager.default.temporaryDirectory.appendingPathComponent("backprop-tests-\(UUID().uuidString)")
+    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: scratchRoot) }
+    return url
+}()
+
+/// A scratch directory for a test's files, inside the process's scratch folder (removed at exit).
+public func temporaryDirectory() throws -> URL {
+    let url = scratchRoot.appendingPathComponent(UUID().uuidString)
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

@@ -54,7 +54,9 @@ extension StudentCheck.LoopNest {
         if case .derivative(let at, _) = post { reads.append((at, \.derivativeRead)) }
         for (read, path) in reads {
             let inPost = path == \.derivativeRead
-            let usable: [Index] = elementwise != nil || inPost ? [.row, .column, .zero] : Index.allCases
+            // The bias gradient has no row index (its one row is 0).
+            let usable: [Index] = (elementwise != nil || inPost ? [.row, .column, .zero] : Index.allCases)
+                .filter { !(vectorResult && $0 == .row) }
             var changed: [Read] = []
             for index in usable where index != read.first { changed.append(Read(operand: read.operand, first: index, second: read.second)) }
             for index in usable where index != read.second { changed.append(Read(operand: read.operand, first: read.first, second: index)) }
@@ -130,6 +132,8 @@ extension StudentCheck.LoopNest {
         list.append(Slip(group: "reversed", apply: { $0.writeReversed = true }, describe: { nest in
             "unit \(nest.letters.column)'s value is written at \(nest.letters.column) = \(nest.name(nest.columnBound)) − 1 − \(nest.letters.column): the results are in reverse order (a loop that runs backwards and appends, or a reversed index)" }))
         if sumBound != nil {
+            list.append(Slip(group: "assigned", apply: { $0.assignInLoop = true }, describe: { nest in
+                "the sum over \(nest.letters.sum) assigns (=) where it should add (+=): each term replaces the one before, so only the last term counts\(nest.biasRead == nil ? "" : ", and the bias it started from is lost")" }))
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
             list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in

@@ -84,6 +84,8 @@ extension StudentCheck {
         var floatSum = false, termsInFloat = false
         /// The bounds of the loops over the result's rows and columns swapped.
         var boundsSwapped = false
+        /// `sum = term` in the loop where `sum += term` belongs: only the last term counts.
+        var assignInLoop = false
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -262,7 +264,7 @@ extension StudentCheck {
                         for s in sumStart..<max(count, sumStart) {
                             var t = try term(s)
                             if biasPlacement == .everyTerm { t += try biasTerm() }
-                            sum = floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
+                            sum = assignInLoop ? t : floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }
                         }
                         carried = sum

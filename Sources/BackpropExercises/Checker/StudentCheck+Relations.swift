@@ -57,8 +57,11 @@ extension StudentCheck {
             if let (name, what) = inputs.matrices.lazy.compactMap({ input -> (String, String)? in
                 let values = input.value.elements, count = Double(values.count)
                 let sum = values.reduce(0, +)
-                if abs(sum / count - got[0]) <= 1e-9 * max(abs(got[0]), 1e-300) { return (input.name, "the mean of every element") }
-                if abs(sum - got[0]) <= 1e-9 * max(abs(got[0]), 1e-300) { return (input.name, "the sum of every element") }
+                func equal(_ x: Double) -> Bool { abs(x - got[0]) <= 1e-9 * max(abs(got[0]), 1e-300) }
+                if equal(sum / count) { return (input.name, "the mean of every element") }
+                if equal(sum) { return (input.name, "the sum of every element") }
+                if equal(sum / Double(input.value.rows)) { return (input.name, "the sum of every element divided by its rows (m)") }
+                if equal(sum / Double(input.value.columns)) { return (input.name, "the sum of every element divided by its columns") }
                 return nil
             }).first {
                 line += ", \(what) of \(name): one sum over the whole matrix where each \(call.step == .biasGradient ? "unit (column)" : "element") has its own."

@@ -125,7 +125,7 @@ extension StudentCheck {
         case .oneExample:
             return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σₖ W[k, j] aₖ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
         case .batchEngine:
-            return "Check the layers your engine hands to the steps: layer l's input is A[l − 1], its weights network.layers[l − 1], and the hidden error of layer l needs the weights above it, network.layers[l]."
+            return "An index in your engine ran past its array or matrix. Check each index against what it counts: the examples are X.rows (m), the layers 1...network.layerCount; layer l's input is A[l − 1], its weights network.layers[l − 1], and the hidden error of layer l needs the weights above it, network.layers[l]."
         }
     }
 
@@ -170,7 +170,7 @@ extension StudentCheck {
                     verdict.quantity = "∂W\(sup(layer))"
                     var text = "Your ∂W\(sup(layer)) is \(gl.weights.shapeDescription) but W\(sup(layer)) is \(el.weights.shapeDescription)."
                     if gl.weights.rows * gl.weights.columns == 1 && gl.weights.elements == [0] {
-                        text = "Your layer \(layer) was never filled in: its ∂W is the 1 × 1 placeholder. The backward loop stops before layer \(layer) (stride(from: L, to: 1, by: -1) ends at 2; through: 1 includes layer 1)."
+                        text = "Your layer \(layer) was never filled in: its ∂W is the 1 × 1 placeholder. The backward loop leaves before it stores layer \(layer)'s gradients: a loop that ends too early (stride(from: L, to: 1, by: -1) ends at 2; through: 1 includes layer 1), or a guard, break or return placed before layer \(layer)'s gradients are stored."
                     } else if gl.weights.rows == el.weights.columns && gl.weights.columns == el.weights.rows {
                         text += " It is transposed: the note's Wˡ is input × output, so ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ is [h_{l−1}, h_l]."
                     } else if gl.weights.rows == h[layer] && gl.weights.columns == el.weights.columns {
