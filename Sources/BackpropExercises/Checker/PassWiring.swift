@@ -24,6 +24,8 @@ extension StudentCheck {
         var gradientsAfterPropagation = false
         /// The propagated error never assigned: every layer's gradients use Δᴸ.
         var deltaNeverUpdated = false
+        /// The hidden error written into the error array it is still reading (a square layer's).
+        var hiddenErrorInPlace = false
 
         /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
         func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
@@ -54,7 +56,20 @@ extension StudentCheck {
                 let source = l - 1 + derivativeOffset
                 guard source >= 0, source <= L, w.columns == delta.columns, w.rows == kept[l - 1].columns,
                       kept[source].rows == delta.rows, kept[source].columns == w.rows else { return nil }
-                return MatrixForm.hiddenError(delta, w, kept[source], network.hidden)
+                guard hiddenErrorInPlace else { return MatrixForm.hiddenError(delta, w, kept[source], network.hidden) }
+                // Written into the array it reads (made longer with zeros where the layer below is wider): unit j's
+                // new error replaces δ[j] before the units after it read it.
+                var rows: [[Double]] = []
+                for i in 0..<delta.rows {
+                    var d = delta.row(i) + [Double](repeating: 0, count: max(0, w.rows - w.columns))
+                    for j in 0..<w.rows {
+                        var sum = 0.0
+                        for k in 0..<w.columns { sum += w[j, k] * d[k] }
+                        d[j] = sum * network.hidden.derivative(fromActivation: kept[source][i, j])
+                    }
+                    rows.append(Array(d.prefix(w.rows)))
+                }
+                return Matrix(rows)
             }
             let top = delta
             for l in stride(from: L, through: 1, by: -1) {
@@ -88,6 +103,7 @@ extension StudentCheck {
                 (PassWiring(hiddenWeightsOwnLayer: true), "the hidden error of layer l − 1 takes layer l − 1's own weights Wˡ⁻¹ where the weights of the layer above it, Wˡ (network.layers[l − 1]), belong"),
                 (PassWiring(gradientsAfterPropagation: true), "layer l's ∂W and ∂b are taken after the error has been propagated, from Δˡ⁻¹, where they need Δˡ: compute the layer's gradients first, then the hidden error for the layer below"),
                 (PassWiring(deltaNeverUpdated: true), "the hidden error is computed but never stored back into the Δ the loop carries, so every layer's gradients use Δᴸ"),
+                (PassWiring(hiddenErrorInPlace: true), "the hidden error is written into the same array it is still reading: δ[j] is replaced while the units after j still need the old δ[j] in their sums (write the new error into a new array)"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }
