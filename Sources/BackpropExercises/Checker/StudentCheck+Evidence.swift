@@ -62,10 +62,11 @@ extension StudentCheck {
         /// Whether `mistake`, made in every call, gives the student's answer on every call that returned one.
         func reproducesAnswers(_ mistake: Mistake) -> Bool {
             answers.allSatisfy { call, answer in
-                // Where the mistake cannot be made (nil), it changes nothing: the answer must then be right.
-                let made = output(of: call, with: mistake) ?? inputs(call).expected
+                // Where the mistake cannot be made on a call's inputs, that call says nothing about it.
+                guard let made = output(of: call, with: mistake) else { return true }
                 let (mine, theirs) = (flatten(answer), flatten(made))
-                return mine.count == theirs.count && close(mine, theirs)
+                // An answer of another size is compared by its shape, reported apart.
+                return mine.count != theirs.count || close(mine, theirs)
             }
         }
 

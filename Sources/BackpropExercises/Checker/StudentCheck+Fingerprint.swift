@@ -9,8 +9,11 @@ extension StudentCheck {
     ///
     /// Only a formula that differs from the right answer on this call and fits every element (to 1e-9) is reported,
     /// the simplest first, so what it says is a fact about the student's numbers, never a guess.
+    ///
+    /// With `evidence`, a formula must also give the student's answer on every other call of the step that returned
+    /// one: a formula that fits one call by coincidence (one-hot targets make many) is not reported.
     static func fingerprint(_ got: [Double], _ expected: [Double], call: Call, scenario: Scenario, inputs: Inputs,
-                            columns: Int?) -> String? {
+                            columns: Int?, evidence: Evidence? = nil) -> String? {
         if let columns, let line = runningTotals(got, expected, call: call, inputs: inputs, columns: columns) { return line }
         if let line = neverWritten(got, expected, call: call, inputs: inputs, columns: columns ?? got.count,
                                    vector: columns == nil) { return line }
@@ -20,15 +23,44 @@ extension StudentCheck {
             let used = terms.quantities.filter { candidate.uses.contains($0.symbol) && !$0.meaning.isEmpty }
             return used.isEmpty ? "" : ", where " + used.map { "\($0.symbol) = \($0.meaning)" }.joined(separator: ", ")
         }
-        for candidate in candidates where !close(candidate.values, expected) && close(got, candidate.values) {
+        // The same formula on the other calls that returned an answer of the right size.
+        func holdsElsewhere(_ formula: String) -> Bool {
+            guard let evidence else { return true }
+            return evidence.answers.filter { $0.call != call }.allSatisfy { other, answer in
+                let given = evidence.inputs(other), mine = flatten(answer)
+                // A call whose answer is not all finite says nothing here (the formulas tried are finite ones).
+                guard let terms = Terms(call: other, scenario: evidence.scenarios[other.scenario], inputs: given),
+                      terms.right.count == mine.count, mine.allSatisfy(\.isFinite) else { return true }
+                // The same formula at another layer: the layers' superscripts set aside.
+                func plain(_ f: String) -> String { String(f.unicodeScalars.filter { !"⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻".unicodeScalars.contains($0) }) }
+                guard let theirs = terms.candidates().first(where: { plain($0.formula) == plain(formula) }) else { return false }
+                return close(mine, theirs.values)
+            }
+        }
+        for candidate in candidates where !close(candidate.values, expected) && close(got, candidate.values)
+            && holdsElsewhere(candidate.formula) {
             return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings(candidate)); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula)."
         }
         // The same, on the wrong elements alone (the others right): a formula used for some rows or columns only.
         let wrong = wrongIndices(got, expected)
         guard wrong.count >= 2, wrong.count < got.count, let columns else { return nil }
+        // The same on the other calls: their wrong elements fit the formula too.
+        func holdsOnWrongElsewhere(_ formula: String) -> Bool {
+            guard let evidence else { return true }
+            return evidence.answers.filter { $0.call != call }.allSatisfy { other, answer in
+                let given = evidence.inputs(other), mine = flatten(answer), right = flatten(given.expected)
+                guard let terms = Terms(call: other, scenario: evidence.scenarios[other.scenario], inputs: given),
+                      terms.right.count == mine.count, mine.count == right.count, mine.allSatisfy(\.isFinite) else { return true }
+                func plain(_ f: String) -> String { String(f.unicodeScalars.filter { !"⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻".unicodeScalars.contains($0) }) }
+                guard let theirs = terms.candidates().first(where: { plain($0.formula) == plain(formula) }) else { return false }
+                let off = wrongIndices(mine, right)
+                return close(off.map { mine[$0] }, off.map { theirs.values[$0] })
+            }
+        }
         for candidate in candidates {
             let mine = wrong.map { got[$0] }, theirs = wrong.map { candidate.values[$0] }
-            guard close(mine, theirs), !close(theirs, wrong.map { expected[$0] }) else { continue }
+            guard close(mine, theirs), !close(theirs, wrong.map { expected[$0] }), holdsOnWrongElsewhere(candidate.formula)
+            else { continue }
             let rows = Array(Set(wrong.map { $0 / columns })).sorted(), cols = Array(Set(wrong.map { $0 % columns })).sorted()
             let place = rows.count < got.count / columns ? "row\(rows.count == 1 ? "" : "s") \(rows.map(String.init).joined(separator: ", "))"
                 : "column\(cols.count == 1 ? "" : "s") \(cols.map(String.init).joined(separator: ", "))"

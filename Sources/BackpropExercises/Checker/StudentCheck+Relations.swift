@@ -103,7 +103,7 @@ extension StudentCheck {
         var lines: [String] = []
         // σ applied where the step returns the pre-activation.
         if call.step == .forward {
-            for activation in [scenario.network.hidden, Activation.sigmoid] where close(got, expected.map { activation.value($0) }) {
+            for activation in [scenario.network.hidden, .sigmoid, .relu, .tanh] where close(got, expected.map { activation.value($0) }) {
                 lines.append("Your Zˡ is \(activation.rawValue)(Zˡ): the forward step returns the pre-activation Zˡ = Aˡ⁻¹ Wˡ + bˡ; the engine applies σ to it afterwards.")
                 break
             }

@@ -226,7 +226,8 @@ extension StudentCheck {
             lines.append("Your \(call.step.rawValue) returned its input \(name) unchanged: compute the result into a new matrix and return that.")
         } else if let (mistake, factor) = reproduced(output, call: call, scenario: scenario, inputs: inputs),
                   // A known mistake read off this call alone gives way to one slip that gives every call's answer.
-                  factor == nil && evidence.reproducesAnswers(mistake) || slip(call, got: output, crash: nil, evidence: evidence) == nil {
+                  // and one that the other calls' answers refute is no reading at all.
+                  factor == nil ? evidence.reproducesAnswers(mistake) : slip(call, got: output, crash: nil, evidence: evidence) == nil {
             verdict.mistake = mistake.rawValue
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
@@ -244,7 +245,8 @@ extension StudentCheck {
             var found = relations(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns)
             // A formula the numbers fit says more than which rows or columns are wrong.
             if found.allSatisfy({ $0.hasPrefix("Only ") }),
-               let line = fingerprint(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns) {
+               let line = fingerprint(got, expected, call: call, scenario: scenario, inputs: inputs, columns: columns,
+                                      evidence: evidence) {
                 found = [line]
             }
             verdict.explainsExampleCount = found.contains { mDependent($0) }
