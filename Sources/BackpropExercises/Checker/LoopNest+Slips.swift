@@ -109,6 +109,8 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
                 "the running sum is divided by m (\(nest.name(size))) on every step of the loop over \(nest.letters.sum), (sum + …) / m, where the mean is taken once, after the sum is complete" }))
             list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "the sum is never divided by m" }))
+            list.append(Slip(group: "mean in Float", apply: { $0.meanInFloat = true }, describe: { nest in
+                "1/m is computed in Float (1 / Float(m)), which rounds it to 7 digits unless m is a power of two (m = \(nest.value(size)) here): compute 1.0 / Double(m)" }))
             for (other, names) in dimensionSizes where dimension(other) != dimension(size) {
                 list.append(Slip(group: "mean over \(names)", apply: { $0.post = .mean(other) }, describe: { nest in
                     "the sum was divided by \(nest.value(other)) (\(names), \(nest.dimension(other))) where m = \(nest.value(size)) (\(nest.name(size)), the examples, the rows) belongs" }))

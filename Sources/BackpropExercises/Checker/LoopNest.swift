@@ -86,6 +86,8 @@ extension StudentCheck {
         var boundsSwapped = false
         /// `sum = term` in the loop where `sum += term` belongs: only the last term counts.
         var assignInLoop = false
+        /// The mean's factor 1/m computed in Float.
+        var meanInFloat = false
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -220,7 +222,7 @@ extension StudentCheck {
                 switch post {
                 case .none: return sum
                 case .derivative(let at, let activation): return sum * activation.derivative(fromActivation: try read(at, r, c, s))
-                case .mean(let size): return sum * (1 / Double(value(size)))
+                case .mean(let size): return sum * (meanInFloat ? Double(1 / Float(value(size))) : 1 / Double(value(size)))
                 }
             }
             var result = [Double](repeating: 0, count: resultRows * resultColumns)
