@@ -11,8 +11,21 @@ extension StudentCheck.LoopNest {
     }
 
     private func readName(_ read: Read) -> String {
-        "\(names[read.operand])[\(letter(read.first)), \(letter(read.second))]"
+        isVector(read.operand) ? "\(names[read.operand])[\(letter(read.second))]"
+            : "\(names[read.operand])[\(letter(read.first)), \(letter(read.second))]"
     }
+
+    /// Whether `size` counts the examples, a loop the one-example step does not have.
+    private func overExamples(_ size: Size?) -> Bool { perExample && size.map { dimension($0) == "m" } == true }
+
+    /// The index that runs over the examples in the one-example step (always 0 there), nil in a matrix step.
+    private var exampleIndex: Index? {
+        guard perExample else { return nil }
+        return overExamples(rowBound) ? .row : overExamples(sumBound) ? .sum : nil
+    }
+
+    /// The sizes a bound can be taken from: one per dimension (the examples' m is none in the one-example step).
+    private var choices: [(size: Size, names: String)] { dimensionSizes.filter { !overExamples($0.size) } }
 
     private func sizeText(_ size: Size) -> String {
         let names = sizes.filter { dimension($0) == dimension(size) }.map(name).joined(separator: " or ")
@@ -28,22 +41,22 @@ extension StudentCheck.LoopNest {
             ("the sum over \(letters.sum)", \.sumBound, sumBound, \.sumExtra),
         ]
         for (loop, path, right, extra) in loops {
-            guard let path, let right else { continue }
-            for (size, names) in dimensionSizes where dimension(size) != dimension(right) {
+            guard let path, let right, !overExamples(right) else { continue }
+            for (size, names) in choices where dimension(size) != dimension(right) {
                 list.append(Slip(group: "\(loop) bound \(names)", apply: { $0[keyPath: path] = size }, describe: { nest in
                     "\(loop) runs to \(names) (\(nest.dimension(size)), \(nest.value(size)) here) where \(nest.sizeText(right)) belongs" }))
             }
             list.append(Slip(group: "\(loop) past", apply: { $0[keyPath: extra] = 1 }, describe: { nest in
                 "\(loop) runs one past its end, 0...\(nest.name(right)) where 0..<\(nest.name(right)) belongs" }))
         }
-        for (size, names) in dimensionSizes where dimension(size) != dimension(columnBound) {
+        for (size, names) in choices where dimension(size) != dimension(columnBound) {
             let right = columnBound, loop = "the loop over \(letters.column)"
             list.append(Slip(group: "\(loop) bound \(names)", apply: { $0.columnBound = size }, describe: { nest in
                 "\(loop) runs to \(names) (\(nest.dimension(size)), \(nest.value(size)) here) where \(nest.sizeText(right)) belongs" }))
         }
         list.append(Slip(group: "columns past", apply: { $0.columnExtra = 1 }, describe: { nest in
             "the loop over \(nest.letters.column) runs one past its end, 0...\(nest.name(nest.columnBound)) where 0..<\(nest.name(nest.columnBound)) belongs" }))
-        if sumBound != nil {
+        if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "first term", apply: { $0.sumStart = 1 }, describe: { nest in
                 "the sum over \(nest.letters.sum) starts at 1, so it misses its first term (\(nest.letters.sum) = 0)" }))
             list.append(Slip(group: "last term", apply: { $0.sumExtra = -1 }, describe: { nest in
@@ -56,17 +69,20 @@ extension StudentCheck.LoopNest {
             let inPost = path == \.derivativeRead
             // The bias gradient has no row index (its one row is 0).
             let usable: [Index] = (elementwise != nil || inPost ? [.row, .column, .zero] : Index.allCases)
-                .filter { !(vectorResult && $0 == .row) }
+                .filter { !(vectorResult && $0 == .row) && $0 != exampleIndex }
+            // A vector of the one-example step has one index: its example index is no index at all.
+            let vector = isVector(read.operand)
             var changed: [Read] = []
-            for index in usable where index != read.first { changed.append(Read(operand: read.operand, first: index, second: read.second)) }
+            for index in usable where index != read.first && !vector { changed.append(Read(operand: read.operand, first: index, second: read.second)) }
             for index in usable where index != read.second { changed.append(Read(operand: read.operand, first: read.first, second: index)) }
-            changed.append(Read(operand: read.operand, first: read.second, second: read.first))
+            if !vector { changed.append(Read(operand: read.operand, first: read.second, second: read.first)) }
             for other in changed where !(other.first == read.first && other.second == read.second) {
                 list.append(Slip(group: "read \(readName(other)) for \(readName(read))", apply: { $0[keyPath: path] = other }, describe: { nest in
                     "\(nest.readName(other)) is read where \(nest.readName(read)) belongs" }))
             }
             let (x, a, b) = (names[read.operand], letter(read.first), letter(read.second))
-            for (size, names) in dimensionSizes where dimension(size) != dimensions[read.operand].columns {
+            guard !vector else { continue }
+            for (size, names) in choices where dimension(size) != dimensions[read.operand].columns {
                 var stride = read
                 stride.layout = .stride(size)
                 list.append(Slip(group: "stride \(readName(read)) \(names)", apply: { $0[keyPath: path] = stride }, describe: { nest in
@@ -79,7 +95,7 @@ extension StudentCheck.LoopNest {
         }
         // The bias: another entry, or added in the wrong place.
         if let at = biasRead, let bias = names.last {
-            for index in Index.allCases where index != at {
+            for index in Index.allCases where index != at && index != exampleIndex {
                 list.append(Slip(group: "bias \(index)", apply: { $0.biasRead = index }, describe: { nest in
                     "\(bias)[\(nest.letter(index))] is added where \(bias)[\(nest.letter(at))] belongs" }))
             }
@@ -89,7 +105,7 @@ extension StudentCheck.LoopNest {
                 (.missing, "the bias is never added"),
                 (.twice, "\(bias)[\(letter(at))] is added twice: the sum starts at it and it is added again at the end"),
             ]
-            for (placement, text) in placements {
+            for (placement, text) in placements where !(perExample && placement == .firstRowOnly) {
                 list.append(Slip(group: "bias \(placement)", apply: { $0.biasPlacement = placement }, describe: { _ in text }))
             }
         }
@@ -105,20 +121,21 @@ extension StudentCheck.LoopNest {
                 list.append(Slip(group: "post per term \(first) \(second)", apply: { $0.postPerTerm = true; $0.derivativeRead = inTerm }, describe: { nest in
                     "σ′ is multiplied into each term of the sum over \(nest.letters.sum), read at \(nest.readName(inTerm)), where it multiplies the finished sum once, read at \(name)" }))
             }
+        case .mean where perExample: break
         case .mean(let size):
             list.append(Slip(group: "post inside", apply: { $0.postInside = true }, describe: { nest in
                 "the running sum is divided by m (\(nest.name(size))) on every step of the loop over \(nest.letters.sum), (sum + …) / m, where the mean is taken once, after the sum is complete" }))
             list.append(Slip(group: "post missing", apply: { $0.post = .none }, describe: { _ in "the sum is never divided by m" }))
             list.append(Slip(group: "mean in Float", apply: { $0.meanInFloat = true }, describe: { nest in
                 "1/m is computed in Float (1 / Float(m)), which rounds it to 7 digits unless m is a power of two (m = \(nest.value(size)) here): compute 1.0 / Double(m)" }))
-            for (other, names) in dimensionSizes where dimension(other) != dimension(size) {
+            for (other, names) in choices where dimension(other) != dimension(size) {
                 list.append(Slip(group: "mean over \(names)", apply: { $0.post = .mean(other) }, describe: { nest in
                     "the sum was divided by \(nest.value(other)) (\(names), \(nest.dimension(other))) where m = \(nest.value(size)) (\(nest.name(size)), the examples, the rows) belongs" }))
             }
         case .none: break
         }
         // A division where none belongs, or a second one.
-        for (size, names) in dimensionSizes {
+        for (size, names) in choices {
             let twice: Bool = if case .mean(let m) = post { dimension(m) == dimension(size) } else { false }
             let isM = dimension(size) == "m"
             list.append(Slip(group: "divided by \(names)", apply: { $0.extraDivisor = size }, describe: { nest in
@@ -127,21 +144,25 @@ extension StudentCheck.LoopNest {
                     : isM ? "every element is 1/m = 1/\(n) of the right one: a division by m (\(names)) where no mean belongs (the 1/m belongs to the gradients ∂Wˡ and ∂bˡ)"
                     : "the result is also divided by \(names) (\(nest.dimension(size)), \(n) here), a division that does not belong" }))
         }
-        if sumBound != nil {
+        if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "first term twice", apply: { $0.firstTermTwice = true }, describe: { nest in
                 "the sum starts at its first term (\(nest.letters.sum) = 0, e.g. a copy of row 0) and the loop adds it again from \(nest.letters.sum) = 0, so the first term counts twice" }))
         }
         list.append(Slip(group: "reversed", apply: { $0.writeReversed = true }, describe: { nest in
             "unit \(nest.letters.column)'s value is written at \(nest.letters.column) = \(nest.name(nest.columnBound)) − 1 − \(nest.letters.column): the results are in reverse order (a loop that runs backwards and appends, or a reversed index)" }))
-        if sumBound != nil {
+        if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "assigned", apply: { $0.assignInLoop = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) assigns (=) where it should add (+=): each term replaces the one before, so only the last term counts\(nest.biasRead == nil ? "" : ", and the bias it started from is lost")" }))
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
-            list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
-                "the sum over \(nest.letters.sum) and its products are computed in Float, so the result keeps about 7 digits: compute in Double" }))
         }
-        if let rowBound {
+        if sumBound != nil {
+            list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
+                nest.overExamples(nest.sumBound)
+                    ? "the products are computed in Float, so the result keeps about 7 digits: compute in Double"
+                    : "the sum over \(nest.letters.sum) and its products are computed in Float, so the result keeps about 7 digits: compute in Double" }))
+        }
+        if let rowBound, !overExamples(rowBound) {
             list.append(Slip(group: "bounds swapped", apply: { $0.boundsSwapped = true }, describe: { nest in
                 "the bounds of the loops over \(nest.letters.row) and \(nest.letters.column) are swapped: \(nest.letters.row) runs to \(nest.sizeText(nest.columnBound)) and \(nest.letters.column) to \(nest.sizeText(rowBound))" }))
         }
@@ -152,11 +173,11 @@ extension StudentCheck.LoopNest {
                 (.acrossRows, "each \(letters.column)'s sum carries over from one row to the next: the sums are kept outside the loop over the rows\(letters.row.isEmpty ? "" : " (\(letters.row))") and never reset"),
                 (.everything, "the sum is never reset: it carries over from each element to the next"),
             ]
-            for (carry, text) in carries where !(vectorResult && carry == .acrossRows) {
+            for (carry, text) in carries where !(vectorResult && carry == .acrossRows) && !(perExample && carry != .alongRow) {
                 list.append(Slip(group: "carry \(carry)", apply: { $0.carry = carry }, describe: { _ in text }))
             }
         }
-        if !vectorResult, let r = letters.row.isEmpty ? nil : letters.row {
+        if !vectorResult, !overExamples(rowBound), let r = letters.row.isEmpty ? nil : letters.row {
             let c = letters.column
             list.append(Slip(group: "write", apply: { $0.writeColumnMajor = true }, describe: { _ in
                 "the result is written column by column: result[\(r), \(c)] sits at elements[\(c) * rows + \(r)], so its elements are those of its transpose in row order (as when a transposed product is computed and its elements put into a matrix of the right shape), where a Matrix is stored row after row (elements[\(r) * columns + \(c)], or result[\(r), \(c)])" }))

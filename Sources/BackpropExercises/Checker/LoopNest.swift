@@ -94,8 +94,12 @@ extension StudentCheck {
         }
 
         func name(_ size: Size) -> String {
-            size.operand < 0 ? "\(names.last!).count" : "\(names[size.operand]).\(size.columns ? "columns" : "rows")"
+            size.operand < 0 || (isVector(size.operand) && size.columns) ? "\(names[size.operand < 0 ? names.count - 1 : size.operand]).count"
+                : "\(names[size.operand]).\(size.columns ? "columns" : "rows")"
         }
+
+        /// Whether operand `i` is one of the one-example step's vectors (a row whose rows count the examples).
+        func isVector(_ i: Int) -> Bool { perExample && i >= 0 && dimensions[i].rows == "m" }
 
         /// Every size in play, the inputs' rows and columns and the bias's count.
         var sizes: [Size] {
@@ -127,11 +131,20 @@ extension StudentCheck {
             }
         }
 
+        /// The one-example step's own loop for this equation: its vectors are one-row operands, and it has no loop
+        /// over the examples (m = 1), so no slip changes that loop or that index.
+        var perExample = false
+
         /// The nest for `call` of a matrix step, nil for the others.
         init?(_ call: Call, scenario: Scenario, inputs: Inputs) {
+            self.init(call.step, network: scenario.network, inputs: inputs)
+        }
+
+        /// The nest of `step` on `inputs`, nil for the steps that are not one equation.
+        init?(_ step: Step, network: Network<Double>, inputs: Inputs) {
             let m = inputs.matrices.map(\.value)
             operands = m
-            switch call.step {
+            switch step {
             case .forward:
                 guard let b = inputs.vector?.value else { return nil }
                 names = ["input", "weights", "bias"]
@@ -145,7 +158,7 @@ extension StudentCheck {
                 factors = [Read(operand: 0, first: .row, second: .sum), Read(operand: 1, first: .sum, second: .column)]
                 biasRead = .column
             case .outputError:
-                let layer = scenario.network.output
+                let layer = network.output
                 names = ["output", "targets"]
                 dimensions = [("m", "c"), ("m", "c")]
                 letters = ("i", "j", "")
@@ -161,7 +174,7 @@ extension StudentCheck {
                 columnBound = Size(operand: 1, columns: false)
                 sumBound = Size(operand: 0, columns: true)
                 factors = [Read(operand: 0, first: .row, second: .sum), Read(operand: 1, first: .column, second: .sum)]
-                post = .derivative(Read(operand: 2, first: .row, second: .column), scenario.network.hidden)
+                post = .derivative(Read(operand: 2, first: .row, second: .column), network.hidden)
             case .weightGradient:
                 names = ["input", "delta"]
                 dimensions = [("m", "h_{l−1}"), ("m", "h_l")]
@@ -190,8 +203,13 @@ extension StudentCheck {
             }
         }
 
-        /// The nest run on its inputs, rows outermost or columns outermost.
-        func run(columnsOutermost: Bool = false) -> Outcome {
+        /// The orders a nest can run in: rows or columns outermost, a term's factors read first to last or last to
+        /// first. They give the same values; where a read runs out of range, each stops at its own first bad read.
+        enum Order: CaseIterable { case rowsFirst, columnsFirst, factorsReversed }
+
+        /// The nest run on its inputs, in `order`.
+        func run(_ order: Order = .rowsFirst) -> Outcome {
+            let columnsOutermost = order == .columnsFirst
             struct Stopped: Error { let stop: Stop }
             var rows = (rowBound.map(value) ?? 1) + rowExtra, columns = value(columnBound) + columnExtra
             if boundsSwapped { (rows, columns) = (columns, rows) }
@@ -209,6 +227,7 @@ extension StudentCheck {
                 switch read.layout {
                 case .subscripted:
                     guard a >= 0, a < x.rows, b >= 0, b < x.columns else {
+                        if isVector(read.operand) { throw Stopped(stop: .array) }
                         throw Stopped(stop: .matrix(rows: x.rows, columns: x.columns, row: a, column: b))
                     }
                     return x.elements[a * x.columns + b]
@@ -254,7 +273,7 @@ extension StudentCheck {
                         }
                         func term(_ s: Int) throws(Stopped) -> Double {
                             var term = 1.0
-                            for f in factors {
+                            for f in order == .factorsReversed ? factors.reversed() : factors {
                                 term = termsInFloat ? Double(Float(term) * Float(try read(f, r, c, s))) : term * (try read(f, r, c, s))
                             }
                             if postPerTerm, case .derivative(let at, let activation) = post {
@@ -283,7 +302,7 @@ extension StudentCheck {
                         result[flat] = written
                     } else {
                         guard r < resultRows, c >= 0, c < resultColumns else {
-                            throw Stopped(stop: vectorResult ? .array
+                            throw Stopped(stop: vectorResult || (perExample && resultRows == 1 && rowBound.map { dimension($0) == "m" } == true) ? .array
                                           : .matrix(rows: resultRows, columns: resultColumns, row: r, column: c))
                         }
                         result[r * resultColumns + c] = written

@@ -26,6 +26,8 @@ extension StudentCheck {
         var deltaNeverUpdated = false
         /// The hidden error written into the error array it is still reading (a square layer's).
         var hiddenErrorInPlace = false
+        /// The bias added after the activation, aˡ = σ(Wˡᵀ aˡ⁻¹) + bˡ, on every layer.
+        var biasAfterActivation = false
 
         /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
         func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
@@ -34,7 +36,8 @@ extension StudentCheck {
             for l in 1...L {
                 let layer = network.layers[l - 1]
                 guard a[l - 1].columns == layer.weights.rows else { return nil }
-                z.append(MatrixForm.forward(a[l - 1], layer.weights, layer.biases))
+                let bias = biasAfterActivation ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
+                z.append(MatrixForm.forward(a[l - 1], layer.weights, bias))
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
                 if output && outputPerElement {
                     a.append(z[l].map { network.output.activation([$0])[0] })
@@ -42,6 +45,11 @@ extension StudentCheck {
                     a.append(MatrixForm.activations(z[l], hidden: nil, output: network.output))
                 } else {
                     a.append(storesPreActivation ? z[l] : MatrixForm.activations(z[l], hidden: network.hidden, output: network.output))
+                }
+                if biasAfterActivation {
+                    let b = layer.biases
+                    a[l] = Matrix(rows: a[l].rows, columns: a[l].columns,
+                                  elements: a[l].elements.enumerated().map { $0.element + b[$0.offset % b.count] })
                 }
             }
             // What the backward pass and the loss read as Aˡ.
@@ -104,6 +112,7 @@ extension StudentCheck {
                 (PassWiring(gradientsAfterPropagation: true), "layer l's ∂W and ∂b are taken after the error has been propagated, from Δˡ⁻¹, where they need Δˡ: compute the layer's gradients first, then the hidden error for the layer below"),
                 (PassWiring(deltaNeverUpdated: true), "the hidden error is computed but never stored back into the Δ the loop carries, so every layer's gradients use Δᴸ"),
                 (PassWiring(hiddenErrorInPlace: true), "the hidden error is written into the same array it is still reading: δ[j] is replaced while the units after j still need the old δ[j] in their sums (write the new error into a new array)"),
+                (PassWiring(biasAfterActivation: true), "the bias is added after the activation, \(a)ˡ = σ(zˡ) + bˡ with zˡ = (Wˡ)ᵀ \(a)ˡ⁻¹, where it belongs inside it: \(a)ˡ = σ((Wˡ)ᵀ \(a)ˡ⁻¹ + bˡ)"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }

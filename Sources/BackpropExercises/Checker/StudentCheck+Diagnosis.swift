@@ -67,7 +67,8 @@ extension StudentCheck {
                         diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped)
                         // One slip that stops where the student's code stopped, and gives its other answers, says
                         // more than a list of usual slips.
-                        if let line = slip(call, got: nil, crash: crash, evidence: evidence), let first = stopped.diagnosis.first {
+                        if let line = slip(call, got: nil, crash: crash, evidence: evidence)
+                            ?? exampleSlip(nil, call: call, crash: crash, evidence: evidence), let first = stopped.diagnosis.first {
                             let index = crash.message.flatMap { outsideIndex($0, inputs: inputs, guess: false) }
                             stopped.diagnosis = [first] + (index.map { [$0] } ?? []) + [line]
                             stopped.namesSlip = true

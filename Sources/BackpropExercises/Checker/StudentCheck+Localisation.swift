@@ -78,9 +78,17 @@ extension StudentCheck {
             lines.append("Likely mistake: " + mistake.explanation)
         }
         // One change in how the pass is put together that gives every call's gradients.
-        if finite, verdict.mistake == nil, !transposed, let line = wiring(got, call: call, evidence: evidence) {
+        if finite, verdict.mistake == nil, !transposed, let line = wiring(got, call: call, evidence: evidence)
+            ?? exampleSlip(got, call: call, crash: nil, evidence: evidence) {
             verdict.namesSlip = true
             verdict.diagnosis = lines + [line]
+            return
+        }
+        // Only the loss wrong, in a way a hand-written loss goes wrong.
+        if verdict.mistake == nil, !transposed, lossWrong, !weightsWrong.contains(true), !biasesWrong.contains(true),
+           let line = lossSlip(got, call: call, evidence: evidence) {
+            verdict.namesSlip = true
+            verdict.diagnosis = [line]
             return
         }
         // Everything right to a few digits: a precision, not a formula (read on every number at once; the loss alone

@@ -12,14 +12,7 @@ extension StudentCheck {
         let scenario = evidence.scenarios[call.scenario], given = evidence.inputs(call)
         guard let base = LoopNest(call, scenario: scenario, inputs: given),
               case .values(let right) = base.run(), close(right, flatten(given.expected)) else { return nil }
-        let stop = crash.flatMap { crash -> LoopNest.Stop? in
-            guard crash.exitStatus == nil, !crash.timedOut, crash.recursion == nil, let message = crash.message else { return nil }
-            if message.contains("has no element") {
-                let n = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-                return n.count >= 4 ? .matrix(rows: n[0], columns: n[1], row: n[2], column: n[3]) : nil
-            }
-            return message.contains("Index out of range") ? .array : nil
-        }
+        let stop = loopStop(crash)
         guard got != nil || stop != nil else { return nil }
         // The nest of every other call that returned, before and after this one, and what the student returned.
         // An answer that is a transposed matrix (its rows and columns swapped where they differ) is a transpose,
@@ -46,7 +39,7 @@ extension StudentCheck {
                 guard case .values(let values) = mine.run(), values.count == flatten(got).count,
                       close(flatten(got), values), !close(values, right) else { continue }
             } else if let stop {
-                let stops = [mine.run(), mine.run(columnsOutermost: true)].compactMap { outcome -> LoopNest.Stop? in
+                let stops = LoopNest.Order.allCases.map(mine.run).compactMap { outcome -> LoopNest.Stop? in
                     if case .stopped(let s) = outcome { return s } else { return nil }
                 }
                 guard stops.contains(stop) else { continue }

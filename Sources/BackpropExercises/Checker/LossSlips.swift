@@ -1,0 +1,128 @@
+import Foundation
+import Backprop
+
+extension StudentCheck {
+    /// One way of writing an example's loss by hand: what it is in words, and its value from the example's logits
+    /// z, outputs a and target y (each c numbers).
+    struct LossSlip {
+        var text: String
+        var loss: @Sendable (_ z: [Double], _ a: [Double], _ y: [Double]) -> Double
+        /// The value is the right loss rounded to Float: matched to Float's precision, and only by a number that is
+        /// itself a Float.
+        var inFloat = false
+    }
+
+    /// The usual slips in an example's loss ℓ(z, a, y) for this output layer, each one change from
+    /// `network.output.loss(logits:activation:target:)`:
+    /// - sigmoid + cross-entropy ℓ = −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)];
+    /// - softmax + cross-entropy ℓ = −Σⱼ yⱼ ln aⱼ;
+    /// - squared error ℓ = ½ Σⱼ (aⱼ − yⱼ)².
+    static func lossSlips(_ layer: OutputLayer) -> [LossSlip] {
+        let right: @Sendable ([Double], [Double], [Double]) -> Double = { layer.loss(logits: $0, activation: $1, target: $2) }
+        // Term j of the sum, as the layer defines it.
+        let term: @Sendable ([Double], [Double], [Double], Int) -> Double = { z, a, y, j in
+            switch (layer.activation, layer.loss) {
+            case (.sigmoid, .crossEntropy): return (z[j] > 0 ? z[j] + log1p(exp(-z[j])) : log1p(exp(z[j]))) - y[j] * z[j]
+            case (.softmax, .crossEntropy):
+                let top = z.max() ?? 0
+                return y[j] * (top + log(z.reduce(0) { $0 + exp($1 - top) }) - z[j])
+            default: return 0.5 * (a[j] - y[j]) * (a[j] - y[j])
+            }
+        }
+        func partial(_ range: @escaping @Sendable (Int) -> Range<Int>) -> @Sendable ([Double], [Double], [Double]) -> Double {
+            { z, a, y in
+                var total = 0.0
+                for j in range(z.count) { total += term(z, a, y, j) }
+                return total
+            }
+        }
+        func scaled(_ factor: Double) -> @Sendable ([Double], [Double], [Double]) -> Double {
+            { z, a, y in factor * right(z, a, y) }
+        }
+        let squared: @Sendable ([Double], [Double], [Double]) -> Double = { _, a, y in
+            var total = 0.0
+            for j in a.indices { total += 0.5 * (a[j] - y[j]) * (a[j] - y[j]) }
+            return total
+        }
+        let absolute: @Sendable ([Double], [Double], [Double]) -> Double = { _, a, y in
+            var total = 0.0
+            for j in a.indices { total += 0.5 * abs(a[j] - y[j]) }
+            return total
+        }
+        let binary: @Sendable ([Double], [Double], [Double]) -> Double = { _, a, y in
+            var total = 0.0
+            for j in a.indices { total += y[j] * log(a[j]) + (1 - y[j]) * log(1 - a[j]) }
+            return -total
+        }
+        let categorical: @Sendable ([Double], [Double], [Double]) -> Double = { _, a, y in
+            var total = 0.0
+            for j in a.indices { total += y[j] * log(a[j]) }
+            return -total
+        }
+        // −Σⱼ yⱼ ln σ(zⱼ) = Σⱼ yⱼ softplus(−zⱼ), from the logits.
+        let positiveHalf: @Sendable ([Double], [Double], [Double]) -> Double = { z, _, y in
+            var total = 0.0
+            for j in z.indices { total += y[j] * (z[j] > 0 ? log1p(exp(-z[j])) : -z[j] + log1p(exp(z[j]))) }
+            return total
+        }
+        let mean: @Sendable ([Double], [Double], [Double]) -> Double = { z, a, y in right(z, a, y) / Double(z.count) }
+        var list: [LossSlip] = [
+            LossSlip(text: "the loss is computed in Float (a Float variable or a Float(…) conversion on the way), so it keeps about 7 digits: compute it in Double", loss: right, inFloat: true),
+            LossSlip(text: "the loss has the wrong sign: it is −ℓ (a minus sign missing, or one too many)", loss: scaled(-1)),
+            LossSlip(text: "the loss is divided by the number of outputs c (a mean over the outputs), where it is their sum Σⱼ", loss: mean),
+            LossSlip(text: "the sum over the outputs j starts at 1, so it misses output 0's term", loss: partial { 1..<$0 }),
+            LossSlip(text: "the sum over the outputs j stops one short, so it misses the last output's term", loss: partial { 0..<($0 - 1) }),
+            LossSlip(text: "the sum over the outputs assigns (=) where it adds (+=): only the last output's term counts", loss: partial { ($0 - 1)..<$0 }),
+        ]
+        if layer.loss == .crossEntropy {
+            list.append(LossSlip(text: "the logarithm is log10 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(10))))
+            list.append(LossSlip(text: "the logarithm is log2 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(2))))
+            list.append(LossSlip(text: "the loss is the squared error ½ Σⱼ (aⱼ − yⱼ)², where this output layer's loss is the cross-entropy", loss: squared))
+            list.append(LossSlip(text: "the loss is written from the probabilities aⱼ, −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]: where an output rounds to exactly 0 or 1 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN), and it loses digits near 1: compute it from the logits, network.output.loss(logits:activation:target:)", loss: binary))
+            list.append(LossSlip(text: "the loss is written from the probabilities, −Σⱼ yⱼ ln aⱼ: where an output rounds to exactly 0 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN): compute it from the logits, network.output.loss(logits:activation:target:)", loss: categorical))
+            if layer.activation == .sigmoid {
+                list.append(LossSlip(text: "the loss is −Σⱼ yⱼ ln aⱼ, missing the (1 − yⱼ) ln(1 − aⱼ) half that a sigmoid output's cross-entropy has (each output is its own yes/no)", loss: positiveHalf))
+            }
+        } else {
+            list.append(LossSlip(text: "the loss is Σⱼ (aⱼ − yⱼ)², missing the ½ of ½ Σⱼ (aⱼ − yⱼ)²", loss: scaled(2)))
+            list.append(LossSlip(text: "the loss is ½ Σⱼ |aⱼ − yⱼ|, the differences not squared", loss: absolute))
+        }
+        return list
+    }
+
+    /// The one hand-written loss slip (`lossSlips`) that gives the student's loss on this call and on every other
+    /// call that returned gradients, when the gradients are right and only the loss is wrong; nil when none or more
+    /// than one fits.
+    static func lossSlip(_ got: Gradients<Double>, call: Call, evidence: Evidence) -> String? {
+        // The mean over the call's examples of each example's loss, from the reference pass's z and a.
+        func value(_ slip: LossSlip, _ call: Call) -> (made: Double, right: Double) {
+            let scenario = evidence.scenarios[call.scenario]
+            let (x, y) = call.step == .oneExample
+                ? (exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
+                : (scenario.batch.inputs, scenario.batch.targets)
+            let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
+            let made = (0..<x.rows).reduce(0.0) { $0 + slip.loss(pass.z[L].row($1), pass.a[L].row($1), y.row($1)) } / Double(x.rows)
+            return (made, pass.gradients.loss)
+        }
+        func fits(_ slip: LossSlip, _ call: Call, _ loss: Double) -> Bool {
+            let (made, right) = value(slip, call)
+            if slip.inFloat {
+                return Double(Float(loss)) == loss && abs(loss - right) <= 1e-6 * max(abs(right), 1e-30)
+            }
+            if !made.isFinite || !loss.isFinite { return made.isNaN ? loss.isNaN : made == loss }
+            return abs(made - loss) <= 1e-9 * max(abs(made), abs(loss), 1e-300)
+        }
+        let layer = evidence.scenarios[call.scenario].network.output
+        let others = evidence.answers.filter { $0.call != call }.compactMap { other, output -> (Call, Double)? in
+            if case .gradients(let g) = output, evidence.scenarios[other.scenario].network.output == layer { return (other, g.loss) }
+            return nil
+        }
+        let found = lossSlips(layer).filter { slip in
+            fits(slip, call, got.loss) && others.allSatisfy { fits(slip, $0, $1) }
+        }
+        guard !found.isEmpty, found.count <= 2 else { return nil }
+        let what = found.count == 1 ? found[0].text : "either \(found[0].text); or \(found[1].text)"
+        let calls = others.count == 1 ? "the other call" : "all \(others.count) other calls"
+        return "Only the loss is wrong (the gradients are right), and it is exactly what one slip in writing the loss gives: \(what).\(others.isEmpty ? "" : " It also gives your loss on \(calls) with this output layer.")"
+    }
+}
