@@ -26,6 +26,9 @@ extension StudentCheck {
         var deltaNeverUpdated = false
         /// The hidden error written into the error array it is still reading (a square layer's).
         var hiddenErrorInPlace = false
+        /// The pass written as one example's loops: a weight matrix taken from another layer is read as far as
+        /// the loops reach (W[j, k] for the j and k of this layer's sum), and stops the program where it is smaller.
+        var loops = false
         /// The bias added after the activation, aˡ = σ(Wˡᵀ aˡ⁻¹) + bˡ, on every layer.
         var biasAfterActivation = false
 
@@ -60,7 +63,13 @@ extension StudentCheck {
             var layers = [LayerParameters<Double>]()
             // Δˡ⁻¹ from Δˡ, as this wiring propagates it; nil where the shapes do not allow it.
             func propagate(_ delta: Matrix<Double>, from l: Int) -> Matrix<Double>? {
-                let w = network.layers[hiddenWeightsFromTop ? L - 1 : hiddenWeightsOwnLayer ? l - 2 : l - 1].weights
+                var w = network.layers[hiddenWeightsFromTop ? L - 1 : hiddenWeightsOwnLayer ? l - 2 : l - 1].weights
+                let (reach, width) = (kept[l - 1].columns, delta.columns)
+                if loops, w.rows != reach || w.columns != width {
+                    guard w.rows >= reach, w.columns >= width else { return nil }
+                    let whole = w
+                    w = Matrix(rows: reach, columns: width, elements: (0..<reach).flatMap { r in (0..<width).map { whole[r, $0] } })
+                }
                 let source = l - 1 + derivativeOffset
                 guard source >= 0, source <= L, w.columns == delta.columns, w.rows == kept[l - 1].columns,
                       kept[source].rows == delta.rows, kept[source].columns == w.rows else { return nil }
@@ -132,7 +141,11 @@ extension StudentCheck {
         }
         let (network, x, y) = batch(call)
         let right = MatrixForm.pass(network, inputs: x, targets: y).gradients
-        let found = PassWiring.variants(call.step == .oneExample ? "a" : "A").filter { wiring, _ in
+        let found = PassWiring.variants(call.step == .oneExample ? "a" : "A").map { variant in
+            var wiring = variant.wiring
+            wiring.loops = call.step == .oneExample
+            return (wiring: wiring, text: variant.1)
+        }.filter { wiring, _ in
             guard let made = wiring.gradients(network, inputs: x, targets: y), !made.isClose(to: right),
                   got.isClose(to: made) else { return false }
             return others.allSatisfy { other, answer in
@@ -142,6 +155,6 @@ extension StudentCheck {
             }
         }
         guard found.count == 1, !others.isEmpty else { return nil }
-        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].text). It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
+        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].1). It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
     }
 }
