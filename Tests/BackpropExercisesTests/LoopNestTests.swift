@@ -193,3 +193,20 @@ struct LoopNestTests {
         #expect(said.contains(text), "\(said)")
     }
 }
+
+@Suite("State kept between calls, read from a call made twice")
+struct AccumulatedStateTests {
+    @Test("a second answer that is the first plus the right one is a result added into storage kept between calls")
+    func accumulated() {
+        let right = matrix(3, 2) { i, j in Double(i) - 0.5 * Double(j) + 0.25 }
+        let twice = right.map { 2 * $0 }
+        let said = StudentCheck.accumulated(.matrix(right), .matrix(twice), expected: .matrix(right))
+        #expect(said?.contains("exactly your first answer plus the right one") == true)
+        // From a wrong first answer too: whatever the first call left, the second adds the right one onto it.
+        let left = right.map { $0 + 1 }
+        let after = Matrix(rows: 3, columns: 2, elements: zip(left.elements, right.elements).map { $0 + $1 })
+        #expect(StudentCheck.accumulated(.matrix(left), .matrix(after), expected: .matrix(right)) != nil)
+        // Any other change is not this reading.
+        #expect(StudentCheck.accumulated(.matrix(right), .matrix(right.map { 3 * $0 }), expected: .matrix(right)) == nil)
+    }
+}

@@ -159,20 +159,24 @@ struct OneExampleLoopsTests {
         #expect(said.contains("zˡ[j] = bˡ[j] + Σₖ Wˡ[k, j] aˡ⁻¹[k]: the sum over k runs to Wˡ.columns or bˡ.count"), "\(said)")
     }
 
-    @Test("each hand-written loss slip is named from a one-example step whose gradients are right")
+    @Test("each hand-written loss slip is named from a one-example step or an engine whose gradients are right")
     func lossSlipsNamed() throws {
         let scenarios = StudentCheck.scenarios()
         for layer in Set(scenarios.map(\.network.output)).sorted(by: { $0.name < $1.name }) {
             for slip in StudentCheck.lossSlips(layer) {
-                let evidence = StudentCheck.Evidence(step: .oneExample, scenarios: scenarios)
                 var failing: (StudentCheck.Call, Gradients<Double>)?
-                for call in StudentCheck.calls(.oneExample, scenarios: scenarios) where scenarios[call.scenario].network.output == layer {
+                // A slip in each example's loss is made by the one-example step; one in the mean over the examples,
+                // by an engine.
+                let step: StudentCheck.Step = slip.batch == nil ? .oneExample : .batchEngine
+                let evidence = StudentCheck.Evidence(step: step, scenarios: scenarios)
+                for call in StudentCheck.calls(step, scenarios: scenarios) where scenarios[call.scenario].network.output == layer {
                     let scenario = scenarios[call.scenario]
-                    let x = StudentCheck.exampleMatrix(scenario, call.index, targets: false)
-                    let y = StudentCheck.exampleMatrix(scenario, call.index, targets: true)
+                    let x = step == .oneExample ? StudentCheck.exampleMatrix(scenario, call.index, targets: false) : scenario.batch.inputs
+                    let y = step == .oneExample ? StudentCheck.exampleMatrix(scenario, call.index, targets: true) : scenario.batch.targets
                     let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
                     var made = pass.gradients
-                    made.loss = slip.loss(pass.z[L].row(0), pass.a[L].row(0), y.row(0))
+                    let losses = (0..<x.rows).map { slip.loss(pass.z[L].row($0), pass.a[L].row($0), y.row($0)) }
+                    made.loss = slip.batch.map { $0(losses.reduce(0, +), x.rows, y.columns) } ?? losses[0]
                     if slip.inFloat { made.loss = Double(Float(made.loss)) }
                     evidence.answers.append((call, .gradients(made)))
                     let right = pass.gradients.loss

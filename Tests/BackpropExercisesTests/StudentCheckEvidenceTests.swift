@@ -30,6 +30,18 @@ func with(_ change: (inout MatrixFormSteps) -> Void) -> StudentSubmission {
     return submission
 }
 
+/// Answers kept by a key (a student's cache keyed by some of a step's inputs).
+final class ValueCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [[Double]: Matrix<Double>] = [:]
+    func answer(for key: [Double], _ make: () throws -> Matrix<Double>) rethrows -> Matrix<Double> {
+        if let known = lock.withLock({ kept[key] }) { return known }
+        let made = try make()
+        lock.withLock { kept[key] = made }
+        return made
+    }
+}
+
 /// The first value a process saw, kept for every later call: the state a student's global variable keeps.
 final class FirstSeen: @unchecked Sendable {
     private let lock = NSLock()
@@ -117,6 +129,39 @@ struct StudentCheckEvidenceTests {
                  return submission
              }(),
              words: ["Only your loss is not a finite number", "network.output.loss"]),
+        Slip(name: "a weight gradient cached by the values of its input alone (not of Δ)", step: .weightGradient,
+             submission: {
+                 let cache = ValueCache()
+                 return with { $0.weightGradient = { A, D in
+                     try cache.answer(for: A.elements) { try Solutions.weightGradient(A, D) }
+                 } }
+             }(),
+             words: ["kept from before"]),
+        Slip(name: "1/m computed in integers (right for m = 1 alone)", step: .weightGradient,
+             submission: with { $0.weightGradient = { A, D in
+                 let m = A.rows
+                 return matrix(A.columns, D.columns) { k, j in (0..<m).reduce(0) { $0 + A[$1, k] * D[$1, j] } * Double(1 / m) }
+             } },
+             words: ["computed in integers", "right on the batch of one (m = 1)"]),
+        Slip(name: "an output error with Aᴸ clipped into [1e-7, 1 − 1e-7]", step: .outputError,
+             submission: with { $0.outputError = { A, Y in
+                 matrix(A.rows, A.columns) { i, j in min(max(A[i, j], 1e-7), 1 - 1e-7) - Y[i, j] }
+             } },
+             words: ["each is off by the same 1e-07", "clipped into [1e-07, 1 − 1e-07]"]),
+        Slip(name: "one example's gradients divided by x.count", step: .oneExample,
+             submission: {
+                 var submission = Solutions.submission
+                 submission.oneExample = { network, x, y in
+                     var g = try Solutions.oneExample(network, x, y)
+                     for l in g.layers.indices {
+                         g.layers[l].weights = g.layers[l].weights.map { $0 / Double(x.count) }
+                         g.layers[l].biases = g.layers[l].biases.map { $0 / Double(x.count) }
+                     }
+                     return g
+                 }
+                 return submission
+             }(),
+             words: ["divided by x.count", "with no mean and no other factor"]),
     ]
 
     @Test("a wrong answer is read from its numbers", arguments: slips)

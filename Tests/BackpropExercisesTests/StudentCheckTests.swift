@@ -205,3 +205,34 @@ struct StudentCheckTests {
         }
     }
 }
+
+@Suite("The scenarios: each built to expose a kind of slip")
+struct ScenarioTests {
+    @Test("one scenario's batch has rows whose largest logits are more than 745 apart, finite for the reference")
+    func rowsOfDifferentScale() throws {
+        let scenarios = StudentCheck.scenarios()
+        let spread = scenarios.map { scenario -> Double in
+            let z = MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
+                .z[scenario.network.layerCount]
+            let tops = (0..<z.rows).map { z.row($0).max()! }
+            return tops.max()! - tops.min()!
+        }
+        // Shifted by the batch's largest logit, some row's exponentials are all e^(−746) or less: 0, and 0/0.
+        let wide = try #require(spread.firstIndex { $0 > 746 })
+        let scenario = scenarios[wide]
+        let pass = MatrixForm.pass(scenario.network, inputs: scenario.batch.inputs, targets: scenario.batch.targets)
+        #expect(pass.gradients.loss.isFinite)
+        #expect(pass.gradients.layers.allSatisfy { $0.weights.elements.allSatisfy(\.isFinite) && $0.biases.allSatisfy(\.isFinite) })
+    }
+
+    @Test("scenarios 10 and 11 change one input of scenario 1 at a time: the targets, then the weights")
+    func oneInputAtATime() {
+        let s = StudentCheck.scenarios()
+        #expect(s[9].batch.inputs.elements == s[0].batch.inputs.elements)
+        #expect(zip(s[9].batch.targets.elements, s[0].batch.targets.elements).contains { $0 != $1 })
+        for row in 0..<s[0].examples { #expect(s[9].batch.targets.row(row) != s[0].batch.targets.row(row)) }
+        #expect(s[10].batch.inputs.elements == s[0].batch.inputs.elements)
+        #expect(s[10].batch.targets.elements == s[0].batch.targets.elements)
+        #expect(zip(s[10].network.layers, s[0].network.layers).allSatisfy { $0.weights.elements != $1.weights.elements })
+    }
+}

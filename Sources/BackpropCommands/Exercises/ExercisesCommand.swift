@@ -94,6 +94,10 @@ enum ExercisesCommand: Subcommand {
                 outcome = .stopped(crash.map { crash in
                     if crash.timedOut { return "it did not finish within \(String(format: "%g", timeLimit)) s" }
                     if let status = crash.exitStatus { return "it called exit(\(status))" }
+                    // A stack overflow traps in whatever frame is deepest: the recursion is the cause, not that line.
+                    if let function = crash.recursion {
+                        return "\(function) calls itself without end, until the stack overflowed (the line where it stopped is only where the stack ran out)"
+                    }
                     let place = crash.location.map { " at \($0)" } ?? ""
                     return "it stopped the program\(place): \(crash.message ?? crash.signal ?? "a trap")"
                 } ?? "it stopped")

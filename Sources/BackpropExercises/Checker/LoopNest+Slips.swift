@@ -61,6 +61,9 @@ extension StudentCheck.LoopNest {
                 "the sum over \(nest.letters.sum) starts at 1, so it misses its first term (\(nest.letters.sum) = 0)" }))
             list.append(Slip(group: "last term", apply: { $0.sumExtra = -1 }, describe: { nest in
                 "the sum over \(nest.letters.sum) stops one short, so it misses its last term" }))
+            list.append(Slip(group: "one-based", apply: { $0.sumStart = 1; $0.sumExtra = 1 }, describe: { nest in
+                let bound = nest.sumBound.map(nest.name) ?? "n"
+                return "the sum over \(nest.letters.sum) is one-based, 1...\(bound) where 0..<\(bound) belongs: it misses the first term and runs one past the end" }))
         }
         // Reads: an index for another, the two swapped, a flat index with the other stride or column by column.
         var reads: [(Read, WritableKeyPath<StudentCheck.LoopNest, Read>)] = factors.indices.map { (factors[$0], \.factors[$0]) }

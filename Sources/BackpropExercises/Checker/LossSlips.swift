@@ -10,6 +10,9 @@ extension StudentCheck {
         /// The value is the right loss rounded to Float: matched to Float's precision, and only by a number that is
         /// itself a Float.
         var inFloat = false
+        /// A batch's loss from the sum of its examples' right losses, its m and its c, where the slip is in how the
+        /// examples are averaged (the engine's); nil for a slip in each example's loss.
+        var batch: (@Sendable (_ sum: Double, _ m: Int, _ c: Int) -> Double)? = nil
     }
 
     /// The usual slips in an example's loss ℓ(z, a, y) for this output layer, each one change from
@@ -75,6 +78,11 @@ extension StudentCheck {
             LossSlip(text: "the sum over the outputs j stops one short, so it misses the last output's term", loss: partial { 0..<($0 - 1) }),
             LossSlip(text: "the sum over the outputs assigns (=) where it adds (+=): only the last output's term counts", loss: partial { ($0 - 1)..<$0 }),
         ]
+        list += [
+            LossSlip(text: "the sum of the examples' losses is divided by c, the number of outputs (Y.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, c in sum / Double(c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m · c, every number of Y, where the mean over the examples divides it by m alone", loss: right, batch: { sum, m, c in sum / Double(m * c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m − 1 where the mean divides it by m", loss: right, batch: { sum, m, _ in sum / Double(m - 1) }),
+        ]
         if layer.loss == .crossEntropy {
             list.append(LossSlip(text: "the logarithm is log10 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(10))))
             list.append(LossSlip(text: "the logarithm is log2 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(2))))
@@ -102,8 +110,9 @@ extension StudentCheck {
                 ? (exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
                 : (scenario.batch.inputs, scenario.batch.targets)
             let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
-            let made = (0..<x.rows).reduce(0.0) { $0 + slip.loss(pass.z[L].row($1), pass.a[L].row($1), y.row($1)) } / Double(x.rows)
-            return (made, pass.gradients.loss)
+            let sum = (0..<x.rows).reduce(0.0) { $0 + slip.loss(pass.z[L].row($1), pass.a[L].row($1), y.row($1)) }
+            if let batch = slip.batch { return (batch(sum, x.rows, y.columns), pass.gradients.loss) }
+            return (sum / Double(x.rows), pass.gradients.loss)
         }
         func fits(_ slip: LossSlip, _ call: Call, _ loss: Double) -> Bool {
             let (made, right) = value(slip, call)
@@ -120,11 +129,12 @@ extension StudentCheck {
             return nil
         }
         let found = lossSlips(layer).filter { slip in
-            fits(slip, call, got.loss) && others.allSatisfy { fits(slip, $0, $1) }
+            guard slip.batch == nil || call.step == .batchEngine else { return false }
+            return fits(slip, call, got.loss) && others.allSatisfy { fits(slip, $0, $1) }
         }
         guard !found.isEmpty, found.count <= 2 else { return nil }
         let what = found.count == 1 ? found[0].text : "either \(found[0].text); or \(found[1].text)"
-        let calls = others.count == 1 ? "the other call" : "all \(others.count) other calls"
+        let calls = otherCalls(others.count)
         return "Only the loss is wrong (the gradients are right), and it is exactly what one slip in writing the loss gives: \(what).\(others.isEmpty ? "" : " It also gives your loss on \(calls) with this output layer.")"
     }
 }

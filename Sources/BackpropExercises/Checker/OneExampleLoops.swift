@@ -165,10 +165,73 @@ extension StudentCheck {
         }
         guard !found.isEmpty, found.count <= 2, !others.isEmpty || stop != nil else { return nil }
         let what = found.count == 1 ? found[0] : "either \(found[0]); or \(found[1])"
-        let checked = others.isEmpty ? "" : " It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls")\(stopped.isEmpty ? "" : ", and stops where yours stopped")."
+        let checked = others.isEmpty ? "" : " It also gives your answers on \(otherCalls(others.count))\(stopped.isEmpty ? "" : ", and stops where yours stopped")."
         if got != nil {
             return "Your gradients are exactly what the one-example step gives with one slip in its own loops, \(what).\(checked)"
         }
         return "The one-example step stops at that same place with one slip in its own loops, \(what).\(checked)"
+    }
+}
+
+extension StudentCheck {
+    /// Every gradient of the one-example step the same multiple k of the right one, with the loss right: a factor
+    /// applied to ∂Wˡ and ∂bˡ, named by the size it is on every call (x.count, y.count, L) or as a constant when it
+    /// is the same number everywhere; nil when the calls disagree or no call but this one says.
+    static func exampleFactor(_ got: Gradients<Double>, call: Call, evidence: Evidence) -> String? {
+        // The factor of one call's gradients: nil when the loss is wrong or the gradients are no multiple, .some(nil)
+        // when every right gradient is 0 and so is every one of yours (any factor fits).
+        func factor(_ got: Gradients<Double>, _ call: Call) -> Double?? {
+            let scenario = evidence.scenarios[call.scenario]
+            let right = MatrixForm.pass(scenario.network, inputs: exampleMatrix(scenario, call.index, targets: false),
+                                        targets: exampleMatrix(scenario, call.index, targets: true)).gradients
+            let (mine, theirs) = (got.layers.flatMap { $0.weights.elements + $0.biases },
+                                  right.layers.flatMap { $0.weights.elements + $0.biases })
+            guard mine.count == theirs.count, abs(got.loss - right.loss) <= 1e-9 * abs(right.loss) else { return nil }
+            if theirs.allSatisfy({ $0 == 0 }) { return mine.allSatisfy { $0 == 0 } ? .some(nil) : nil }
+            guard let top = theirs.indices.max(by: { abs(theirs[$0]) < abs(theirs[$1]) }), theirs[top] != 0 else { return nil }
+            let k = mine[top] / theirs[top]
+            let scale = mine.map(abs).max() ?? 0
+            guard k.isFinite, k != 0, abs(k - 1) > 1e-9,
+                  zip(mine, theirs).allSatisfy({ abs($0 - k * $1) <= 1e-9 * scale }) else { return nil }
+            return k
+        }
+        guard let k = factor(got, call) ?? nil else { return nil }
+        // Each other call and its factor (nil: any factor fits it).
+        var others: [(Call, Double?)] = []
+        for (other, output) in evidence.answers where other != call {
+            guard case .gradients(let g) = output else { continue }
+            guard let k = factor(g, other) else { return nil }
+            others.append((other, k))
+        }
+        guard !others.isEmpty else { return nil }
+        func near(_ a: Double, _ b: Double) -> Bool { abs(a - b) <= 1e-9 * abs(b) }
+        func plain(_ x: Double) -> String { near(x, x.rounded()) ? String(Int(x.rounded())) : number(x) }
+        let sizes: [(name: String, value: (Network<Double>) -> Int)] = [
+            ("x.count (h₀, the network's inputs)", { $0.sizes[0] }),
+            ("y.count (c, the network's outputs)", { $0.sizes[$0.sizes.count - 1] }),
+            ("L (the number of layers)", { $0.layerCount }),
+        ]
+        let fits = sizes.compactMap { size -> (String, Bool)? in
+            func divides(_ call: Call, _ k: Double) -> Bool? {
+                let n = Double(size.value(evidence.scenarios[call.scenario].network))
+                return near(k, 1 / n) ? true : near(k, n) ? false : nil
+            }
+            guard let divided = divides(call, k),
+                  others.allSatisfy({ other, k in k.map { divides(other, $0) == divided } ?? true }) else { return nil }
+            return (size.name, divided)
+        }
+        let checked = "on this call and on \(otherCalls(others.count))"
+        let right = "∂Wˡ = aˡ⁻¹ (δˡ)ᵀ and ∂bˡ = δˡ, with no mean and no other factor (one example has nothing to average over)"
+        if fits.count == 1 {
+            let (name, divided) = fits[0]
+            return "Every gradient is exactly \(divided ? "1/\(plain(1 / k)) of" : "\(plain(k)) times") the right one \(checked), and the loss is right: your ∂Wˡ and ∂bˡ are \(divided ? "divided" : "multiplied") by \(name). \(right.prefix(1).uppercased() + right.dropFirst())."
+        }
+        if fits.isEmpty, near(k, -1), others.allSatisfy({ other, theirs in theirs.map { near($0, k) } ?? true }) {
+            return "Every gradient has the wrong sign, exactly −1 times the right one \(checked), and the loss is right: δᴸ is y − aᴸ where it is aᴸ − y, or a minus sign too many in ∂Wˡ or ∂bˡ."
+        }
+        if fits.isEmpty, others.allSatisfy({ other, theirs in theirs.map { near($0, k) } ?? true }) {
+            return "Every gradient is exactly \(plain(k)) times the right one \(checked), and the loss is right: a constant factor multiplies your ∂Wˡ and ∂bˡ (a learning rate, a ½ or a 2 left in?). \(right.prefix(1).uppercased() + right.dropFirst())."
+        }
+        return nil
     }
 }

@@ -26,6 +26,11 @@ extension StudentCheck {
         var deltaNeverUpdated = false
         /// The hidden error written into the error array it is still reading (a square layer's).
         var hiddenErrorInPlace = false
+        /// Each layer above the first fed the layer below's zˡ⁻¹ where σ(zˡ⁻¹) belongs, while σ(zˡ⁻¹) is what is
+        /// kept as aˡ⁻¹ for the backward pass.
+        var feedsPreActivation = false
+        /// Every layer's ∂W taken with the network's input x (A⁰) where the layer's own input aˡ⁻¹ belongs.
+        var weightInputFromX = false
         /// The pass written as one example's loops: a weight matrix taken from another layer is read as far as
         /// the loops reach (W[j, k] for the j and k of this layer's sum), and stops the program where it is smaller.
         var loops = false
@@ -38,9 +43,10 @@ extension StudentCheck {
             var z = [Matrix<Double>(rows: 0, columns: 0)], a = [x]
             for l in 1...L {
                 let layer = network.layers[l - 1]
-                guard a[l - 1].columns == layer.weights.rows else { return nil }
+                let input = feedsPreActivation && l > 1 ? z[l - 1] : a[l - 1]
+                guard input.columns == layer.weights.rows else { return nil }
                 let bias = biasAfterActivation ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
-                z.append(MatrixForm.forward(a[l - 1], layer.weights, bias))
+                z.append(MatrixForm.forward(input, layer.weights, bias))
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
                 if output && outputPerElement {
                     a.append(z[l].map { network.output.activation([$0])[0] })
@@ -97,7 +103,19 @@ extension StudentCheck {
                     used = below
                 }
                 guard used.rows == kept[l - 1].rows else { return nil }
-                layers.insert(LayerParameters(weights: MatrixForm.weightGradient(kept[l - 1], used),
+                var input = kept[l - 1]
+                if weightInputFromX, l > 1 {
+                    // The loops read x[k] for k < h_{l−1}: as far as that, and they stop where x is shorter; the
+                    // matrix step takes X whole (and gives ∂W of X's width).
+                    if loops, x.columns != input.columns {
+                        guard x.columns > input.columns else { return nil }
+                        input = Matrix(rows: x.rows, columns: input.columns,
+                                       elements: (0..<x.rows).flatMap { r in (0..<input.columns).map { x[r, $0] } })
+                    } else {
+                        input = x
+                    }
+                }
+                layers.insert(LayerParameters(weights: MatrixForm.weightGradient(input, used),
                                               biases: MatrixForm.biasGradient(used)), at: 0)
                 guard l > 1, !gradientsAfterPropagation else { continue }
                 guard let below = propagate(delta, from: l) else { return nil }
@@ -122,6 +140,8 @@ extension StudentCheck {
                 (PassWiring(deltaNeverUpdated: true), "the hidden error is computed but never stored back into the Δ the loop carries, so every layer's gradients use Δᴸ"),
                 (PassWiring(hiddenErrorInPlace: true), "the hidden error is written into the same array it is still reading: δ[j] is replaced while the units after j still need the old δ[j] in their sums (write the new error into a new array)"),
                 (PassWiring(biasAfterActivation: true), "the bias is added after the activation, \(a)ˡ = σ(zˡ) + bˡ with zˡ = (Wˡ)ᵀ \(a)ˡ⁻¹, where it belongs inside it: \(a)ˡ = σ((Wˡ)ᵀ \(a)ˡ⁻¹ + bˡ)"),
+                (PassWiring(feedsPreActivation: true), "each layer above the first is fed the layer below's z where \(a) = σ(z) belongs: the forward pass passes zˡ⁻¹ on (σ is computed and kept, but not fed forward)"),
+                (PassWiring(weightInputFromX: true), "every layer's ∂W is taken with the network's input \(a == "a" ? "x" : "X") (\(a)⁰) where the layer's own input \(a)ˡ⁻¹ belongs: only layer 1's input is \(a == "a" ? "x" : "X")"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }
@@ -155,6 +175,6 @@ extension StudentCheck {
             }
         }
         guard found.count == 1, !others.isEmpty else { return nil }
-        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].1). It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
+        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].1). It also gives your answers on \(otherCalls(others.count)) of this step."
     }
 }

@@ -107,7 +107,7 @@ extension StudentCheck {
         // The first call made again after all the others: a different answer is state kept between calls, or
         // randomness; a second process tells which.
         let unstable = answersChanged(records)
-        if unstable, let cause = instability(calls, rerun: rerun) {
+        if unstable, let cause = instability(calls, rerun: rerun, evidence: evidence) {
             var verdict = failure ?? {
                 var wrong = StepVerdict(step: step, kind: .wrong)
                 if let first = calls.first { describe(first.call, scenarios[first.call.scenario], evidence.inputs(first.call), into: &wrong) }
@@ -115,6 +115,7 @@ extension StudentCheck {
             }()
             // The cause says what the rest would only guess at: a state sentence, a comparison of one answer.
             verdict.diagnosis.removeAll { $0.contains("keeps state between calls") || $0.hasPrefix("Compare your code") }
+            verdict.diagnosis.removeAll { $0 == cause }
             verdict.diagnosis.insert(cause, at: 0)
             return verdict
         }
@@ -184,11 +185,15 @@ extension StudentCheck {
 
     /// Why the answers changed from one call to the next, when another process tells: randomness (a fresh process
     /// gives another first answer) or state kept between calls (it gives the same).
-    static func instability(_ calls: [Record], rerun: [Record]?) -> String? {
+    static func instability(_ calls: [Record], rerun: [Record]?, evidence: Evidence? = nil) -> String? {
         guard let first = calls.first?.first else { return nil }
         let again = rerun.flatMap { collapse($0).first { $0.call == calls.first?.call }?.first }
         if let again, !sameBits(again, first) {
             return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation). A step computes the same answer from the same inputs every time."
+        }
+        if let record = calls.first, let second = record.second, let evidence,
+           let line = accumulated(first, second, expected: evidence.inputs(record.call).expected) {
+            return line
         }
         return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing"
             + (calls.first?.call.step == .batchEngine ? ", or a sum into the gradients your engine is handed, which hold the previous call's values: assign them" : "")
@@ -219,6 +224,15 @@ extension StudentCheck {
         return verdict
     }
 
+    /// The same call made twice, whose second answer is its first plus the right one: each call adds its result
+    /// onto what the call before it left in storage kept between calls. Nil for any other change.
+    static func accumulated(_ first: Output, _ second: Output, expected: Output) -> String? {
+        let (a, b, e) = (flatten(first), flatten(second), flatten(expected))
+        guard a.count == b.count, a.count == e.count, e.contains(where: { $0 != 0 }),
+              close(b, zip(a, e).map { $0 + $1 }) else { return nil }
+        return "Made a second time on the same inputs, your answer is exactly your first answer plus the right one: each call adds its result onto what the call before it left (a result matrix or array kept between calls, a global or static, and never set back to zero). Start every call from zeros."
+    }
+
     /// Why the program stopped, in a few words.
     static func stopReason(_ crash: Crash) -> String {
         if let status = crash.exitStatus { return "exit(\(status)) was called" }
@@ -246,7 +260,7 @@ extension StudentCheck {
         default: break
         }
         var verdict = StepVerdict(step: step, kind: .wrong)
-        guard shapeProblem(first, inputs.expected, call: call, scenario: scenario, inputs: inputs, into: &verdict) else {
+        guard shapeProblem(first, inputs.expected, call: call, scenario: scenario, inputs: inputs, evidence: evidence, into: &verdict) else {
             return .failed(verdict)
         }
         let (got, expected) = (flatten(first), flatten(inputs.expected))
@@ -255,6 +269,11 @@ extension StudentCheck {
             return .failed(verdict)
         }
         if !sameBits(first, second) {
+            if let line = accumulated(first, second, expected: inputs.expected) {
+                verdict.diagnosis = [line]
+                verdict.namesSlip = true
+                return .failed(verdict)
+            }
             verdict.diagnosis = ["Called a second time on the same inputs\(step == .batchEngine ? ", into the same storage" : ""), it gave a different answer: your \(step.rawValue) keeps state between calls (a `static var`, a buffer reused without zeroing, or += into the caller's gradients). Start every sum from zero."]
             return .failed(verdict)
         }

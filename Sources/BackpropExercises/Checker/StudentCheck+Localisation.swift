@@ -91,6 +91,12 @@ extension StudentCheck {
             verdict.diagnosis = [line]
             return
         }
+        // Every gradient of one example the same multiple of the right one: a factor, not a wrong δ.
+        if oneExample, finite, verdict.mistake == nil, !transposed, let line = exampleFactor(got, call: call, evidence: evidence) {
+            verdict.namesSlip = true
+            verdict.diagnosis = [line]
+            return
+        }
         // Everything right to a few digits: a precision, not a formula (read on every number at once; the loss alone
         // when only the loss is wrong).
         if finite, verdict.mistake == nil, !transposed {

@@ -34,7 +34,13 @@ extension StudentCheck {
             }) {
                 line += ": your numbers are the right ones rounded to \(digits) decimal\(digits == 1 ? "" : "s"). Return them as they are."
             } else if let place = specialPlaces(wrong, count: got.count, inputs: inputs) {
-                line += ": the wrong elements are exactly \(place). Look for what your code does there (a clip, a guard against 0 or 1)."
+                // Every wrong element moved by the same small amount: a value clipped into [ε, 1 − ε].
+                let moved = wrong.map { abs(got[$0] - expected[$0]) }
+                if let eps = moved.first, eps > 0, moved.allSatisfy({ abs($0 - eps) <= 1e-6 * eps }) {
+                    line += ": the wrong elements are exactly \(place), and each is off by the same \(String(format: "%g", eps)): the values there were clipped into [\(String(format: "%g", eps)), 1 − \(String(format: "%g", eps))] (a guard that belongs before a logarithm, which this step does not take). Use them as they are."
+                } else {
+                    line += ": the wrong elements are exactly \(place). Look for what your code does there (a clip, a guard against 0 or 1)."
+                }
             } else {
                 line += ": a constant of low precision, or a part computed in Float?"
             }

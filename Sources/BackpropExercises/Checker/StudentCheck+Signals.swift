@@ -131,7 +131,7 @@ extension StudentCheck {
 
     /// Checks the output's shape against the expected one; on a mismatch, says what it is and returns false.
     static func shapeProblem(_ got: Output, _ expected: Output, call: Call, scenario: Scenario, inputs: Inputs? = nil,
-                             into verdict: inout StepVerdict) -> Bool {
+                             evidence: Evidence? = nil, into verdict: inout StepVerdict) -> Bool {
         verdict.expectedShape = shapeName(expected)
         verdict.gotShape = shapeName(got)
         let m = scenario.examples, h = scenario.network.sizes, l = call.index
@@ -145,6 +145,9 @@ extension StudentCheck {
                 if g.columns == e.columns, abs(g.rows - e.rows) == 1 { difference = " It has one row too \(g.rows > e.rows ? "many" : "few")." }
                 if g.rows == e.rows, abs(g.columns - e.columns) == 1 { difference = " It has one column too \(g.columns > e.columns ? "many" : "few")." }
                 verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) but it must be \(e.shapeDescription).\(difference) " + transposeHint(call, transposed: false)]
+                if let earlier = evidence?.stale(got, for: call) {
+                    verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) where it must be \(e.shapeDescription), and it is exactly the answer you returned for \(callName(earlier, evidence!.scenarios)), whose inputs were different: a result kept from before (a cache looked up by something other than all of the call's inputs, such as the weights or the shapes, or a stored matrix returned again). Compute every answer from the call's own inputs."]
+                }
             }
             return false
         case (.vector(let g), .vector(let e)):
@@ -232,12 +235,13 @@ extension StudentCheck {
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
             lines[lines.count - 1] += mistake.explanation
-        } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
-            lines.append(line)
         } else if let line = slip(call, got: output, crash: nil, evidence: evidence) {
-            // Before the transpose of a square result: one slip that gives every call's answer says which loop.
+            // Before a reading of this call alone (an input read another way, the transpose of a square result):
+            // one slip that gives every call's answer, and stops where the code stopped, says which loop.
             lines.append(line)
             verdict.namesSlip = true
+        } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
+            lines.append(line)
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
@@ -249,6 +253,10 @@ extension StudentCheck {
                                       evidence: evidence) {
                 found = [line]
             }
+            if found.first?.hasPrefix("Every element of your result is 0") == true, let line = integerMean(call, evidence: evidence) {
+                found = [line]
+                verdict.namesSlip = true
+            }
             verdict.explainsExampleCount = found.contains { mDependent($0) }
             lines += found
         }
@@ -256,6 +264,25 @@ extension StudentCheck {
             lines.append("Compare your code with the equation, \(call.step.equation), on the first wrong element" + (firstElementInputs(verdict.firstIndex, call: call, inputs: inputs).map { ": \($0)" } ?? "."))
         }
         verdict.diagnosis = lines
+    }
+
+    /// A mean step whose answers are all 0 wherever m > 1 and right where m = 1: 1/m computed in integers, which
+    /// is 0 for every m above 1 and 1 for m = 1. Nil unless every answer says so and a batch of one is among them.
+    static func integerMean(_ call: Call, evidence: Evidence) -> String? {
+        guard call.step == .weightGradient || call.step == .biasGradient else { return nil }
+        var sawOne = false
+        for (other, output) in evidence.answers {
+            let expected = flatten(evidence.inputs(other).expected), got = flatten(output)
+            guard got.count == expected.count else { return nil }
+            if evidence.scenarios[other.scenario].examples == 1 {
+                guard close(got, expected) else { return nil }
+                sawOne = true
+            } else if !got.allSatisfy({ $0 == 0 }) || !expected.contains(where: { $0 != 0 }) {
+                return nil
+            }
+        }
+        guard sawOne else { return nil }
+        return "Every element of your result is 0 on every batch of more than one example, and right on the batch of one (m = 1): the mean's 1/m is computed in integers, 1 / m with an Int m, which is 0 for every m above 1 and 1 for m = 1. Write 1.0 / Double(m)."
     }
 
     /// Whether a relation's line names a factor that is 1 when m = 1 (m, 1/m, m/(m − 1), a 1/m computed in integers,

@@ -60,8 +60,12 @@ extension StudentCheck {
         // A value that one call alone fits is too weak a reading; a stop at the same index is not.
         guard !found.isEmpty, found.count <= 2, !others.isEmpty || stop != nil else { return nil }
         let described = found.map { $0.describe(base) }
-        let what = described.count == 1 ? described[0] : "either \(described[0]), or \(described[1])"
-        let checked = others.isEmpty ? "" : " It also gives your answers on \(others.count == 1 ? "the other call" : "all \(others.count) other calls") of this step."
+        var what = described.count == 1 ? described[0] : "either \(described[0]), or \(described[1])"
+        // A closed range at the end is what both share, and all a stop there can tell.
+        if Set(found.map(\.group)) == ["the sum over \(base.letters.sum) past", "one-based"], let bound = base.sumBound.map(base.name) {
+            what = "the sum over \(base.letters.sum) runs through \(bound) itself, a closed range (0...\(bound), or 1...\(bound), which also misses \(base.letters.sum) = 0) where 0..<\(bound) belongs"
+        }
+        let checked = others.isEmpty ? "" : " It also gives your answers on \(otherCalls(others.count)) of this step."
         if got != nil {
             return "Your \(quantityName(call)) is exactly what the equation gives with one slip: \(what).\(checked)"
         }
@@ -69,5 +73,12 @@ extension StudentCheck {
             return "The equation stops at that same index with one slip: \(what).\(checked)"
         }
         return "One slip fits: \(what). It runs out of range here too.\(checked)"
+    }
+}
+
+extension StudentCheck {
+    /// "the other call", "both other calls", "all 5 other calls".
+    static func otherCalls(_ count: Int) -> String {
+        count == 1 ? "the other call" : count == 2 ? "both other calls" : "all \(count) other calls"
     }
 }

@@ -87,6 +87,9 @@ public enum StudentCheck {
     ///    and with a sigmoid output.
     /// 7, 8. What the first six keep together, taken apart.
     /// 9. Scenario 1's network and m with another batch: a result cached by the weights or the shapes shows.
+    /// 10, 11. Scenario 1 with one input changed at a time, its targets or its weights: a result cached by some of a
+    ///    step's inputs and not all of them shows.
+    /// 12. One example far larger than the others, so that its logits are in the thousands and theirs are not: a softmax shifted by one number for the whole batch (not each row's own largest) shows.
     public static func scenarios() -> [Scenario] {
         [
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11),
@@ -107,6 +110,17 @@ public enum StudentCheck {
             // scenario 1, only the inputs differ, so an answer kept by anything but the inputs' values shows.
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, another batch", [5, 5, 5, 5], .sigmoid,
                      .softmaxCrossEntropy, m: 5, seed: 11, batchSeed: 21),
+            // Scenario 1 again with one input changed at a time: every example's target moved to the next class
+            // (the same inputs X, so the same activations), then other weights and biases (the same batch). A step
+            // whose answer is kept by some of its inputs (the activations alone, the weights alone) shows.
+            scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, the same inputs with other targets", [5, 5, 5, 5],
+                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, shiftTargets: true),
+            scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, the same batch with other weights", [5, 5, 5, 5],
+                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, networkSeed: 41),
+            // One example's inputs scaled up until, through the ReLU units, its largest logit is more than 1500 from
+            // another example's: each row needs its own largest logit subtracted before the exponential.
+            scenario("4-6-3, relu → softmax + cross-entropy, one example's logits in the thousands, m = 6", [4, 6, 3], .relu,
+                     .softmaxCrossEntropy, m: 6, seed: 18, spreadRows: true),
         ]
     }
 
@@ -115,16 +129,40 @@ public enum StudentCheck {
     /// logit, and its first two biases are +largestLogit and −largestLogit: every example then has a logit far
     /// above 709 (whose exponential overflows) and one far below −745 (whose exponential is 0).
     static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
-                         seed: UInt64, batchSeed: UInt64? = nil, largestLogit: Double? = nil) -> Scenario {
+                         seed: UInt64, batchSeed: UInt64? = nil, largestLogit: Double? = nil, shiftTargets: Bool = false,
+                         networkSeed: UInt64? = nil, spreadRows: Bool = false) -> Scenario {
         // The shapes are fixed and valid, so building the network cannot fail.
-        let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: seed)
+        let weightSeed = networkSeed ?? seed
+        let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: weightSeed)
         var layers = plain.layers
-        var generator = SplitMix64(seed: seed &+ 2)
+        var generator = SplitMix64(seed: weightSeed &+ 2)
         for l in layers.indices {
             for j in layers[l].biases.indices { layers[l].biases[j] = generator.nextUniform(in: -0.5, 0.5) }
         }
         var network = try! Network(sizes: sizes, hidden: hidden, output: output, layers: layers)
-        let batch = Batch.synthetic(for: network, examples: m, seed: batchSeed ?? seed &+ 1)
+        var batch = Batch.synthetic(for: network, examples: m, seed: batchSeed ?? seed &+ 1)
+        if shiftTargets {
+            // Each row's target moved one class on (cyclically): every example's target differs.
+            let y = batch.targets
+            batch = Batch(inputs: batch.inputs, targets: Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { i in
+                (0..<y.columns).map { j in y[i, (j + y.columns - 1) % y.columns] } }))
+        }
+        if spreadRows {
+            // The rows' largest logits, furthest apart.
+            func spread(_ batch: Batch<Double>) -> Double {
+                let z = MatrixForm.pass(network, inputs: batch.inputs, targets: batch.targets).z[sizes.count - 1]
+                let tops = (0..<z.rows).map { z.row($0).max()! }
+                return tops.max()! - tops.min()!
+            }
+            let original = batch
+            var scale = 10.0
+            repeat {
+                scale *= 2
+                var x = original.inputs
+                for k in 0..<x.columns { x[0, k] *= scale }
+                batch = Batch(inputs: x, targets: original.targets)
+            } while spread(batch) < 1500 && scale < 1e6
+        }
         if let largestLogit {
             let top = layers.count - 1
             network.layers[top].biases = network.layers[top].biases.map { _ in 0 }
@@ -134,7 +172,7 @@ public enum StudentCheck {
             network.layers[top].biases[0] = largestLogit
             network.layers[top].biases[1] = -largestLogit
         }
-        return Scenario(name: name, network: network, batch: batch, largeLogits: largestLogit != nil)
+        return Scenario(name: name, network: network, batch: batch, largeLogits: largestLogit != nil || spreadRows)
     }
 
     /// One call of a step: which scenario, and which layer (for the batch steps) or example (for `oneExample`).
