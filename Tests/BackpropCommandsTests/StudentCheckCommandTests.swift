@@ -83,8 +83,30 @@ struct ExercisesCommandTests {
           arguments: heldOut.keys.sorted())
     func heldOutCatalogues(_ name: String) throws {
         let entry = try #require(Self.heldOut[name])
-        try judged(name, expected: entry.expected, words: nil, what: entry.mistake)
+        try judged(name, expected: entry.expected, words: Self.heldOutNamed[name], what: entry.mistake)
     }
+
+    /// Held-out hand-ins whose slips a judgement found unnamed or misnamed, and the words that name them since the
+    /// checker learnt them (each judged against the catalogue's own description of the slip).
+    static let heldOutNamed: [String: String] = [
+        "h7-oe-divided-by-inputs": "divided by x.count",
+        "h7-oe-x-for-every-layer": "every layer's ∂W is taken with the network's input x",
+        "h7-eng-feeds-pre-activation": "fed the layer below's z",
+        "h7-eng-loss-mean-over-classes": "divided by c, the number of outputs",
+        "h7-wg-buffer-kept": "exactly your first answer plus the right one",
+        "h7-wg-integer-division": "computed in integers",
+        "h7-he-cache-by-weights": "exactly the answer you returned for",
+        "h7-he-delta-index-swapped": "deltaAbove[k, i] is read where deltaAbove[i, k] belongs",
+        "h7-oerr-clipped": "clipped into [1e-07, 1 − 1e-07]",
+        "h7-he-while-never-advances": "it was still running",
+        "h8-oe-weight-decay": "a weight decay (L2 penalty)",
+        "h8-eng-loss-integer-reciprocal": "computed in integers",
+        "h8-eng-output-over-examples": "applied down each column",
+        "h8-eng-output-error-arguments-swapped": "arguments swapped",
+        "h8-eng-bias-from-activations": "∂b is taken from its activations",
+        "h8-bg-mean-along-rows": "has the right shape here only because these sizes coincide",
+        "h8-he-increment-outside-loop": "it was still running",
+    ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
     /// against the catalogue's own description of it).

@@ -137,6 +137,24 @@ struct StudentCheckEvidenceTests {
                  } }
              }(),
              words: ["kept from before"]),
+        Slip(name: "weight decay added to one example's ∂Wˡ", step: .oneExample,
+             submission: {
+                 var submission = Solutions.submission
+                 submission.oneExample = { network, x, y in
+                     var g = try Solutions.oneExample(network, x, y)
+                     for l in g.layers.indices {
+                         let w = network.layers[l].weights
+                         g.layers[l].weights = Matrix(rows: w.rows, columns: w.columns,
+                                                      elements: zip(g.layers[l].weights.elements, w.elements).map { $0 + 0.01 * $1 })
+                     }
+                     return g
+                 }
+                 return submission
+             }(),
+             words: ["a weight decay (L2 penalty) λ Wˡ with λ = 0.01"]),
+        Slip(name: "a bias gradient averaged along each row (over the units)", step: .biasGradient,
+             submission: with { $0.biasGradient = { D in (0..<D.rows).map { i in D.row(i).reduce(0, +) / Double(D.columns) } } },
+             words: ["has the right shape here only because these sizes coincide", "not over the units of a row"]),
         Slip(name: "1/m computed in integers (right for m = 1 alone)", step: .weightGradient,
              submission: with { $0.weightGradient = { A, D in
                  let m = A.rows

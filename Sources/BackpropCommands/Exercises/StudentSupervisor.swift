@@ -56,7 +56,12 @@ enum StudentSupervisor {
         while process.isRunning {
             if Date() > deadline {
                 timedOut = true
-                kill(process.processIdentifier, SIGKILL)
+                // SIGQUIT first: the Swift runtime prints a backtrace of where the code was, the loop that does not
+                // end; then SIGKILL, if the backtrace takes longer than a few seconds.
+                kill(process.processIdentifier, SIGQUIT)
+                let grace = Date().addingTimeInterval(5)
+                while process.isRunning && Date() < grace { usleep(10_000) }
+                if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break
             }
             usleep(5_000)
@@ -72,7 +77,12 @@ enum StudentSupervisor {
             .split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let text = (try? String(contentsOf: errors, encoding: .utf8)) ?? ""
         let result = Result(records: records, crash: nil, printed: printed.last == "" ? printed.dropLast() : printed)
-        if timedOut { return Result(records: records, crash: StudentCheck.Crash(timedOut: true, seconds: timeLimit), printed: result.printed) }
+        if timedOut {
+            // Where the backtrace found the code when it was stopped: the student's line inside the loop.
+            let stopped = crash(from: text, process: process, stepFile: stepFile.map(basename))
+            return Result(records: records, crash: StudentCheck.Crash(timedOut: true, seconds: timeLimit, location: stopped.location),
+                          printed: result.printed)
+        }
         // A call that started and never finished, in a child that ended by itself: the student's code ended it.
         let unfinished = records.last.map { $0.first == nil } ?? false
         let exitedCleanly = process.terminationReason == .exit && process.terminationStatus == 0 && !unfinished

@@ -31,6 +31,12 @@ extension StudentCheck {
         var feedsPreActivation = false
         /// Every layer's ∂W taken with the network's input x (A⁰) where the layer's own input aˡ⁻¹ belongs.
         var weightInputFromX = false
+        /// The output activation applied down each column of Zᴸ (across the examples) where it takes each row.
+        var outputPerColumn = false
+        /// The output error called with its arguments swapped, outputError(Y, Aᴸ).
+        var outputErrorSwapped = false
+        /// Each layer's ∂b taken from its activations Aˡ where its error Δˡ belongs.
+        var biasFromActivations = false
         /// The pass written as one example's loops: a weight matrix taken from another layer is read as far as
         /// the loops reach (W[j, k] for the j and k of this layer's sum), and stops the program where it is smaller.
         var loops = false
@@ -48,7 +54,9 @@ extension StudentCheck {
                 let bias = biasAfterActivation ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
                 z.append(MatrixForm.forward(input, layer.weights, bias))
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
-                if output && outputPerElement {
+                if output && outputPerColumn {
+                    a.append(MatrixForm.activations(z[l].transposed, hidden: nil, output: network.output).transposed)
+                } else if output && outputPerElement {
                     a.append(z[l].map { network.output.activation([$0])[0] })
                 } else if output {
                     a.append(MatrixForm.activations(z[l], hidden: nil, output: network.output))
@@ -65,7 +73,8 @@ extension StudentCheck {
             let kept = keepsPreActivation ? [x] + z.dropFirst() : a
             let targets = lossTargetFirstRow
                 ? Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { _ in y.row(0) }) : y
-            var delta = MatrixForm.outputError(kept[L], y, layer: network.output)
+            var delta = outputErrorSwapped ? MatrixForm.outputError(y, kept[L], layer: network.output)
+                : MatrixForm.outputError(kept[L], y, layer: network.output)
             var layers = [LayerParameters<Double>]()
             // Δˡ⁻¹ from Δˡ, as this wiring propagates it; nil where the shapes do not allow it.
             func propagate(_ delta: Matrix<Double>, from l: Int) -> Matrix<Double>? {
@@ -116,7 +125,7 @@ extension StudentCheck {
                     }
                 }
                 layers.insert(LayerParameters(weights: MatrixForm.weightGradient(input, used),
-                                              biases: MatrixForm.biasGradient(used)), at: 0)
+                                              biases: MatrixForm.biasGradient(biasFromActivations ? kept[l] : used)), at: 0)
                 guard l > 1, !gradientsAfterPropagation else { continue }
                 guard let below = propagate(delta, from: l) else { return nil }
                 if !deltaNeverUpdated { delta = below }
@@ -142,6 +151,10 @@ extension StudentCheck {
                 (PassWiring(biasAfterActivation: true), "the bias is added after the activation, \(a)ˡ = σ(zˡ) + bˡ with zˡ = (Wˡ)ᵀ \(a)ˡ⁻¹, where it belongs inside it: \(a)ˡ = σ((Wˡ)ᵀ \(a)ˡ⁻¹ + bˡ)"),
                 (PassWiring(feedsPreActivation: true), "each layer above the first is fed the layer below's z where \(a) = σ(z) belongs: the forward pass passes zˡ⁻¹ on (σ is computed and kept, but not fed forward)"),
                 (PassWiring(weightInputFromX: true), "every layer's ∂W is taken with the network's input \(a == "a" ? "x" : "X") (\(a)⁰) where the layer's own input \(a)ˡ⁻¹ belongs: only layer 1's input is \(a == "a" ? "x" : "X")"),
+                (PassWiring(outputPerColumn: true), "the output activation is applied down each column of Zᴸ, across the examples, where it takes each example's row (network.output.activation(Zᴸ.row(i)) for each i)"),
+                (PassWiring(outputErrorSwapped: true), a == "a" ? "the output error is y − aᴸ where δᴸ = aᴸ − y belongs (the subtraction the wrong way round)"
+                    : "the output error is called with its arguments swapped, outputError(Y, Aᴸ), which gives Y − Aᴸ where Aᴸ − Y belongs"),
+                (PassWiring(biasFromActivations: true), "each layer's ∂b is taken from its activations \(a)ˡ where its error \(a == "a" ? "δ" : "Δ")ˡ belongs"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }
@@ -161,7 +174,9 @@ extension StudentCheck {
         }
         let (network, x, y) = batch(call)
         let right = MatrixForm.pass(network, inputs: x, targets: y).gradients
-        let found = PassWiring.variants(call.step == .oneExample ? "a" : "A").map { variant in
+        // One example has one row: the output activation down its columns is the activation of each logit alone.
+        let found = PassWiring.variants(call.step == .oneExample ? "a" : "A")
+            .filter { !(call.step == .oneExample && $0.wiring.outputPerColumn) }.map { variant in
             var wiring = variant.wiring
             wiring.loops = call.step == .oneExample
             return (wiring: wiring, text: variant.1)

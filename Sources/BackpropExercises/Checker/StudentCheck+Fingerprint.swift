@@ -92,10 +92,20 @@ extension StudentCheck {
             right = expected.elements
             switch call.step {
             case .outputError:
-                let (a, y) = (m[0].elements, m[1].elements)
+                let (a, y) = (m[0].elements, m[1].elements), output = m[0]
+                // The output activation applied once more to each row, and each row's prediction as a one-hot row.
+                let again = (0..<output.rows).flatMap { scenario.network.output.activation(output.row($0)) }
+                let softmaxAgain = (0..<output.rows).flatMap { OutputLayer.softmaxCrossEntropy.activation(output.row($0)) }
+                let predicted = (0..<output.rows).flatMap { i -> [Double] in
+                    let row = output.row(i), top = row.indices.max { row[$0] < row[$1] } ?? 0
+                    return row.indices.map { $0 == top ? 1 : 0 }
+                }
                 quantities = [Quantity(symbol: "Aᴸ", meaning: "", values: a), Quantity(symbol: "Y", meaning: "", values: y),
                               Quantity(symbol: "(Aᴸ − Y)", meaning: "", values: zip(a, y).map(-)),
-                              Quantity(symbol: "Aᴸ(1 − Aᴸ)", meaning: "", values: a.map { $0 * (1 - $0) })]
+                              Quantity(symbol: "Aᴸ(1 − Aᴸ)", meaning: "", values: a.map { $0 * (1 - $0) }),
+                              Quantity(symbol: "σᴸ(Aᴸ)", meaning: "network.output.activation applied again to each row of Aᴸ, which is already the output activation", values: again),
+                              Quantity(symbol: "softmax(Aᴸ)", meaning: "a softmax applied to each row of Aᴸ, which is already the output activation", values: softmaxAgain),
+                              Quantity(symbol: "onehot(argmax Aᴸ)", meaning: "a 1 at each row's largest output (the predicted class) and 0 elsewhere, where the probabilities Aᴸ themselves belong", values: predicted)]
                 rightFormula = scenario.network.output == .sigmoidSquaredError ? "(Aᴸ − Y) ∘ Aᴸ(1 − Aᴸ)" : "Aᴸ − Y"
             case .hiddenError:
                 let (after, w, a) = (m[0], m[1], m[2]), hidden = scenario.network.hidden
@@ -117,8 +127,10 @@ extension StudentCheck {
                 guard let b = inputs.vector?.value, b.count == expected.columns else { return nil }
                 let bias = (0..<expected.elements.count).map { b[$0 % expected.columns] }
                 let l = call.index
+                let examples = Double(expected.rows)
                 quantities = [Quantity(symbol: "P", meaning: "A\(sup(l - 1)) W\(sup(l)), the products' sums", values: zip(expected.elements, bias).map(-)),
-                              Quantity(symbol: "b\(sup(l))", meaning: "", values: bias)]
+                              Quantity(symbol: "b\(sup(l))", meaning: "", values: bias),
+                              Quantity(symbol: "m b\(sup(l))", meaning: "b\(sup(l)) times m, the number of examples", values: bias.map { examples * $0 })]
                 rightFormula = "P + b\(sup(l)) (bⱼ added once to column j)"
             default:
                 return nil
@@ -208,7 +220,7 @@ extension StudentCheck {
         if writtenRows > 0, writtenRows < rows, (writtenRows..<rows).contains(where: rowMatters),
            close(rest.flatMap { i in (0..<columns).map { got[i * columns + $0] } },
                  rest.flatMap { i in (0..<columns).map { expected[i * columns + $0] } }) {
-            return "Rows \(writtenRows)…\(rows - 1) of your \(quantityName(call)) are 0, never written, and the rows before them are right: the loop over its rows stops at \(sizes(equalTo: writtenRows)) where it must run over all \(rows)."
+            return "Rows \(writtenRows)…\(rows - 1) of your \(quantityName(call)) are 0, never written, and the rows before them are right: the loop over its rows stops at \(sizes(equalTo: writtenRows)) where it must run over all \(rows), or the loop inside it does not start again for the next row (a while loop's index not set back to 0), or a return inside the loops ends the step early."
         }
         let first = Array(0..<writtenColumns)
         if writtenColumns > 0, writtenColumns < columns, (writtenColumns..<columns).contains(where: columnMatters),

@@ -1,4 +1,5 @@
 import Backprop
+import Foundation
 
 extension StudentCheck {
     /// Wrong gradients (the one-example step, or the engine): the first wrong quantity in the order
@@ -42,9 +43,9 @@ extension StudentCheck {
         if !finite, !got.loss.isFinite, !weightsWrong.contains(true), !biasesWrong.contains(true) {
             lines.append("Only your loss is not a finite number (NaN or infinity); every gradient is right. The loss takes the logarithm of a probability that came out as exactly 0\(scenario.largeLogits ? " (the logits here are in the hundreds)" : ""), or a value overflowed: compute it from the logits with network.output.loss(logits:activation:target:), which does neither.")
         } else if !finite {
-            let large = scenario.largeLogits
+            let large = scenario.largeLogits, lossToo = !got.loss.isFinite
             lines.append("Your \(lossWrong && !got.loss.isFinite ? "loss" : first.name) is not a finite number (NaN or infinity)" + (large
-                ? " where the logits are in the hundreds: e^z overflows for z above 709 (and a probability that underflows to 0 has the logarithm −infinity). Subtract each row's maximum before the exponential, as network.output.activation does, and compute the loss from the logits with network.output.loss."
+                ? " where the logits are in the hundreds or more: e^z overflows to infinity for z above 709, and underflows to 0 below −745, so a softmax whose exponentials are all 0 in a row divides 0 by 0\(scenario.name.contains("one example's logits in the thousands") ? " (here one example's logits are in the thousands and the others' are not: a softmax shifted by one number for the whole batch, rather than each row's own largest logit, leaves the other rows all 0)" : ""). Subtract each row's own maximum before the exponential, as network.output.activation does" + (lossToo ? ", and compute the loss from the logits with network.output.loss." : ".")
                 : ": a division by zero, the logarithm of 0, or a value that overflowed."))
         }
         // Layers in another order: each of yours is some other layer's right answer.
@@ -68,6 +69,14 @@ extension StudentCheck {
         } ?? false
         if transposed {
             lines.append("Your \(first.name) is the transpose of the right one (the layer is square, so the shapes could not tell): ∂Wˡ has Wˡ's shape [h_{l−1}, h_l], \(oneExample ? "aˡ⁻¹ (δˡ)ᵀ" : "(Aˡ⁻¹)ᵀ Δˡ"), not its transpose.")
+        }
+        // Every ∂Wˡ the right one plus one multiple λ of the layer's weights: weight decay put into the gradient.
+        if finite, !transposed, !biasesWrong.contains(true), weightsWrong.contains(true),
+           let lambda = weightDecay(got, expected, network: scenario.network) {
+            verdict.namesSlip = true
+            let shown = String(format: "%g", lambda)
+            verdict.diagnosis = ["Every ∂Wˡ is the right one plus \(shown) Wˡ, the layer's own weights, and every ∂bˡ is right: a weight decay (L2 penalty) λ Wˡ with λ = \(shown) is added to the gradient. The gradients here are of the mean loss alone; leave λ Wˡ out (a decay belongs in the update, if anywhere)."]
+            return
         }
         // A known mistake, made in a whole pass on the same batch.
         let (x, y) = oneExample
@@ -151,7 +160,15 @@ extension StudentCheck {
                 verdict.explainsExampleCount = true
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
             } else if got.loss == 0 {
-                lines.append("Your loss is exactly 0 and every gradient is right: the loss is never computed, or never stored in the gradients you return (their loss).")
+                // Right where m = 1, 0 elsewhere: the mean's 1/m in integers.
+                let byOne = evidence.answers.filter { evidence.scenarios[$0.call.scenario].examples == 1 && $0.call != call }
+                let integerMean = !oneExample && !byOne.isEmpty && byOne.allSatisfy { other, output in
+                    guard case .gradients(let g) = output, case .gradients(let e) = evidence.inputs(other).expected else { return false }
+                    return abs(g.loss - e.loss) <= 1e-9 * abs(e.loss)
+                }
+                lines.append(integerMean
+                    ? "Your loss is exactly 0 on every batch of more than one example and right on the batch of one (m = 1), and every gradient is right: the loss's 1/m is computed in integers, 1 / m with an Int m, which is 0 for every m above 1. Write 1.0 / Double(m)."
+                    : "Your loss is exactly 0 and every gradient is right: the loss is never computed, never stored in the gradients you return (their loss), or multiplied by 0 (a 1/m computed in integers is 0).")
             } else if let size = Self.sizeNamed(ratio, scenario: scenario, examples: !oneExample) {
                 lines.append("Only the loss is wrong (the gradients are right), and it is exactly \(number(ratio)) times the right one: \(size). Check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             } else {
@@ -174,6 +191,21 @@ extension StudentCheck {
         }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }
         verdict.diagnosis = lines
+    }
+
+    /// The λ for which every layer's ∂W is the right one plus λ Wˡ (the same λ everywhere, not 0), or nil.
+    static func weightDecay(_ got: Gradients<Double>, _ expected: Gradients<Double>, network: Network<Double>) -> Double? {
+        var lambda: Double?
+        for (l, layer) in network.layers.enumerated() {
+            let w = layer.weights.elements, g = got.layers[l].weights.elements, e = expected.layers[l].weights.elements
+            guard g.count == w.count, let top = w.indices.max(by: { abs(w[$0]) < abs(w[$1]) }), w[top] != 0 else { return nil }
+            let k = (g[top] - e[top]) / w[top]
+            let scale = max(g.map(abs).max() ?? 0, w.map(abs).max() ?? 0)
+            guard k.isFinite, abs(k) > 1e-12, zip(zip(g, e), w).allSatisfy({ abs($0.0 - $0.1 - k * $1) <= 1e-9 * scale }) else { return nil }
+            if let known = lambda, abs(known - k) > 1e-9 * abs(k) { return nil }
+            lambda = k
+        }
+        return lambda
     }
 
     /// What a ratio is, when it is one of the scenario's sizes or its reciprocal: "1/c, c = 3 the outputs".

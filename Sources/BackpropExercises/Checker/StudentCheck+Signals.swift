@@ -40,7 +40,9 @@ extension StudentCheck {
         verdict.location = crash.location
         let shapes = verdict.shapes.joined(separator: ", ")
         if crash.timedOut {
-            verdict.diagnosis = ["Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
+            verdict.diagnosis = [crash.location.map { place in
+                "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): when it was stopped it was still running \(place), in a loop that does not end there. A while loop ends only if its condition becomes false: check that every pass through it moves its index (or whatever the condition reads) toward the end, on every path through the body (a continue that skips the increment)."
+            } ?? "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
             return
         }
         if let status = crash.exitStatus {
@@ -197,6 +199,18 @@ extension StudentCheck {
         }
     }
 
+    /// What the step's result's shape is, in words of what its rows and columns count.
+    static func shapeReason(_ step: Step) -> String {
+        switch step {
+        case .biasGradient: "∂bˡ has one number per unit of the layer, h_l: the mean over the examples (down each column of Δˡ, over its m rows), not over the units of a row."
+        case .weightGradient: "∂Wˡ has the shape of Wˡ, [h_{l−1}, h_l]: (Aˡ⁻¹)ᵀ Δˡ sums over the m examples."
+        case .forward: "Zˡ has one row per example and one column per unit: [m, h_l]."
+        case .outputError: "Δᴸ has the shape of Aᴸ and Y: [m, c]."
+        case .hiddenError: "Δˡ has one row per example and one column per unit of layer l: [m, h_l]."
+        default: ""
+        }
+    }
+
     /// What the step's result's shape is, and why; with `transposed`, which product gives its transpose.
     static func transposeHint(_ call: Call, transposed: Bool = true) -> String {
         switch call.step {
@@ -235,6 +249,13 @@ extension StudentCheck {
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
             lines[lines.count - 1] += mistake.explanation
+        } else if let other = evidence.answers.first(where: { $0.call != call
+                      && flatten($0.output).count != flatten(evidence.inputs($0.call).expected).count }) {
+            // Right-shaped here, wrong-shaped on another call: the shape there says more than the values here.
+            let theirs = evidence.inputs(other.call).expected
+            var transposed = false
+            if case .matrix(let g) = other.output, case .matrix(let e) = theirs, g.rows == e.columns, g.columns == e.rows { transposed = true }
+            lines.append("Your \(quantityName(call)) has the right shape here only because these sizes coincide: on \(callName(other.call, evidence.scenarios)) it is \(shapeName(other.output))\(transposed ? ", the transpose of" : " where it must be") \(shapeName(theirs)). " + (transposed ? transposeHint(call) : shapeReason(call.step)))
         } else if let line = slip(call, got: output, crash: nil, evidence: evidence) {
             // Before a reading of this call alone (an input read another way, the transpose of a square result):
             // one slip that gives every call's answer, and stops where the code stopped, says which loop.

@@ -49,7 +49,8 @@ extension StudentCheck {
                 var theirs = nest
                 slip.apply(&theirs)
                 guard case .values(let values) = theirs.run() else { return false }
-                return values.count != answer.count || close(values, answer)
+                // Every variant writes a result of the right shape: an answer of another shape refutes it.
+                return values.count == answer.count && close(values, answer)
             } && stopped.allSatisfy { nest in
                 var theirs = nest
                 slip.apply(&theirs)
