@@ -184,6 +184,11 @@ struct OneExampleLoopsTests {
                 }
                 guard let (call, got) = failing else { continue }
                 let said = StudentCheck.lossSlip(got, call: call, evidence: evidence)
+                // A loss that is not finite is matched by every slip that is not finite there: none is named.
+                guard got.loss.isFinite else {
+                    #expect(said == nil, "\(layer.name): \(slip.text) named from a loss of \(got.loss)")
+                    continue
+                }
                 #expect(said?.contains(slip.text) == true, "\(layer.name): \(slip.text) told \(said ?? "nothing")")
             }
         }

@@ -57,9 +57,9 @@ enum StudentSupervisor {
             if Date() > deadline {
                 timedOut = true
                 // SIGQUIT first: the Swift runtime prints a backtrace of where the code was, the loop that does not
-                // end; then SIGKILL, if the backtrace takes longer than a few seconds.
+                // end; then SIGKILL, if the backtrace takes longer than ten seconds (on a loaded machine it can).
                 kill(process.processIdentifier, SIGQUIT)
-                let grace = Date().addingTimeInterval(5)
+                let grace = Date().addingTimeInterval(10)
                 while process.isRunning && Date() < grace { usleep(10_000) }
                 if process.isRunning { kill(process.processIdentifier, SIGKILL) }
                 break

@@ -156,6 +156,10 @@ extension StudentCheck.LoopNest {
         if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "assigned", apply: { $0.assignInLoop = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) assigns (=) where it should add (+=): each term replaces the one before, so only the last term counts\(nest.biasRead == nil ? "" : ", and the bias it started from is lost")" }))
+            if let at = biasRead, let bias = names.last {
+                list.append(Slip(group: "assigned with the bias", apply: { $0.assignInLoop = true; $0.biasPlacement = .everyTerm }, describe: { nest in
+                    "the sum over \(nest.letters.sum) assigns (=) where it should add (+=): each step sets it to \(bias)[\(nest.letter(at))] plus that step's term, so only the last term counts" }))
+            }
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
         }

@@ -123,6 +123,8 @@ extension StudentCheck {
             if !made.isFinite || !loss.isFinite { return made.isNaN ? loss.isNaN : made == loss }
             return abs(made - loss) <= 1e-9 * max(abs(made), abs(loss), 1e-300)
         }
+        // A loss that is not finite matches any slip that is not finite there too: that says nothing of which.
+        guard got.loss.isFinite else { return nil }
         let layer = evidence.scenarios[call.scenario].network.output
         let others = evidence.answers.filter { $0.call != call }.compactMap { other, output -> (Call, Double)? in
             if case .gradients(let g) = output, evidence.scenarios[other.scenario].network.output == layer { return (other, g.loss) }

@@ -115,7 +115,7 @@ extension StudentCheck {
         let h = scenario.network.sizes, m = scenario.examples, l = call.index
         switch call.step {
         case .forward:
-            return "W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])]: Zˡ[i, j] = b[j] + Σₖ A[i, k] W[k, j] with k < \(h[l - 1]) (the inputs) and j < \(h[l]) (the units). An index built for the other dimension runs past it when the layer is not square: W[j, k] for W[k, j], or a flat index into W.elements that steps by W.rows where each row is W.columns long (a Matrix is stored row after row)."
+            return "W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])]: Zˡ[i, j] = b[j] + Σₖ A[i, k] W[k, j] with k < \(h[l - 1]) (the inputs) and j < \(h[l]) (the units). An index built for the other dimension runs past when the layer is not square: j up to A.columns (h_{l−1}) where Zˡ and b have h_l columns, W[j, k] for W[k, j], or a flat index into W.elements that steps by W.rows where each row is W.columns long (a Matrix is stored row after row)."
         case .outputError:
             return "Aᴸ and Y are both [m, c] = [\(m), \(h[h.count - 1])]: index them [i, j] with i < \(m) and j < \(h[h.count - 1])."
         case .hiddenError:
@@ -125,7 +125,12 @@ extension StudentCheck {
         case .biasGradient:
             return "∂b\(sup(l)) has h_l = \(h[l]) numbers (delta.columns), one per unit, each the sum down a column of Δ [\(m), \(h[l])]: a size or an index taken from the examples (delta.rows, m = \(m)) where the units belong runs past it or leaves it short."
         case .oneExample:
-            return "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σₖ W[k, j] aₖ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ. A transposed index runs past a layer that is not square."
+            let sizes = "For one example, aˡ⁻¹ has h_{l−1} numbers, δˡ has h_l, and Wˡ is [h_{l−1}, h_l] (sizes \(h.map(String.init).joined(separator: "-"))): zⱼ = bⱼ + Σₖ W[k, j] aₖ and (Wˡ⁺¹ δˡ⁺¹)ⱼ = Σₖ W[j, k] δₖ."
+            // Every layer the same width: no index into a layer's vectors or W ran past for being transposed.
+            if Set(h).count == 1 {
+                return sizes + " Every layer here has \(h[0]) units, so no transposed index ran past a vector or a W: an index over the layers did. There are L = \(h.count - 1) layers, network.layers[0..<L] (layer l is network.layers[l − 1]), and the activations a[0...L] (a[0] = x): check each layer index against these."
+            }
+            return sizes + " A transposed index runs past a layer that is not square; an index over the layers runs past network.layers (0..<L) or the activations (0...L)."
         case .batchEngine:
             return "An index in your engine ran past its array or matrix. Check each index against what it counts: the examples are X.rows (m), the layers 1...network.layerCount; layer l's input is A[l − 1], its weights network.layers[l − 1], and the hidden error of layer l needs the weights above it, network.layers[l]."
         }

@@ -63,6 +63,9 @@ public enum StudentCheck {
         public var batch: Batch<Double>
         /// Whether its logits are in the hundreds (an exponential or a logarithm written without care overflows).
         public var largeLogits = false
+        /// A matrix step's input number `index` taken from another scenario's call of the same shapes (`network`
+        /// and `batch`), the others kept: an answer kept by some of a step's inputs and not all shows.
+        public var mixed: (index: Int, network: Network<Double>, batch: Batch<Double>)?
 
         public init(name: String, network: Network<Double>, batch: Batch<Double>, largeLogits: Bool = false) {
             self.name = name
@@ -89,6 +92,8 @@ public enum StudentCheck {
     /// 9. Scenario 1's network and m with another batch: a result cached by the weights or the shapes shows.
     /// 10, 11. Scenario 1 with one input changed at a time, its targets or its weights: a result cached by some of a
     ///    step's inputs and not all of them shows.
+    /// 13–15. Scenario 1's matrix-step calls with one input (the first, second or third) taken from scenario 11's
+    ///    call at the same layer: every input varied while the others stay, whatever the step keeps its answers by.
     /// 12. One example far larger than the others, so that its logits are in the thousands and theirs are not: a softmax shifted by one number for the whole batch (not each row's own largest) shows.
     public static func scenarios() -> [Scenario] {
         [
@@ -121,7 +126,14 @@ public enum StudentCheck {
             // another example's: each row needs its own largest logit subtracted before the exponential.
             scenario("4-6-3, relu → softmax + cross-entropy, one example's logits in the thousands, m = 6", [4, 6, 3], .relu,
                      .softmaxCrossEntropy, m: 6, seed: 18, spreadRows: true),
-        ]
+        ] + ["first", "second", "third"].enumerated().map { index, which in
+            // Scenario 1 with one input of each matrix step from scenario 11 (other weights, the same batch).
+            let other = scenario("", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, networkSeed: 41)
+            var mixed = scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, its \(which) input from scenario 11",
+                                 [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11)
+            mixed.mixed = (index, other.network, other.batch)
+            return mixed
+        }
     }
 
     /// A scenario: a Xavier-initialised network with biases in [−0.5, 0.5) (so that a missing bias shows) and a
@@ -212,8 +224,28 @@ public enum StudentCheck {
         public var expected: Output
     }
 
-    /// The inputs and the expected output of `call`, from the scenario's reference pass.
+    /// The inputs and the expected output of `call`, from the scenario's reference pass; for a mixed scenario, one
+    /// input of a matrix step from the other scenario's call and the expected output made again by the reference.
     public static func inputs(_ call: Call, _ scenario: Scenario, pass: MatrixForm.Pass<Double>) -> Inputs {
+        var given = plainInputs(call, scenario, pass: pass)
+        guard let mix = scenario.mixed, ![.oneExample, .batchEngine].contains(call.step), mix.index < given.matrices.count
+        else { return given }
+        let other = Scenario(name: "", network: mix.network, batch: mix.batch)
+        let theirs = plainInputs(call, other, pass: MatrixForm.pass(mix.network, inputs: mix.batch.inputs, targets: mix.batch.targets))
+        given.matrices[mix.index].value = theirs.matrices[mix.index].value
+        let m = given.matrices.map(\.value), network = scenario.network
+        switch call.step {
+        case .forward: given.expected = .matrix(MatrixForm.forward(m[0], m[1], given.vector!.value))
+        case .outputError: given.expected = .matrix(MatrixForm.outputError(m[0], m[1], layer: network.output))
+        case .hiddenError: given.expected = .matrix(MatrixForm.hiddenError(m[0], m[1], m[2], network.hidden))
+        case .weightGradient: given.expected = .matrix(MatrixForm.weightGradient(m[0], m[1]))
+        case .biasGradient: given.expected = .vector(MatrixForm.biasGradient(m[0]))
+        case .oneExample, .batchEngine: break
+        }
+        return given
+    }
+
+    static func plainInputs(_ call: Call, _ scenario: Scenario, pass: MatrixForm.Pass<Double>) -> Inputs {
         let network = scenario.network, l = call.index, L = network.layerCount
         switch call.step {
         case .oneExample:
