@@ -15,6 +15,7 @@ let name = ProcessInfo.processInfo.environment["BACKPROP_SUBMISSION"] ?? "soluti
 guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(name) ?? ClassCatalogue.named(name) ?? HeldOutCatalogue.named(name) ?? HeldOut2Catalogue.named(name) ?? HeldOut3Catalogue.named(name) ?? HeldOut4Catalogue.named(name) ?? HeldOut5Catalogue.named(name) ?? HeldOut6Catalogue.named(name)) as StudentSubmission? ?? HeldOut7Catalogue.named(name)
     ?? HeldOut8Catalogue.named(name)
     ?? HeldOut9Catalogue.named(name)
+    ?? HeldOut10Catalogue.named(name)
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
