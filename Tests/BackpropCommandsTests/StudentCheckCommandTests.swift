@@ -78,7 +78,8 @@ struct ExercisesCommandTests {
                    + HeldOut6Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut7Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut8Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut9Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut9Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut10Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
