@@ -108,6 +108,18 @@ struct ExercisesCommandTests {
         "h8-eng-bias-from-activations": "∂b is taken from its activations",
         "h8-bg-mean-along-rows": "has the right shape here only because these sizes coincide",
         "h8-he-increment-outside-loop": "did not finish within",
+        "h9-oerr-labels-as-indices": "read as example i's class index",
+        "h10-oerr-targets-as-class-index": "read as example i's class index",
+        "h10-he-break-at-zero": "stops at its first term that is 0",
+        "h10-bg-absolute-values": "the absolute value of each term",
+        "h10-fw-float-products": "each product of the sum over k is computed in Float",
+        "h10-oe-no-output-bias": "(in the output layer L only; the hidden layers are right): the bias is never added",
+        "h10-wg-momentum": "the right one plus 0.9 times your first answer",
+        "h10-eng-adds-into-gradients": "after prepare(for:) still hold the previous call's values",
+        "h10-oerr-exit-after-debugging": "called exit(0)",
+        "h10-eng-weights-one-layer-up": "the pass still needed hiddenError(",
+        "h10-he-cache-keyed-on-delta": "a cache looked up by Δ³ alone",
+        "h10-oe-cache-keyed-on-x": "a cache looked up by x alone",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -207,6 +207,21 @@ struct AccumulatedStateTests {
         let after = Matrix(rows: 3, columns: 2, elements: zip(left.elements, right.elements).map { $0 + $1 })
         #expect(StudentCheck.accumulated(.matrix(left), .matrix(after), expected: .matrix(right)) != nil)
         // Any other change is not this reading.
-        #expect(StudentCheck.accumulated(.matrix(right), .matrix(right.map { 3 * $0 }), expected: .matrix(right)) == nil)
+        var changed = right
+        changed[1, 1] += 0.5
+        #expect(StudentCheck.accumulated(.matrix(right), .matrix(changed), expected: .matrix(right)) == nil)
+        // An engine that adds into the gradients it is handed is told so.
+        let engine = StudentCheck.accumulated(.matrix(right), .matrix(twice), expected: .matrix(right), step: .batchEngine)
+        #expect(engine?.contains("+=") == true && engine?.contains("prepare(for:)") == true)
+    }
+
+    @Test("a second answer that is the right one plus k times the first is a momentum kept between calls")
+    func momentum() {
+        let right = matrix(3, 2) { i, j in Double(i) - 0.5 * Double(j) + 0.25 }
+        let earlier = matrix(3, 2) { i, j in 0.1 * Double(i * j) - 0.3 }
+        let first = Matrix(rows: 3, columns: 2, elements: zip(right.elements, earlier.elements).map { $0 + 0.9 * $1 })
+        let second = Matrix(rows: 3, columns: 2, elements: zip(right.elements, first.elements).map { $0 + 0.9 * $1 })
+        let said = StudentCheck.accumulated(.matrix(first), .matrix(second), expected: .matrix(right))
+        #expect(said?.contains("the right one plus 0.9 times your first answer") == true, "\(said ?? "nil")")
     }
 }

@@ -164,6 +164,12 @@ extension StudentCheck.LoopNest {
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
         }
         if sumBound != nil {
+            list.append(Slip(group: "float products", apply: { $0.productsInFloat = true }, describe: { nest in
+                "each product of the sum over \(nest.letters.sum) is computed in Float (Float(…) * Float(…)) and converted back, so the result keeps about 7 digits: compute in Double" }))
+            list.append(Slip(group: "stops at a zero term", apply: { $0.stopAtZeroTerm = true }, describe: { nest in
+                "the sum over \(nest.letters.sum) stops at its first term that is 0 (a `break` where `continue` belongs; a 0 term needs no skipping at all), so every term after it is lost" }))
+            list.append(Slip(group: "absolute terms", apply: { $0.absoluteTerms = true }, describe: { nest in
+                "the absolute value of each term of the sum over \(nest.letters.sum) is added (abs(…)), so the terms' signs are lost" }))
             list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
                 nest.overExamples(nest.sumBound)
                     ? "the products are computed in Float, so the result keeps about 7 digits: compute in Double"

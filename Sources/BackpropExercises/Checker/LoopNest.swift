@@ -88,6 +88,12 @@ extension StudentCheck {
         var assignInLoop = false
         /// The mean's factor 1/m computed in Float.
         var meanInFloat = false
+        /// Each product computed in Float and added into a Double sum.
+        var productsInFloat = false
+        /// The sum stops at its first term that is 0 (a `break` where `continue` belongs).
+        var stopAtZeroTerm = false
+        /// Each term's absolute value summed.
+        var absoluteTerms = false
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -274,7 +280,8 @@ extension StudentCheck {
                         func term(_ s: Int) throws(Stopped) -> Double {
                             var term = 1.0
                             for f in order == .factorsReversed ? factors.reversed() : factors {
-                                term = termsInFloat ? Double(Float(term) * Float(try read(f, r, c, s))) : term * (try read(f, r, c, s))
+                                term = termsInFloat || productsInFloat ? Double(Float(term) * Float(try read(f, r, c, s)))
+                                    : term * (try read(f, r, c, s))
                             }
                             if postPerTerm, case .derivative(let at, let activation) = post {
                                 term *= activation.derivative(fromActivation: try read(at, r, c, s))
@@ -284,6 +291,8 @@ extension StudentCheck {
                         if firstTermTwice, count > 0 { sum += try term(0) }
                         for s in sumStart..<max(count, sumStart) {
                             var t = try term(s)
+                            if stopAtZeroTerm && t == 0 { break }
+                            if absoluteTerms { t = abs(t) }
                             if biasPlacement == .everyTerm { t += try biasTerm() }
                             sum = assignInLoop ? t : floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }

@@ -39,13 +39,35 @@ extension StudentCheck {
         case unmade
     }
 
-    /// The one-example pass on (x, y), one-row matrices, with `slip` made in every layer's `stage`.
+    /// Which layers a slip is made in: every one, the output layer's alone, or the hidden layers' alone.
+    enum SlipLayers: CaseIterable {
+        case every, outputOnly, hiddenOnly
+
+        func contains(_ l: Int, of L: Int) -> Bool {
+            switch self {
+            case .every: true
+            case .outputOnly: l == L
+            case .hiddenOnly: l < L
+            }
+        }
+
+        var words: String {
+            switch self {
+            case .every: ""
+            case .outputOnly: " (in the output layer L only; the hidden layers are right)"
+            case .hiddenOnly: " (in the hidden layers only; the output layer L is right)"
+            }
+        }
+    }
+
+    /// The one-example pass on (x, y), one-row matrices, with `slip` made in `stage` at the layers `layers` names.
     static func loopPass(_ network: Network<Double>, x: Matrix<Double>, y: Matrix<Double>, stage: Step,
-                         slip: LoopNest.Slip, order: LoopNest.Order = .rowsFirst) -> LoopPassOutcome {
+                         slip: LoopNest.Slip, layers: SlipLayers = .every, order: LoopNest.Order = .rowsFirst) -> LoopPassOutcome {
         struct Stopped: Error { let stop: LoopNest.Stop? }
-        func run(_ step: Step, _ operands: [Matrix<Double>], bias: [Double]? = nil, rows: Int, columns: Int,
+        let L = network.layerCount
+        func run(_ step: Step, _ operands: [Matrix<Double>], bias: [Double]? = nil, rows: Int, columns: Int, layer: Int,
                  right: () -> [Double]) throws(Stopped) -> [Double] {
-            guard step == stage else { return right() }
+            guard step == stage, layers.contains(layer, of: L) else { return right() }
             guard var nest = exampleNest(step, network: network, operands: operands, bias: bias, rows: rows, columns: columns)
             else { throw Stopped(stop: nil) }
             slip.apply(&nest)
@@ -54,35 +76,34 @@ extension StudentCheck {
             case .stopped(let stop): throw Stopped(stop: stop)
             }
         }
-        let L = network.layerCount
         do throws(Stopped) {
             var z = [Matrix<Double>(rows: 0, columns: 0)], a = [x]
             for l in 1...L {
                 let (w, b) = (network.layers[l - 1].weights, network.layers[l - 1].biases)
-                let values = try run(.forward, [a[l - 1], w], bias: b, rows: 1, columns: w.columns) {
+                let values = try run(.forward, [a[l - 1], w], bias: b, rows: 1, columns: w.columns, layer: l) {
                     MatrixForm.forward(a[l - 1], w, b).elements
                 }
                 z.append(Matrix(rows: 1, columns: w.columns, elements: values))
                 a.append(MatrixForm.activations(z[l], hidden: l < L ? network.hidden : nil, output: network.output))
             }
             let c = a[L].columns
-            var delta = Matrix(rows: 1, columns: c, elements: try run(.outputError, [a[L], y], rows: 1, columns: c) {
+            var delta = Matrix(rows: 1, columns: c, elements: try run(.outputError, [a[L], y], rows: 1, columns: c, layer: L) {
                 MatrixForm.outputError(a[L], y, layer: network.output).elements
             })
             var layers = [LayerParameters<Double>]()
             for l in stride(from: L, through: 1, by: -1) {
                 let (input, d) = (a[l - 1], delta)
-                let gw = try run(.weightGradient, [input, d], rows: input.columns, columns: d.columns) {
+                let gw = try run(.weightGradient, [input, d], rows: input.columns, columns: d.columns, layer: l) {
                     MatrixForm.weightGradient(input, d).elements
                 }
-                let gb = try run(.biasGradient, [d], rows: 1, columns: d.columns) { MatrixForm.biasGradient(d) }
+                let gb = try run(.biasGradient, [d], rows: 1, columns: d.columns, layer: l) { MatrixForm.biasGradient(d) }
                 var layer = LayerParameters<Double>(inputs: input.columns, outputs: d.columns)
                 layer.weights = Matrix(rows: input.columns, columns: d.columns, elements: gw)
                 layer.biases = gb
                 layers.insert(layer, at: 0)
                 guard l > 1 else { break }
                 let w = network.layers[l - 1].weights
-                delta = Matrix(rows: 1, columns: w.rows, elements: try run(.hiddenError, [d, w, a[l - 1]], rows: 1, columns: w.rows) {
+                delta = Matrix(rows: 1, columns: w.rows, elements: try run(.hiddenError, [d, w, a[l - 1]], rows: 1, columns: w.rows, layer: l - 1) {
                     MatrixForm.hiddenError(d, w, a[l - 1], network.hidden).elements
                 })
             }
@@ -141,26 +162,32 @@ extension StudentCheck {
                                  rows: 1, columns: w.columns)
             }
             guard let base else { continue }
-            for slip in base.slips {
-                if let got {
-                    guard case .gradients(let made) = loopPass(network, x: x, y: y, stage: stage, slip: slip),
-                          made.isClose(to: got), !made.isClose(to: right) else { continue }
-                } else {
-                    let stops = LoopNest.Order.allCases.compactMap { order -> LoopNest.Stop? in
-                        if case .stopped(let at) = loopPass(network, x: x, y: y, stage: stage, slip: slip, order: order) { return at }
-                        return nil
+            // A slip in one kind of layer only, where the layers differ (the output layer's own code).
+            let layerSets: [SlipLayers] = [.forward, .weightGradient, .biasGradient].contains(stage) && L > 1 ? SlipLayers.allCases : [.every]
+            for layers in layerSets {
+                for slip in base.slips {
+                    if let got {
+                        guard case .gradients(let made) = loopPass(network, x: x, y: y, stage: stage, slip: slip, layers: layers),
+                              made.isClose(to: got), !made.isClose(to: right) else { continue }
+                    } else {
+                        let stops = LoopNest.Order.allCases.compactMap { order -> LoopNest.Stop? in
+                            if case .stopped(let at) = loopPass(network, x: x, y: y, stage: stage, slip: slip, layers: layers, order: order) { return at }
+                            return nil
+                        }
+                        guard let stop, stops.contains(stop) else { continue }
                     }
-                    guard let stop, stops.contains(stop) else { continue }
+                    let fits = others.allSatisfy { other, answer in
+                        let (n, x, y) = example(other)
+                        guard case .gradients(let theirs) = loopPass(n, x: x, y: y, stage: stage, slip: slip, layers: layers) else { return false }
+                        return theirs.isClose(to: answer)
+                    } && stopped.allSatisfy { other in
+                        let (n, x, y) = example(other)
+                        if case .stopped = loopPass(n, x: x, y: y, stage: stage, slip: slip, layers: layers) { return true } else { return false }
+                    }
+                    if fits { found.append("in \(equation)\(layers.words): \(slip.describe(base))") }
                 }
-                let fits = others.allSatisfy { other, answer in
-                    let (n, x, y) = example(other)
-                    guard case .gradients(let theirs) = loopPass(n, x: x, y: y, stage: stage, slip: slip) else { return false }
-                    return theirs.isClose(to: answer)
-                } && stopped.allSatisfy { other in
-                    let (n, x, y) = example(other)
-                    if case .stopped = loopPass(n, x: x, y: y, stage: stage, slip: slip) { return true } else { return false }
-                }
-                if fits { found.append("in \(equation): \(slip.describe(base))") }
+                // A slip made in every layer says all there is; the same slip in one kind of layer is no reading.
+                if !found.isEmpty { break }
             }
         }
         guard !found.isEmpty, found.count <= 2, !others.isEmpty || stop != nil else { return nil }

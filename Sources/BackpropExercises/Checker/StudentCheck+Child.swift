@@ -7,14 +7,19 @@ extension StudentCheck {
     /// (the engine twice into the same storage). Each call gets its own copies of its inputs, so that a step that
     /// writes into them harms only itself; the names of those it changed are returned.
     public static func run(_ call: Call, _ submission: StudentSubmission, scenario: Scenario,
-                           pass: MatrixForm.Pass<Double>) -> (first: Output, second: Output, changed: [String]) {
+                           pass: MatrixForm.Pass<Double>, report: ((Record) -> Void)? = nil)
+        -> (first: Output, second: Output, changed: [String]) {
         let given = inputs(call, scenario, pass: pass)
         var changed: [String] = []
         func note(_ name: String, _ isChanged: Bool) {
             if isChanged && !changed.contains(name) { changed.append(name) }
         }
         var storage = Gradients<Double>(loss: 0, layers: [])
-        let engine = call.step == .batchEngine ? submission.batchEngine(MatrixFormSteps.reference) : nil
+        // The engine's calls to the steps, reported as they are made (the first run's only).
+        let tracer = call.step == .batchEngine ? report.map { report in
+            Tracer(pass: pass, network: scenario.network, targets: scenario.batch.targets) { report(Record(call: call, trace: $0)) }
+        } : nil
+        let engine = call.step == .batchEngine ? submission.batchEngine(tracer?.steps(.reference) ?? .reference) : nil
         func once() -> Output {
             let network = scenario.network.freshCopy
             let m = given.matrices.map(\.value.freshCopy)
@@ -44,7 +49,9 @@ extension StudentCheck {
             }
             return output
         }
-        let first = once(), second = once()
+        let first = once()
+        tracer?.stop()
+        let second = once()
         return (first, second, changed)
     }
 
@@ -64,7 +71,14 @@ extension StudentCheck {
     /// `after`, the calls after that one (and no replay): the rest of the step, once the call `after` stopped a child.
     public static func runChild(_ step: Step, _ submission: StudentSubmission, scenarios: [Scenario] = scenarios(),
                                 replay: Bool = true, only: Call? = nil, after: Call? = nil, report: (String) -> Void) {
-        func line(_ record: Record) { report(encode(record)) }
+        withoutActuallyEscaping(report) { report in
+            runChild(step, submission, scenarios: scenarios, replay: replay, only: only, after: after) { report(encode($0)) }
+        }
+    }
+
+    /// `runChild`, each record handed to `line` (which may keep it: the engine's tracer reports from its steps).
+    private static func runChild(_ step: Step, _ submission: StudentSubmission, scenarios: [Scenario], replay: Bool,
+                                 only: Call?, after: Call?, line: @escaping (Record) -> Void) {
         var passes: [Int: MatrixForm.Pass<Double>] = [:]
         var all = only.map { [$0] } ?? calls(step, scenarios: scenarios)
         if let after, let index = all.firstIndex(of: after) { all = Array(all[(index + 1)...]) }
@@ -74,7 +88,7 @@ extension StudentCheck {
                                                                 targets: scenario.batch.targets)
             passes[call.scenario] = pass
             line(Record(call: call))
-            let (first, second, changed) = run(call, submission, scenario: scenario, pass: pass)
+            let (first, second, changed) = run(call, submission, scenario: scenario, pass: pass, report: line)
             line(Record(call: call, first: first, second: second, changed: changed.isEmpty ? nil : changed))
             if case .notWritten = first { return }
         }

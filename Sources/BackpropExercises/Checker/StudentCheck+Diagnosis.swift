@@ -120,6 +120,18 @@ extension StudentCheck {
             return verdict
         }
         if var found = failure {
+            // A batch engine's calls to the steps, read against the pass: the call that went wrong, or that none did.
+            let stopped = found.kind == .crashed || found.kind == .timedOut || found.kind == .threw
+            if step == .batchEngine, let call = found.call, !found.namesSlip,
+               let line = engineTrace(records, call: call, scenario: scenarios[call.scenario], stopped: stopped) {
+                if !line.hasPrefix("Every call your engine made to the steps had the right inputs, and it made every call") {
+                    // What the engine passed says more than a list of the indices to check.
+                    found.diagnosis.removeAll { $0.hasPrefix(indexHint(call, scenarios[call.scenario]).prefix(40)) }
+                    found.diagnosis.insert(line, at: min(1, found.diagnosis.count))
+                } else if stopped {
+                    found.diagnosis.append(line)
+                }
+            }
             switch found.kind {
             case .wrong, .threw: found.diagnosis += evidence.acrossScenarios(found)
             case .crashed, .timedOut:
@@ -158,7 +170,7 @@ extension StudentCheck {
     /// the one the child stopped in. The replay of the first call is left out.
     public static func collapse(_ records: [Record]) -> [Record] {
         var calls: [Record] = []
-        for record in records where record.replay != true {
+        for record in records where record.replay != true && record.trace == nil {
             if record.first == nil {
                 calls.append(record)
             } else if let last = calls.last, last.call == record.call, last.first == nil {
@@ -192,7 +204,7 @@ extension StudentCheck {
             return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation). A step computes the same answer from the same inputs every time."
         }
         if let record = calls.first, let second = record.second, let evidence,
-           let line = accumulated(first, second, expected: evidence.inputs(record.call).expected) {
+           let line = accumulated(first, second, expected: evidence.inputs(record.call).expected, step: record.call.step) {
             return line
         }
         return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing"
@@ -218,19 +230,33 @@ extension StudentCheck {
     static func stateful(_ verdict: StepVerdict, call: Call, scenarios: [Scenario]) -> StepVerdict {
         var verdict = verdict
         verdict.mistake = nil
+        // An exit that a fresh process does not make: the exit itself depends on what earlier calls left.
+        if verdict.kind == .crashed, let exit = verdict.message, exit.hasPrefix("exit(") {
+            verdict.diagnosis = ["Your \(call.step.rawValue) called \(exit) on \(callName(call, scenarios)), after the calls before it; run alone in a fresh process, the same call returns the right answer. So the exit depends on something kept between calls (a count of calls, a static flag), and it ends the whole program, so the checker got no answer. Remove the exit; a step ends by returning its result."]
+            return verdict
+        }
         verdict.diagnosis = ["Run alone in a fresh process, your \(call.step.rawValue) gives the right answer for \(callName(call, scenarios)); after the calls before it, it does not. Your code keeps state between calls (a global or static variable, an array that keeps growing, a buffer reused without zeroing"
             + (call.step == .batchEngine ? ", or a sum into the gradients your engine is handed, which hold the previous call's values: assign them" : "")
             + "). Start every call from scratch."]
         return verdict
     }
 
-    /// The same call made twice, whose second answer is its first plus the right one: each call adds its result
-    /// onto what the call before it left in storage kept between calls. Nil for any other change.
-    static func accumulated(_ first: Output, _ second: Output, expected: Output) -> String? {
+    /// The same call made twice, whose second answer is the right one plus a constant multiple k of its first: each
+    /// call adds its result onto what the call before it left in storage kept between calls (k = 1), or adds k times
+    /// the previous answer (a momentum or a running average). Nil for any other change.
+    static func accumulated(_ first: Output, _ second: Output, expected: Output, step: Step? = nil) -> String? {
         let (a, b, e) = (flatten(first), flatten(second), flatten(expected))
         guard a.count == b.count, a.count == e.count, e.contains(where: { $0 != 0 }),
-              close(b, zip(a, e).map { $0 + $1 }) else { return nil }
-        return "Made a second time on the same inputs, your answer is exactly your first answer plus the right one: each call adds its result onto what the call before it left (a result matrix or array kept between calls, a global or static, and never set back to zero). Start every call from zeros."
+              let top = a.indices.max(by: { abs(a[$0]) < abs(a[$1]) }), a[top] != 0 else { return nil }
+        let k = (b[top] - e[top]) / a[top]
+        guard k.isFinite, k != 0, close(b, zip(a, e).map { k * $0 + $1 }) else { return nil }
+        let engine = step == .batchEngine
+            ? ", or a sum (+=) into the gradients your engine is handed, which after prepare(for:) still hold the previous call's values: assign them" : ""
+        if abs(k - 1) <= 1e-9 {
+            return "Made a second time on the same inputs, your answer is exactly your first answer plus the right one: each call adds its result onto what the call before it left (a result matrix or array kept between calls, a global or static, and never set back to zero\(engine)). Start every call from zeros."
+        }
+        let shown = String(format: "%.6g", k)
+        return "Made a second time on the same inputs, your answer is exactly the right one plus \(shown) times your first answer: each call adds \(shown) × the answer before it (a momentum or a running average kept between calls, in a global or static). A gradient is computed from the call's own inputs alone; a momentum belongs to the optimiser that uses it."
     }
 
     /// Why the program stopped, in a few words.
@@ -269,7 +295,7 @@ extension StudentCheck {
             return .failed(verdict)
         }
         if !sameBits(first, second) {
-            if let line = accumulated(first, second, expected: inputs.expected) {
+            if let line = accumulated(first, second, expected: inputs.expected, step: step) {
                 verdict.diagnosis = [line]
                 verdict.namesSlip = true
                 return .failed(verdict)

@@ -45,6 +45,34 @@ extension StudentCheck {
             }?.call
         }
 
+        /// What an earlier call whose answer `call` returned again had in common with `call`: the inputs with the
+        /// same values (what a cache was looked up by) and those that differ, as the words that finish "a result
+        /// kept from before (…)".
+        func cacheKey(_ call: Call, earlier: Call) -> String {
+            let now = inputs(call), then = inputs(earlier)
+            var same: [String] = [], differ: [String] = []
+            func sort(_ name: String, _ equal: Bool) { if equal { same.append(name) } else { differ.append(name) } }
+            for (a, b) in zip(now.matrices, then.matrices) {
+                sort(a.name, a.value.rows == b.value.rows && a.value.columns == b.value.columns && a.value.elements == b.value.elements)
+            }
+            if let a = now.vector, let b = then.vector { sort(a.name, a.value == b.value) }
+            if call.step == .oneExample || call.step == .batchEngine {
+                let (n, e) = (scenarios[call.scenario].network, scenarios[earlier.scenario].network)
+                sort("network (its weights and activations)", n.hidden == e.hidden && n.output == e.output
+                     && n.layers.count == e.layers.count
+                     && zip(n.layers, e.layers).allSatisfy { $0.weights.elements == $1.weights.elements && $0.biases == $1.biases })
+            }
+            func list(_ names: [String]) -> String {
+                names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
+            }
+            if !same.isEmpty, !differ.isEmpty {
+                return "that call had the same \(list(same)) as this one and another \(list(differ)): a cache looked up by \(list(same)) alone, where the answer depends on \(list(differ)) too"
+            }
+            let shapes = zip(now.matrices, then.matrices).allSatisfy { $0.value.rows == $1.value.rows && $0.value.columns == $1.value.columns }
+            return shapes ? "its inputs had the same shapes and other values: a cache looked up by the shapes, or a stored matrix returned whatever the inputs"
+                : "a stored result returned whatever the inputs"
+        }
+
         /// Whether the step scenario `s` was given was right on every call (nil: not run).
         func passed(_ s: Int) -> Bool? {
             let mine = outcomes.filter { $0.key.scenario == s }.map(\.value)

@@ -34,7 +34,7 @@ extension StudentCheck {
         describeDifference(first.got, first.expected, columns: first.columns, into: &verdict)
 
         if let earlier = evidence.stale(.gradients(got), for: call) {
-            verdict.diagnosis = ["Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (a cache, or a stored array returned again). Compute every answer from the call's own inputs."]
+            verdict.diagnosis = ["Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (\(evidence.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs."]
             return
         }
         var lines: [String] = []

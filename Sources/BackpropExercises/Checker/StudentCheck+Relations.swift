@@ -124,13 +124,17 @@ extension StudentCheck {
             let rows = got.count / columns
             let wrongRows = (0..<rows).filter { r in wrong.contains { $0 / columns == r } }
             let wrongColumns = (0..<columns).filter { c in wrong.contains { $0 % columns == c } }
+            // A row or column whose right values are all 0 is right for many wrong formulas (a product with a 0
+            // factor): only one with a value that is not 0, and right, says the pattern is about rows or columns.
+            let telling = (rows: (0..<rows).filter { r in (0..<columns).contains { expected[r * columns + $0] != 0 } },
+                           columns: (0..<columns).filter { c in (0..<rows).contains { expected[$0 * columns + c] != 0 } })
             func list(_ indices: [Int]) -> String { indices.map(String.init).joined(separator: ", ") }
             func edge(_ indices: [Int], _ count: Int) -> String {
                 indices == [0] || indices == [count - 1] ? " (the first or the last: a loop's bounds?)" : ""
             }
-            if rows > 1 && wrongRows.count < rows {
+            if rows > 1 && wrongRows.count < rows && telling.rows.contains(where: { !wrongRows.contains($0) }) {
                 lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(list(wrongRows)) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongRows.count == 1 ? "it" : "them")\(edge(wrongRows, rows)).")
-            } else if columns > 1 && wrongColumns.count < columns {
+            } else if columns > 1 && wrongColumns.count < columns && telling.columns.contains(where: { !wrongColumns.contains($0) }) {
                 lines.append("Only column\(wrongColumns.count == 1 ? "" : "s") \(list(wrongColumns)) of \(columns) \(wrongColumns.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongColumns.count == 1 ? "it" : "them")\(edge(wrongColumns, columns)).")
             }
         }

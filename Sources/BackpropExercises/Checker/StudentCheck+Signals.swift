@@ -153,7 +153,7 @@ extension StudentCheck {
                 if g.rows == e.rows, abs(g.columns - e.columns) == 1 { difference = " It has one column too \(g.columns > e.columns ? "many" : "few")." }
                 verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) but it must be \(e.shapeDescription).\(difference) " + transposeHint(call, transposed: false)]
                 if let earlier = evidence?.stale(got, for: call) {
-                    verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) where it must be \(e.shapeDescription), and it is exactly the answer you returned for \(callName(earlier, evidence!.scenarios)), whose inputs were different: a result kept from before (a cache looked up by something other than all of the call's inputs, such as the weights or the shapes, or a stored matrix returned again). Compute every answer from the call's own inputs."]
+                    verdict.diagnosis = ["Your \(quantityName(call)) is \(g.shapeDescription) where it must be \(e.shapeDescription), and it is exactly the answer you returned for \(callName(earlier, evidence!.scenarios)), whose inputs were different: a result kept from before (\(evidence!.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs."]
                 }
             }
             return false
@@ -241,7 +241,7 @@ extension StudentCheck {
         describeDifference(got, expected, columns: columns, into: &verdict)
         var lines: [String] = []
         if let earlier = evidence.stale(output, for: call) {
-            lines.append("Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (a cache looked up by the shapes, or a stored matrix returned again). Compute every answer from the call's own inputs.")
+            lines.append("Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (\(evidence.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs.")
         } else if let line = reluZero(got, expected, call: call, scenario: scenario, inputs: inputs) {
             lines.append(line)
         } else if let name = returnedInput(output, inputs: inputs) {

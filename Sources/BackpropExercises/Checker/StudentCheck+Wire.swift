@@ -86,13 +86,17 @@ extension StudentCheck {
         public var replay: Bool?
         /// The inputs the student's code changed (wrote into) during the call, by name ("A¹", "W²", "x").
         public var changed: [String]?
+        /// One call a batch engine made to a step during `call`: the step and its arguments (`EngineCall`).
+        public var trace: [String]?
 
-        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil, changed: [String]? = nil) {
+        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil, changed: [String]? = nil,
+                    trace: [String]? = nil) {
             self.call = call
             self.first = first
             self.second = second
             self.replay = replay
             self.changed = changed
+            self.trace = trace
         }
     }
 

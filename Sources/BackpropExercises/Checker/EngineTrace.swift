@@ -1,0 +1,190 @@
+import Backprop
+import Foundation
+
+extension StudentCheck {
+    /// The calls a student's batch engine makes to the five steps, each argument named by the matrix of the
+    /// reference pass it is: `forward(A⁰, W¹, b¹)`, `hiddenError(Δ³, W³, A², relu)`. The engine is checked with
+    /// the library's steps, so every matrix it computes with them is bitwise the pass's; an argument that is none
+    /// of them (a matrix the engine made itself) is named by its shape.
+    ///
+    /// The child records the trace while the engine runs (`Tracer`, one line per step call, so that the calls made
+    /// before a crash are known); the parent reads it against the pass (`engineTrace`): the first call whose
+    /// arguments do not belong together, the calls never made, or, when every call was right, that the fault is in
+    /// the engine's own code between the calls.
+    struct EngineCall: Equatable {
+        var step: String
+        /// One token per argument: "A0", "Z2", "D3", "W2", "b1", "X", "Y", "T:W2" (a transpose), "?5x3" (none of
+        /// the pass's), and the hidden error's activation "act:relu".
+        var arguments: [String]
+    }
+
+    /// The child's side: the reference steps, each of which reports its call before it runs.
+    final class Tracer: @unchecked Sendable {
+        private let lock = NSLock()
+        private var named: [(token: String, value: Matrix<Double>)] = []
+        private var biases: [(token: String, value: [Double])] = []
+        private let report: ([String]) -> Void
+        private var active = true
+
+        init(pass: MatrixForm.Pass<Double>, network: Network<Double>, targets: Matrix<Double>,
+             report: @escaping ([String]) -> Void) {
+            self.report = report
+            let L = network.layerCount
+            // Activations before pre-activations: a ReLU layer whose units are all on has Aˡ = Zˡ.
+            named = [("A0", pass.a[0]), ("Y", targets)]
+            for l in 1...L {
+                named += [("A\(l)", pass.a[l]), ("D\(l)", pass.deltas[l]), ("Z\(l)", pass.z[l]),
+                          ("W\(l)", network.layers[l - 1].weights)]
+                biases.append(("b\(l)", network.layers[l - 1].biases))
+            }
+        }
+
+        /// Stops recording (the engine's second run, into the same storage, is not traced).
+        func stop() { lock.withLock { active = false } }
+
+        func token(_ m: Matrix<Double>) -> String {
+            func find(_ x: Matrix<Double>) -> String? {
+                named.first { $0.value.isBitwise(x) }?.token
+                    ?? named.first { $0.value.rows == x.rows && $0.value.columns == x.columns && StudentCheck.close(x.elements, $0.value.elements) }?.token
+            }
+            if let token = find(m) { return token }
+            if m.rows != m.columns || m.rows > 1, let token = find(m.transposed) { return "T:" + token }
+            return "?\(m.rows)x\(m.columns)"
+        }
+
+        func token(_ v: [Double]) -> String {
+            biases.first { $0.value.isBitwise(v) }?.token ?? "?\(v.count)"
+        }
+
+        private func record(_ step: String, _ arguments: [String]) {
+            let on = lock.withLock { active }
+            if on { report([step] + arguments) }
+        }
+
+        func steps(_ base: MatrixFormSteps) -> MatrixFormSteps {
+            MatrixFormSteps(
+                forward: { [self] a, w, b in
+                    record("forward", [token(a), token(w), token(b)])
+                    return try base.forward(a, w, b)
+                },
+                outputError: { [self] a, y in
+                    record("outputError", [token(a), token(y)])
+                    return try base.outputError(a, y)
+                },
+                hiddenError: { [self] d, w, a, activation in
+                    record("hiddenError", [token(d), token(w), token(a), "act:" + activation.rawValue])
+                    return try base.hiddenError(d, w, a, activation)
+                },
+                weightGradient: { [self] a, d in
+                    record("weightGradient", [token(a), token(d)])
+                    return try base.weightGradient(a, d)
+                },
+                biasGradient: { [self] d in
+                    record("biasGradient", [token(d)])
+                    return try base.biasGradient(d)
+                })
+        }
+    }
+
+    /// The step calls the child recorded during `call`'s first run.
+    static func traced(_ records: [Record], call: Call) -> [EngineCall] {
+        var current: Call?, calls: [EngineCall] = []
+        for record in records where record.replay != true {
+            if let trace = record.trace {
+                if current == call, let step = trace.first { calls.append(EngineCall(step: step, arguments: Array(trace.dropFirst()))) }
+            } else if record.first == nil {
+                current = record.call
+                if record.call == call { calls = [] }
+            } else if current == call {
+                break
+            }
+        }
+        return calls
+    }
+
+    /// What the trace of `call` says about the engine, given how the call ended: the first step call whose
+    /// arguments do not belong together (the layer told by most of them), the calls never made, or, when every
+    /// call was right, that the fault is in the engine's own code. Nil without a trace.
+    static func engineTrace(_ records: [Record], call: Call, scenario: Scenario, stopped: Bool) -> String? {
+        let trace = traced(records, call: call)
+        let network = scenario.network, L = network.layerCount
+        guard call.step == .batchEngine, L >= 1 else { return nil }
+        func show(_ token: String) -> String {
+            if token.hasPrefix("T:") { return "(\(show(String(token.dropFirst(2)))))ᵀ" }
+            if token.hasPrefix("?") {
+                let size = token.dropFirst().split(separator: "x").map(String.init)
+                return size.count == 2 ? "a [\(size[0]), \(size[1])] matrix that is none of the pass's" : "a [\(size[0])] array that is none of the biases"
+            }
+            if token.hasPrefix("act:") { return String(token.dropFirst(4)) }
+            guard let kind = token.first, let l = Int(token.dropFirst()) else { return token }
+            let name = kind == "D" ? "Δ" : String(kind)
+            return name + sup(l) + (token == "A0" ? " (X)" : "")
+        }
+        // The arguments the call for layer l takes.
+        func expected(_ step: String, _ l: Int) -> [String]? {
+            switch step {
+            case "forward": return (1...L).contains(l) ? ["A\(l - 1)", "W\(l)", "b\(l)"] : nil
+            case "outputError": return ["A\(L)", "Y"]
+            case "hiddenError": return (1..<L).contains(l) ? ["D\(l + 1)", "W\(l + 1)", "A\(l)", "act:" + network.hidden.rawValue] : nil
+            case "weightGradient": return (1...L).contains(l) ? ["A\(l - 1)", "D\(l)"] : nil
+            case "biasGradient": return (1...L).contains(l) ? ["D\(l)"] : nil
+            default: return nil
+            }
+        }
+        // The layer each argument says the call is for; the deciding argument (Δ, or the weights) breaks a tie.
+        func layer(_ c: EngineCall) -> Int {
+            func n(_ t: String) -> Int? { t.first.flatMap { "ADZWb".contains($0) ? Int(t.dropFirst()) : nil } }
+            var votes: [(Int, Int)] = []   // (layer, weight)
+            for (i, t) in c.arguments.enumerated() {
+                guard let k = n(t) else { continue }
+                let kind = t.first!
+                let l: Int? = switch c.step {
+                case "forward": kind == "A" || kind == "Z" ? k + 1 : k
+                case "hiddenError": kind == "A" || kind == "Z" ? k : k - 1
+                case "weightGradient": i == 0 ? k + 1 : k
+                default: k
+                }
+                let decides = (c.step == "forward" && i == 1) || (c.step != "forward" && kind == "D")
+                if let l { votes.append((l, decides ? 3 : 2)) }
+            }
+            let tally = Dictionary(votes.map { ($0.0, $0.1) }, uniquingKeysWith: +)
+            return tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
+        }
+        let names = ["forward": "forward", "outputError": "outputError", "hiddenError": "hiddenError",
+                     "weightGradient": "weightGradient", "biasGradient": "biasGradient"]
+        func shown(_ c: EngineCall) -> String { "\(names[c.step] ?? c.step)(\(c.arguments.map(show).joined(separator: ", ")))" }
+        func ordinal(_ n: Int) -> String { n == 1 ? "1st" : n == 2 ? "2nd" : n == 3 ? "3rd" : "\(n)th" }
+
+        for (n, c) in trace.enumerated() {
+            let l = c.step == "outputError" ? L : layer(c)
+            guard let right = expected(c.step, l) else {
+                return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), fits no layer of this \(L)-layer network (layers 1...\(L); the hidden errors are for layers 1...\(L - 1), each taking the layer above's Δ and weights): check the bounds of your layer loop."
+            }
+            guard right != c.arguments else { continue }
+            let wrong = zip(c.arguments, right).filter { $0 != $1 }.map { "\(show($0.0)) where \(show($0.1)) belongs" }
+            let what = c.step == "outputError" ? "the output error" : c.step == "forward" ? "the forward step of layer \(l)"
+                : c.step == "hiddenError" ? "the hidden error of layer \(l)" : c.step == "weightGradient" ? "∂W of layer \(l)" : "∂b of layer \(l)"
+            return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), is \(what) (told by its other arguments); it takes \(right.map(show).joined(separator: ", ")), and it was given \(wrong.joined(separator: ", ")). Look at the line of your engine that makes this call."
+        }
+        // Every call made was right: which were never made.
+        var needed: [EngineCall] = (1...L).map { EngineCall(step: "forward", arguments: expected("forward", $0)!) }
+            + [EngineCall(step: "outputError", arguments: expected("outputError", L)!)]
+        for l in stride(from: L, through: 1, by: -1) {
+            needed += [EngineCall(step: "weightGradient", arguments: expected("weightGradient", l)!),
+                       EngineCall(step: "biasGradient", arguments: expected("biasGradient", l)!)]
+            if l > 1 { needed.append(EngineCall(step: "hiddenError", arguments: expected("hiddenError", l - 1)!)) }
+        }
+        let missing = needed.filter { !trace.contains($0) }
+        if stopped {
+            let made = trace.isEmpty ? "Your engine stopped before its first call to the steps"
+                : "Every call your engine made to the steps before it stopped had the right inputs (the last: \(shown(trace.last!)))"
+            let next = missing.prefix(2).map(shown).joined(separator: ", then ")
+            return missing.isEmpty ? "\(made), and it had made every call the pass needs: the stop is in your engine's own code after them (the loss, or where it stores the gradients: ∂Wˡ and ∂bˡ go in gradients.layers[l − 1])."
+                : "\(made); the pass still needed \(next)\(missing.count > 2 ? ", …" : ""). So the stop is in your engine's own code on the way to that call: the index that picks its inputs (layer l's weights are network.layers[l − 1], its input A[l − 1], the errors Δ[l + 1] above it)."
+        }
+        if !missing.isEmpty {
+            return "Every call your engine made to the steps had the right inputs, but it never called \(missing.prefix(3).map(shown).joined(separator: ", "))\(missing.count > 3 ? " (and \(missing.count - 3) more)" : ""): a layer loop that stops early or starts late?"
+        }
+        return "Every call your engine made to the steps had the right inputs, and it made every call the pass needs: what is wrong is your engine's own code between them (the activations it computes, the loss, or where it stores each layer's ∂W and ∂b: layer l's go in gradients.layers[l − 1])."
+    }
+}
