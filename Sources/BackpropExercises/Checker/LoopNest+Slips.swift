@@ -179,6 +179,18 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "bounds swapped", apply: { $0.boundsSwapped = true }, describe: { nest in
                 "the bounds of the loops over \(nest.letters.row) and \(nest.letters.column) are swapped: \(nest.letters.row) runs to \(nest.sizeText(nest.columnBound)) and \(nest.letters.column) to \(nest.sizeText(rowBound))" }))
         }
+        // The result allocated with another size (a copy of an input's shape, or the examples for the units).
+        for (size, names) in choices where dimension(size) != dimension(columnBound) {
+            let what = vectorResult ? "entries" : "columns"
+            list.append(Slip(group: "result \(what) \(names)", apply: { $0.resultColumns = $0.value(size) }, describe: { nest in
+                "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) \(what) where \(nest.sizeText(nest.columnBound)) belongs" }))
+        }
+        if let rowBound, !vectorResult, !overExamples(rowBound) || !perExample {
+            for (size, names) in choices where dimension(size) != dimension(rowBound) {
+                list.append(Slip(group: "result rows \(names)", apply: { $0.resultRows = $0.value(size) }, describe: { nest in
+                    "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) rows where \(nest.sizeText(rowBound)) belongs" }))
+            }
+        }
         // The running sum: not started afresh for each element.
         if elementwise == nil {
             let carries: [(Carry, String)] = [

@@ -107,13 +107,18 @@ extension StudentCheck {
                     let label = v.isFinite && abs(v) < 1e9 ? Int(v) : -1
                     return (0..<output.columns).map { $0 == label ? 1 : 0 }
                 }
+                let largest = (0..<output.rows).flatMap { i -> [Double] in
+                    let row = i < targets.rows ? targets.row(i) : [], top = row.indices.max { row[$0] < row[$1] } ?? -1
+                    return (0..<output.columns).map { $0 == top ? 1 : 0 }
+                }
                 quantities = [Quantity(symbol: "Aᴸ", meaning: "", values: a), Quantity(symbol: "Y", meaning: "", values: y),
                               Quantity(symbol: "(Aᴸ − Y)", meaning: "", values: zip(a, y).map(-)),
                               Quantity(symbol: "Aᴸ(1 − Aᴸ)", meaning: "", values: a.map { $0 * (1 - $0) }),
                               Quantity(symbol: "σᴸ(Aᴸ)", meaning: "network.output.activation applied again to each row of Aᴸ, which is already the output activation", values: again),
                               Quantity(symbol: "softmax(Aᴸ)", meaning: "a softmax applied to each row of Aᴸ, which is already the output activation", values: softmaxAgain),
                               Quantity(symbol: "onehot(argmax Aᴸ)", meaning: "a 1 at each row's largest output (the predicted class) and 0 elsewhere, where the probabilities Aᴸ themselves belong", values: predicted),
-                              Quantity(symbol: "onehot(Y[i, 0])", meaning: "a 1 in column Int(Y[i, 0]) of each row i and 0 elsewhere: Y's first entry read as example i's class index (a label), where Y is already one-hot (row i of Y is example i's whole target, used as it is)", values: labelled)]
+                              Quantity(symbol: "onehot(Y[i, 0])", meaning: "a 1 in column Int(Y[i, 0]) of each row i and 0 elsewhere: Y's first entry read as example i's class index (a label), where Y is already one-hot (row i of Y is example i's whole target, used as it is)", values: labelled),
+                              Quantity(symbol: "onehot(argmax Y)", meaning: "a 1 at each row's largest target entry and 0 elsewhere: each target row reduced to one class label, where Y is used as it is (a row of a multi-label target can hold several 1s, or none)", values: largest)]
                 rightFormula = scenario.network.output == .sigmoidSquaredError ? "(Aᴸ − Y) ∘ Aᴸ(1 − Aᴸ)" : "Aᴸ − Y"
             case .hiddenError:
                 let (after, w, a) = (m[0], m[1], m[2]), hidden = scenario.network.hidden

@@ -95,6 +95,8 @@ public enum StudentCheck {
     /// 13–15. Scenario 1's matrix-step calls with one input (the first, second or third) taken from scenario 11's
     ///    call at the same layer: every input varied while the others stay, whatever the step keeps its answers by.
     /// 12. One example far larger than the others, so that its logits are in the thousands and theirs are not: a softmax shifted by one number for the whole batch (not each row's own largest) shows.
+    /// 16. Scenario 3 with multi-label targets (rows with two 1s, and a row of 0s): a target row read as one class
+    ///    index (its first entry, or its largest) shows, where one-hot rows hide it.
     public static func scenarios() -> [Scenario] {
         [
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11),
@@ -133,7 +135,12 @@ public enum StudentCheck {
                                  [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11)
             mixed.mixed = (index, other.network, other.batch)
             return mixed
-        }
+        } + [
+            // Scenario 3 with targets that are not one-hot (a sigmoid output's targets are independent 0/1 labels):
+            // a target read as one class index, or as the row's largest entry, shows.
+            scenario("6-5-3, tanh → sigmoid + cross-entropy, m = 7, multi-label targets", [6, 5, 3], .tanh,
+                     .sigmoidCrossEntropy, m: 7, seed: 12, multiLabel: true),
+        ]
     }
 
     /// A scenario: a Xavier-initialised network with biases in [−0.5, 0.5) (so that a missing bias shows) and a
@@ -142,7 +149,7 @@ public enum StudentCheck {
     /// above 709 (whose exponential overflows) and one far below −745 (whose exponential is 0).
     static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
                          seed: UInt64, batchSeed: UInt64? = nil, largestLogit: Double? = nil, shiftTargets: Bool = false,
-                         networkSeed: UInt64? = nil, spreadRows: Bool = false) -> Scenario {
+                         networkSeed: UInt64? = nil, spreadRows: Bool = false, multiLabel: Bool = false) -> Scenario {
         // The shapes are fixed and valid, so building the network cannot fail.
         let weightSeed = networkSeed ?? seed
         let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: weightSeed)
@@ -158,6 +165,15 @@ public enum StudentCheck {
             let y = batch.targets
             batch = Batch(inputs: batch.inputs, targets: Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { i in
                 (0..<y.columns).map { j in y[i, (j + y.columns - 1) % y.columns] } }))
+        }
+        if multiLabel {
+            // Every even row also gets the next class (two 1s); the last row, none (all 0s).
+            let y = batch.targets
+            batch = Batch(inputs: batch.inputs, targets: Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { i in
+                (0..<y.columns).map { j -> Double in
+                    if i == y.rows - 1 { return 0 }
+                    return y[i, j] == 1 || (i % 2 == 0 && y[i, (j + y.columns - 1) % y.columns] == 1) ? 1 : 0
+                } }))
         }
         if spreadRows {
             // The rows' largest logits, furthest apart.
