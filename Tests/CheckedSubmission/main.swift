@@ -16,6 +16,7 @@ guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(
     ?? HeldOut8Catalogue.named(name)
     ?? HeldOut9Catalogue.named(name)
     ?? HeldOut10Catalogue.named(name)
+    ?? HeldOut11Catalogue.named(name)
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
