@@ -72,7 +72,9 @@ extension StudentCheck {
             else { throw Stopped(stop: nil) }
             slip.apply(&nest)
             switch nest.run(order) {
-            case .values(let values): return values
+            // A slip that makes a result of another size cannot be carried through the pass.
+            case .values(let values): guard values.count == rows * columns else { throw Stopped(stop: nil) }
+                return values
             case .stopped(let stop): throw Stopped(stop: stop)
             }
         }
