@@ -160,11 +160,11 @@ struct LoopNestTests {
             }
         }
         let (call, where_) = try #require(stop)
-        guard case .matrix(let rows, let columns, let row, let column) = where_ else {
+        guard case .matrix(let rows, let columns, let row, let column, let write) = where_ else {
             Issue.record("the first stop is not a matrix index: \(where_)")
             return
         }
-        let crash = StudentCheck.Crash(timedOut: false, message: "Matrix [\(rows), \(columns)] has no element [\(row), \(column)]: rows 0..<\(rows), columns 0..<\(columns)")
+        let crash = StudentCheck.Crash(timedOut: false, message: "Matrix [\(rows), \(columns)] has no element [\(row), \(column)]\(write ? " to store into" : ""): rows 0..<\(rows), columns 0..<\(columns)")
         let said = try #require(StudentCheck.slip(call, got: nil, crash: crash, evidence: evidence))
         #expect(said.contains("stops at that same index"), "\(said)")
         #expect(said.contains("the loop over i runs to input.columns or weights.rows"), "\(said)")

@@ -88,8 +88,8 @@ struct OneExampleLoopsTests {
             tried += 1
             let got: Gradients<Double>? = if case .gradients(let g) = outcome { g } else { nil }
             let crash: StudentCheck.Crash? = switch outcome {
-            case .stopped(.matrix(let rows, let columns, let row, let column)):
-                StudentCheck.Crash(timedOut: false, message: "Matrix [\(rows), \(columns)] has no element [\(row), \(column)]")
+            case .stopped(.matrix(let rows, let columns, let row, let column, let write)):
+                StudentCheck.Crash(timedOut: false, message: "Matrix [\(rows), \(columns)] has no element [\(row), \(column)]\(write ? " to store into" : "")")
             case .stopped(.array): StudentCheck.Crash(timedOut: false, message: "Fatal error: Index out of range")
             default: nil
             }
@@ -167,7 +167,7 @@ struct OneExampleLoopsTests {
                 var failing: (StudentCheck.Call, Gradients<Double>)?
                 // A slip in each example's loss is made by the one-example step; one in the mean over the examples,
                 // by an engine.
-                let step: StudentCheck.Step = slip.batch == nil ? .oneExample : .batchEngine
+                let step: StudentCheck.Step = slip.batch == nil && slip.whole == nil ? .oneExample : .batchEngine
                 let evidence = StudentCheck.Evidence(step: step, scenarios: scenarios)
                 for call in StudentCheck.calls(step, scenarios: scenarios) where scenarios[call.scenario].network.output == layer {
                     let scenario = scenarios[call.scenario]
@@ -176,7 +176,8 @@ struct OneExampleLoopsTests {
                     let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
                     var made = pass.gradients
                     let losses = (0..<x.rows).map { slip.loss(pass.z[L].row($0), pass.a[L].row($0), y.row($0)) }
-                    made.loss = slip.batch.map { $0(losses.reduce(0, +), x.rows, y.columns) } ?? losses[0]
+                    made.loss = slip.batch.map { $0(losses.reduce(0, +), x.rows, y.columns, x.columns) }
+                        ?? slip.whole.map { $0(pass.z[L], pass.a[L], y) } ?? losses[0]
                     if slip.inFloat { made.loss = Double(Float(made.loss)) }
                     evidence.answers.append((call, .gradients(made)))
                     let right = pass.gradients.loss

@@ -49,15 +49,16 @@ public struct Matrix<Scalar: BackpropScalar>: Equatable, Sendable {
             return elements[row * columns + column]
         }
         set {
-            precondition(row >= 0 && row < rows && column >= 0 && column < columns, outOfRange(row, column))
+            precondition(row >= 0 && row < rows && column >= 0 && column < columns, outOfRange(row, column, storing: true))
             elements[row * columns + column] = newValue
         }
     }
 
-    /// "Matrix [5, 3] has no element [2, 4]: rows 0..<5, columns 0..<3".
+    /// "Matrix [5, 3] has no element [2, 4]: rows 0..<5, columns 0..<3", with "to store into" after the index
+    /// when it was written (so that a crash tells a read past a matrix from a write past it).
     @usableFromInline
-    func outOfRange(_ row: Int, _ column: Int) -> String {
-        "Matrix \(shapeDescription) has no element [\(row), \(column)]: rows 0..<\(rows), columns 0..<\(columns)"
+    func outOfRange(_ row: Int, _ column: Int, storing: Bool = false) -> String {
+        "Matrix \(shapeDescription) has no element [\(row), \(column)]\(storing ? " to store into" : ""): rows 0..<\(rows), columns 0..<\(columns)"
     }
 
     /// Row `i` as an array (a copy; for display and tests, not for hot loops).

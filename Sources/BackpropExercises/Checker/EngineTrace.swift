@@ -164,7 +164,12 @@ extension StudentCheck {
             let wrong = zip(c.arguments, right).filter { $0 != $1 }.map { "\(show($0.0)) where \(show($0.1)) belongs" }
             let what = c.step == "outputError" ? "the output error" : c.step == "forward" ? "the forward step of layer \(l)"
                 : c.step == "hiddenError" ? "the hidden error of layer \(l)" : c.step == "weightGradient" ? "∂W of layer \(l)" : "∂b of layer \(l)"
-            return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), is \(what) (told by its other arguments); it takes \(right.map(show).joined(separator: ", ")), and it was given \(wrong.joined(separator: ", ")). Look at the line of your engine that makes this call."
+            // A matrix that is none of the pass's was computed wrongly by the engine itself; another of the pass's
+            // was picked by a wrong index or name.
+            let computed = zip(c.arguments, right).contains { $0 != $1 && ($0.hasPrefix("?") || $0.hasPrefix("T:")) }
+            let look = computed ? "Your engine computed that argument itself and got it wrong: look at where it computes \(zip(c.arguments, right).first { $0 != $1 }.map { show($0.1) } ?? "it") before this call."
+                : "Look at the line of your engine that makes this call, and the index it picks that argument by."
+            return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), is \(what) (told by its other arguments); it takes \(right.map(show).joined(separator: ", ")), and it was given \(wrong.joined(separator: ", ")). \(look)"
         }
         // Every call made was right: which were never made.
         var needed: [EngineCall] = (1...L).map { EngineCall(step: "forward", arguments: expected("forward", $0)!) }
@@ -183,7 +188,13 @@ extension StudentCheck {
                 : "\(made); the pass still needed \(next)\(missing.count > 2 ? ", …" : ""). So the stop is in your engine's own code on the way to that call: the index that picks its inputs (layer l's weights are network.layers[l − 1], its input A[l − 1], the errors Δ[l + 1] above it)."
         }
         if !missing.isEmpty {
-            return "Every call your engine made to the steps had the right inputs, but it never called \(missing.prefix(3).map(shown).joined(separator: ", "))\(missing.count > 3 ? " (and \(missing.count - 3) more)" : ""): a layer loop that stops early or starts late?"
+            let never = "Every call your engine made to the steps had the right inputs, but it never called \(missing.prefix(3).map(shown).joined(separator: ", "))\(missing.count > 3 ? " (and \(missing.count - 3) more)" : "")"
+            // One step never called at all, on any layer: the call is missing, not a bound.
+            let steps = Set(missing.map(\.step))
+            if steps.count == 1, let step = steps.first, !trace.contains(where: { $0.step == step }) {
+                return never + ": \(step) is never called for any layer, so what it computes is never in your gradients. Call it for every layer and store its result."
+            }
+            return never + ": a layer loop that stops early or starts late, or a call left out?"
         }
         return "Every call your engine made to the steps had the right inputs, and it made every call the pass needs: what is wrong is your engine's own code between them (the activations it computes, the loss, or where it stores each layer's ∂W and ∂b: layer l's go in gradients.layers[l − 1])."
     }

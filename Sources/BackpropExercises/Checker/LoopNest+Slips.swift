@@ -96,6 +96,16 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "column-major \(readName(read))", apply: { $0[keyPath: path] = byColumns }, describe: { _ in
                 "\(x)[\(a), \(b)] is read from \(x).elements[\(b) * \(x).rows + \(a)], column by column, where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row)" }))
         }
+        // The output error's target read as one class label (a habit from class-index targets).
+        if elementwise != nil, names.count == 2 {
+            let y = names[1]
+            list.append(Slip(group: "target first entry as label", apply: { $0.targetAsLabel = .first }, describe: { _ in
+                "the target is read as a class index: \(y)'s first entry, Int(\(y)[\(self.perExample ? "0" : "i, 0")]), taken as the example's class (a 1 there and 0 elsewhere), where \(y) is the target itself, one number per output (one-hot here): subtract it as it is" }))
+            list.append(Slip(group: "target largest entry as label", apply: { $0.targetAsLabel = .largest }, describe: { _ in
+                "each target row is reduced to one class label, the place of its largest entry (a 1 there and 0 elsewhere), where the target is used as it is: a multi-label row has several 1s, or none" }))
+            list.append(Slip(group: "target rounded", apply: { $0.targetAsLabel = .rounded }, describe: { _ in
+                "each target entry is rounded to 0 or 1 (\(y) > 0.5 ? 1 : 0) before it is subtracted, where it is used as it is: a soft target such as 0.7 or 0.2 is a valid target" }))
+        }
         // The bias: another entry, or added in the wrong place.
         if let at = biasRead, let bias = names.last {
             for index in Index.allCases where index != at && index != exampleIndex {
@@ -162,6 +172,10 @@ extension StudentCheck.LoopNest {
             }
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
+            if case .mean = post, !perExample {
+                list.append(Slip(group: "float sum and mean", apply: { $0.floatSum = true; $0.meanDividedInFloat = true }, describe: { nest in
+                    "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted) and divided by m in Float, so the result keeps about 7 digits: accumulate and divide in Double" }))
+            }
         }
         if sumBound != nil {
             list.append(Slip(group: "float products", apply: { $0.productsInFloat = true }, describe: { nest in

@@ -42,8 +42,22 @@ extension StudentCheck {
         enum Carry { case none, alongRow, acrossRows, everything }
         enum BiasPlacement { case start, firstRowOnly, everyTerm, missing, twice }
 
-        /// Where a variant stopped: a `Matrix` subscript outside its matrix, or an array index out of range.
-        enum Stop: Equatable { case matrix(rows: Int, columns: Int, row: Int, column: Int), array }
+        /// Where a variant stopped: a `Matrix` subscript outside its matrix (a read, or a write into it), or an
+        /// array index out of range.
+        enum Stop: Equatable {
+            case matrix(rows: Int, columns: Int, row: Int, column: Int, write: Bool = false), array
+
+            /// Whether a variant's stop fits the student's: the same index of the same shape, and a write where the
+            /// student's code wrote (a `+=` past the end reads first, so a read fits a variant's write too).
+            func fits(_ student: Stop) -> Bool {
+                switch (self, student) {
+                case (.array, .array): return true
+                case let (.matrix(r, c, i, j, mine), .matrix(r2, c2, i2, j2, theirs)):
+                    return r == r2 && c == c2 && i == i2 && j == j2 && (mine || !theirs)
+                default: return false
+                }
+            }
+        }
 
         enum Outcome { case values([Double]), stopped(Stop) }
 
@@ -88,6 +102,12 @@ extension StudentCheck {
         var assignInLoop = false
         /// The mean's factor 1/m computed in Float.
         var meanInFloat = false
+        /// The mean taken in Float: the sum divided by m as Floats (with `floatSum`, a sum kept in Float throughout).
+        var meanDividedInFloat = false
+        /// The output error's target read as one class label of its row: the first entry as an index (`first`), or
+        /// the largest entry's place (`largest`), a 1 there and 0 elsewhere.
+        enum Label { case first, largest, rounded }
+        var targetAsLabel: Label?
         /// Each product computed in Float and added into a Double sum.
         var productsInFloat = false
         /// The sum stops at its first term that is 0 (a `break` where `continue` belongs).
@@ -247,7 +267,9 @@ extension StudentCheck {
                 switch post {
                 case .none: return sum
                 case .derivative(let at, let activation): return sum * activation.derivative(fromActivation: try read(at, r, c, s))
-                case .mean(let size): return sum * (meanInFloat ? Double(1 / Float(value(size))) : 1 / Double(value(size)))
+                case .mean(let size):
+                    if meanDividedInFloat { return Double(Float(sum) / Float(value(size))) }
+                    return sum * (meanInFloat ? Double(1 / Float(value(size))) : 1 / Double(value(size)))
                 }
             }
             var result = [Double](repeating: 0, count: resultRows * resultColumns)
@@ -266,7 +288,20 @@ extension StudentCheck {
                     }
                     let element: Double
                     if let elementwise {
-                        element = elementwise(try factors.map { f throws(Stopped) in try read(f, r, c, 0) })
+                        var reads = try factors.map { f throws(Stopped) in try read(f, r, c, 0) }
+                        if let label = targetAsLabel, reads.count == 2, operands.count == 2, r < operands[1].rows {
+                            let row = operands[1].row(r)
+                            switch label {
+                            case .first:
+                                let k = row.first.map { $0.isFinite && abs($0) < 1e9 ? Int($0) : -1 } ?? -1
+                                reads[1] = c == k ? 1 : 0
+                            case .largest:
+                                reads[1] = c == (row.indices.max { row[$0] < row[$1] } ?? -1) ? 1 : 0
+                            case .rounded:
+                                reads[1] = reads[1] > 0.5 ? 1 : 0
+                            }
+                        }
+                        element = elementwise(reads)
                     } else {
                         func biasTerm() throws(Stopped) -> Double {
                             guard let bias, let at = biasRead else { return 0 }
@@ -312,7 +347,7 @@ extension StudentCheck {
                     } else {
                         guard r < resultRows, c >= 0, c < resultColumns else {
                             throw Stopped(stop: vectorResult || (perExample && resultRows == 1 && rowBound.map { dimension($0) == "m" } == true) ? .array
-                                          : .matrix(rows: resultRows, columns: resultColumns, row: r, column: c))
+                                          : .matrix(rows: resultRows, columns: resultColumns, row: r, column: c, write: true))
                         }
                         result[r * resultColumns + c] = written
                     }

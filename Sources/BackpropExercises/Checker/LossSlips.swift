@@ -12,7 +12,10 @@ extension StudentCheck {
         var inFloat = false
         /// A batch's loss from the sum of its examples' right losses, its m and its c, where the slip is in how the
         /// examples are averaged (the engine's); nil for a slip in each example's loss.
-        var batch: (@Sendable (_ sum: Double, _ m: Int, _ c: Int) -> Double)? = nil
+        var batch: (@Sendable (_ sum: Double, _ m: Int, _ c: Int, _ n: Int) -> Double)? = nil
+        /// A batch's loss from its whole logits, outputs and targets at once, where the slip is in how the engine
+        /// calls the loss (the engine's); nil for the others.
+        var whole: (@Sendable (_ z: Matrix<Double>, _ a: Matrix<Double>, _ y: Matrix<Double>) -> Double)? = nil
     }
 
     /// The usual slips in an example's loss ℓ(z, a, y) for this output layer, each one change from
@@ -79,9 +82,14 @@ extension StudentCheck {
             LossSlip(text: "the sum over the outputs assigns (=) where it adds (+=): only the last output's term counts", loss: partial { ($0 - 1)..<$0 }),
         ]
         list += [
-            LossSlip(text: "the sum of the examples' losses is divided by c, the number of outputs (Y.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, c in sum / Double(c) }),
-            LossSlip(text: "the sum of the examples' losses is divided by m · c, every number of Y, where the mean over the examples divides it by m alone", loss: right, batch: { sum, m, c in sum / Double(m * c) }),
-            LossSlip(text: "the sum of the examples' losses is divided by m − 1 where the mean divides it by m", loss: right, batch: { sum, m, _ in sum / Double(m - 1) }),
+            LossSlip(text: "the sum of the examples' losses is divided by c, the number of outputs (Y.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, c, _ in sum / Double(c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by n, the number of inputs (X.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, _, n in sum / Double(n) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m · c, every number of Y, where the mean over the examples divides it by m alone", loss: right, batch: { sum, m, c, _ in sum / Double(m * c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m − 1 where the mean divides it by m", loss: right, batch: { sum, m, _, _ in sum / Double(m - 1) }),
+            LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements), where it is called on each example's row and the results averaged: a softmax's loss then mixes the examples", loss: right, whole: { z, a, y in
+                layer.loss(logits: z.elements, activation: a.elements, target: y.elements) / Double(z.rows) }),
+            LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements) and not divided by m, where it is called on each example's row and the results averaged", loss: right, whole: { z, a, y in
+                layer.loss(logits: z.elements, activation: a.elements, target: y.elements) }),
         ]
         if layer.loss == .crossEntropy {
             list.append(LossSlip(text: "the logarithm is log10 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(10))))
@@ -89,6 +97,10 @@ extension StudentCheck {
             list.append(LossSlip(text: "the loss is the squared error ½ Σⱼ (aⱼ − yⱼ)², where this output layer's loss is the cross-entropy", loss: squared))
             list.append(LossSlip(text: "the loss is written from the probabilities aⱼ, −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]: where an output rounds to exactly 0 or 1 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN), and it loses digits near 1: compute it from the logits, network.output.loss(logits:activation:target:)", loss: binary))
             list.append(LossSlip(text: "the loss is written from the probabilities, −Σⱼ yⱼ ln aⱼ: where an output rounds to exactly 0 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN): compute it from the logits, network.output.loss(logits:activation:target:)", loss: categorical))
+            // One class's term: −ln aₖ at the target's largest entry (a label), from the probabilities.
+            list.append(LossSlip(text: "the loss is −ln aₖ at one class k, the target row's largest entry (a label), where it is a sum over every output\(layer.activation == .sigmoid ? " (a sigmoid output's cross-entropy also has the (1 − yⱼ) ln(1 − aⱼ) terms, and a multi-label target can have several 1s, or none)" : " (a target row need not be one-hot)"): use network.output.loss(logits:activation:target:)", loss: { _, a, y in
+                let k = y.indices.max { y[$0] < y[$1] } ?? 0
+                return a.isEmpty ? 0 : -log(a[k]) }))
             if layer.activation == .sigmoid {
                 list.append(LossSlip(text: "the loss is −Σⱼ yⱼ ln aⱼ, missing the (1 − yⱼ) ln(1 − aⱼ) half that a sigmoid output's cross-entropy has (each output is its own yes/no)", loss: positiveHalf))
             }
@@ -111,7 +123,8 @@ extension StudentCheck {
                 : (scenario.batch.inputs, scenario.batch.targets)
             let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
             let sum = (0..<x.rows).reduce(0.0) { $0 + slip.loss(pass.z[L].row($1), pass.a[L].row($1), y.row($1)) }
-            if let batch = slip.batch { return (batch(sum, x.rows, y.columns), pass.gradients.loss) }
+            if let batch = slip.batch { return (batch(sum, x.rows, y.columns, x.columns), pass.gradients.loss) }
+            if let whole = slip.whole { return (whole(pass.z[L], pass.a[L], y), pass.gradients.loss) }
             return (sum / Double(x.rows), pass.gradients.loss)
         }
         func fits(_ slip: LossSlip, _ call: Call, _ loss: Double) -> Bool {
@@ -131,7 +144,7 @@ extension StudentCheck {
             return nil
         }
         let found = lossSlips(layer).filter { slip in
-            guard slip.batch == nil || call.step == .batchEngine else { return false }
+            guard (slip.batch == nil && slip.whole == nil) || call.step == .batchEngine else { return false }
             return fits(slip, call, got.loss) && others.allSatisfy { fits(slip, $0, $1) }
         }
         guard !found.isEmpty, found.count <= 2 else { return nil }

@@ -123,7 +123,7 @@ extension StudentCheck {
         else { return nil }
         if message.contains("has no element") {
             let n = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-            return n.count >= 4 ? .matrix(rows: n[0], columns: n[1], row: n[2], column: n[3]) : nil
+            return n.count >= 4 ? .matrix(rows: n[0], columns: n[1], row: n[2], column: n[3], write: message.contains("to store into")) : nil
         }
         return message.contains("Index out of range") ? .array : nil
     }
@@ -176,7 +176,7 @@ extension StudentCheck {
                             if case .stopped(let at) = loopPass(network, x: x, y: y, stage: stage, slip: slip, layers: layers, order: order) { return at }
                             return nil
                         }
-                        guard let stop, stops.contains(stop) else { continue }
+                        guard let stop, stops.contains(where: { $0.fits(stop) }) else { continue }
                     }
                     let fits = others.allSatisfy { other, answer in
                         let (n, x, y) = example(other)

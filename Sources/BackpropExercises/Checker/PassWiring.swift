@@ -42,11 +42,16 @@ extension StudentCheck {
         var loops = false
         /// The bias added after the activation, aˡ = σ(Wˡᵀ aˡ⁻¹) + bˡ, on every layer.
         var biasAfterActivation = false
+        /// The output activation is the element-wise sigmoid whatever the output layer is.
+        var outputSigmoid = false
+        /// Every activation (x included) kept in Float and read back as a Double.
+        var activationsInFloat = false
 
         /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
         func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
             let L = network.layerCount
-            var z = [Matrix<Double>(rows: 0, columns: 0)], a = [x]
+            func stored(_ m: Matrix<Double>) -> Matrix<Double> { activationsInFloat ? m.map { Double(Float($0)) } : m }
+            var z = [Matrix<Double>(rows: 0, columns: 0)], a = [stored(x)]
             for l in 1...L {
                 let layer = network.layers[l - 1]
                 let input = feedsPreActivation && l > 1 ? z[l - 1] : a[l - 1]
@@ -54,7 +59,9 @@ extension StudentCheck {
                 let bias = biasAfterActivation ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
                 z.append(MatrixForm.forward(input, layer.weights, bias))
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
-                if output && outputPerColumn {
+                if l == L && outputSigmoid {
+                    a.append(z[l].map { Activation.sigmoid.value($0) })
+                } else if output && outputPerColumn {
                     a.append(MatrixForm.activations(z[l].transposed, hidden: nil, output: network.output).transposed)
                 } else if output && outputPerElement {
                     a.append(z[l].map { network.output.activation([$0])[0] })
@@ -68,6 +75,7 @@ extension StudentCheck {
                     a[l] = Matrix(rows: a[l].rows, columns: a[l].columns,
                                   elements: a[l].elements.enumerated().map { $0.element + b[$0.offset % b.count] })
                 }
+                a[l] = stored(a[l])
             }
             // What the backward pass and the loss read as Aˡ.
             let kept = keepsPreActivation ? [x] + z.dropFirst() : a
@@ -155,6 +163,8 @@ extension StudentCheck {
                 (PassWiring(outputErrorSwapped: true), a == "a" ? "the output error is y − aᴸ where δᴸ = aᴸ − y belongs (the subtraction the wrong way round)"
                     : "the output error is called with its arguments swapped, outputError(Y, Aᴸ), which gives Y − Aᴸ where Aᴸ − Y belongs"),
                 (PassWiring(biasFromActivations: true), "each layer's ∂b is taken from its activations \(a)ˡ where its error \(a == "a" ? "δ" : "Δ")ˡ belongs"),
+                (PassWiring(outputSigmoid: true), "the output layer's activation is the sigmoid, 1/(1 + e^(−z)) element by element, whatever the network's output layer is: use network.output.activation(zᴸ) (a softmax for a softmax output)"),
+                (PassWiring(activationsInFloat: true), "the activations \(a)ˡ (\(a == "a" ? "x" : "X") included) are kept in Float, so every gradient carries Float rounding (about 7 digits): keep them in Double"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }

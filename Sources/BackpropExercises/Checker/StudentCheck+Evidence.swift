@@ -66,7 +66,7 @@ extension StudentCheck {
                 names.count <= 1 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
             }
             if !same.isEmpty, !differ.isEmpty {
-                return "that call had the same \(list(same)) as this one and another \(list(differ)): a cache looked up by \(list(same)) alone, where the answer depends on \(list(differ)) too"
+                return "that call had the same \(list(same)) as this one and another \(list(differ)): a cache whose key leaves out \(list(differ)) (looked up by \(list(same)), or by part of \(same.count == 1 ? "it" : "them")), where the answer depends on \(list(differ)) too"
             }
             let shapes = zip(now.matrices, then.matrices).allSatisfy { $0.value.rows == $1.value.rows && $0.value.columns == $1.value.columns }
             return shapes ? "its inputs had the same shapes and other values: a cache looked up by the shapes, or a stored matrix returned whatever the inputs"

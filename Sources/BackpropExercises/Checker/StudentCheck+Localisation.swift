@@ -37,6 +37,11 @@ extension StudentCheck {
             verdict.diagnosis = ["Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (\(evidence.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs."]
             return
         }
+        if call.step == .batchEngine, let line = evidence.keptInput(.gradients(got), for: call) {
+            verdict.diagnosis = [line]
+            verdict.namesSlip = true
+            return
+        }
         var lines: [String] = []
         let values = [got.loss] + got.layers.flatMap { $0.weights.elements + $0.biases }
         let finite = values.allSatisfy(\.isFinite)
@@ -82,16 +87,17 @@ extension StudentCheck {
         let (x, y) = oneExample
             ? (exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
             : (scenario.batch.inputs, scenario.batch.targets)
-        if finite, let mistake = recognise(got, network: scenario.network, inputs: x, targets: y) {
-            verdict.mistake = mistake.rawValue
-            lines.append("Likely mistake: " + mistake.explanation)
-        }
-        // One change in how the pass is put together that gives every call's gradients.
-        if finite, verdict.mistake == nil, !transposed, let line = wiring(got, call: call, evidence: evidence)
+        // One change in how the pass is put together that gives every call's gradients: checked on every call, it
+        // says more than a known mistake read off this call alone.
+        if finite, !transposed, let line = wiring(got, call: call, evidence: evidence)
             ?? exampleSlip(got, call: call, crash: nil, evidence: evidence) {
             verdict.namesSlip = true
             verdict.diagnosis = lines + [line]
             return
+        }
+        if finite, let mistake = recognise(got, network: scenario.network, inputs: x, targets: y) {
+            verdict.mistake = mistake.rawValue
+            lines.append("Likely mistake: " + mistake.explanation)
         }
         // Only the loss wrong, in a way a hand-written loss goes wrong.
         if verdict.mistake == nil, !transposed, lossWrong, !weightsWrong.contains(true), !biasesWrong.contains(true),
@@ -214,7 +220,8 @@ extension StudentCheck {
     static func sizeNamed(_ ratio: Double, scenario: Scenario, examples: Bool = true) -> String? {
         let h = scenario.network.sizes
         let sizes: [(String, Int)] = (examples ? [("m = \(scenario.examples), the examples", scenario.examples)] : [])
-            + [("L = \(h.count - 1), the number of layers", h.count - 1), ("c = \(h[h.count - 1]), the outputs", h[h.count - 1])]
+            + [("L = \(h.count - 1), the number of layers", h.count - 1), ("c = \(h[h.count - 1]), the outputs", h[h.count - 1]),
+               ("n = \(h[0]), the inputs (X.columns)", h[0])]
         let matching = sizes.filter { n in n.1 > 1 && (abs(ratio - Double(n.1)) <= 1e-9 * Double(n.1) || abs(ratio - 1 / Double(n.1)) <= 1e-9 / Double(n.1)) }
         guard Set(matching.map(\.1)).count == 1, matching.count == 1 else { return nil }
         for (what, n) in sizes where n > 1 {

@@ -12,7 +12,7 @@ extension StudentCheck {
         let scale = expected.map(abs).filter(\.isFinite).max() ?? 0
         let wrong = wrongIndices(got, expected)
         if let bad = got.firstIndex(where: { !$0.isFinite }) {
-            var line = "Your result has \(got[bad]) at element \(bad): a division by zero, a log or a square root of a negative number, or a value that overflowed."
+            var line = "Your result has \(got[bad]) at element \(bad): a division by zero (by a count, or by a loop index that starts at 0, as in a running mean divided by i), a log or a square root of a negative number, or a value that overflowed."
             if scenario.largeLogits, call.step == .oneExample || call.step == .batchEngine {
                 line += " Here the logits are in the hundreds: e^z overflows for z above 709; subtract the row's maximum first."
             }

@@ -93,8 +93,14 @@ extension StudentCheck {
         var names = inputs.matrices.filter { $0.value.rows == rows && $0.value.columns == columns }.map(\.name)
         if case .matrix(let result) = inputs.expected, result.rows == rows, result.columns == columns {
             names.append("the result you build")
+        } else if !names.isEmpty {
+            // A matrix of the student's own can have an input's shape (a result made with it).
+            names.append("a matrix of yours made with that shape")
         }
-        let which = names.isEmpty ? "a matrix of your own" : names.joined(separator: " or ")
+        var which = names.isEmpty ? "a matrix of your own" : names.joined(separator: " or ")
+        if message.contains("to store into") {
+            which = "the matrix your code was storing into (one of yours\(names.contains("the result you build") ? ", the result you build" : ", made with this shape"))"
+        }
         var bounds: [String] = []
         if i >= rows || i < 0 { bounds.append("its row index \(i) runs past its \(rows) rows (0..<\(rows))") }
         if j >= columns || j < 0 { bounds.append("its column index \(j) runs past its \(columns) columns (0..<\(columns))") }
@@ -242,6 +248,8 @@ extension StudentCheck {
         var lines: [String] = []
         if let earlier = evidence.stale(output, for: call) {
             lines.append("Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (\(evidence.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs.")
+        } else if let line = evidence.keptInput(output, for: call) {
+            lines.append(line)
         } else if let line = reluZero(got, expected, call: call, scenario: scenario, inputs: inputs) {
             lines.append(line)
         } else if let name = returnedInput(output, inputs: inputs) {

@@ -42,7 +42,7 @@ extension StudentCheck {
                 let stops = LoopNest.Order.allCases.map(mine.run).compactMap { outcome -> LoopNest.Stop? in
                     if case .stopped(let s) = outcome { return s } else { return nil }
                 }
-                guard stops.contains(stop) else { continue }
+                guard stops.contains(where: { $0.fits(stop) }) else { continue }
             }
             // An answer of another shape says nothing about the values (the shape is reported on its own).
             let fits = others.allSatisfy { nest, answer in

@@ -95,8 +95,9 @@ public enum StudentCheck {
     /// 13–15. Scenario 1's matrix-step calls with one input (the first, second or third) taken from scenario 11's
     ///    call at the same layer: every input varied while the others stay, whatever the step keeps its answers by.
     /// 12. One example far larger than the others, so that its logits are in the thousands and theirs are not: a softmax shifted by one number for the whole batch (not each row's own largest) shows.
-    /// 16. Scenario 3 with multi-label targets (rows with two 1s, and a row of 0s): a target row read as one class
-    ///    index (its first entry, or its largest) shows, where one-hot rows hide it.
+    /// 16. Scenario 3 with multi-label and soft targets (rows with two 1s, rows of fractions, a row of 0s): a target
+    ///    row read as one class index (its first entry, or its largest), or rounded to 0 or 1, shows, where one-hot
+    ///    rows hide it.
     public static func scenarios() -> [Scenario] {
         [
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11),
@@ -136,9 +137,9 @@ public enum StudentCheck {
             mixed.mixed = (index, other.network, other.batch)
             return mixed
         } + [
-            // Scenario 3 with targets that are not one-hot (a sigmoid output's targets are independent 0/1 labels):
-            // a target read as one class index, or as the row's largest entry, shows.
-            scenario("6-5-3, tanh → sigmoid + cross-entropy, m = 7, multi-label targets", [6, 5, 3], .tanh,
+            // Scenario 3 with targets that are not one-hot (a sigmoid output's targets are independent labels in
+            // [0, 1]): a target read as one class index, as the row's largest entry, or rounded to 0 or 1, shows.
+            scenario("6-5-3, tanh → sigmoid + cross-entropy, m = 7, multi-label and soft targets", [6, 5, 3], .tanh,
                      .sigmoidCrossEntropy, m: 7, seed: 12, multiLabel: true),
         ]
     }
@@ -167,12 +168,15 @@ public enum StudentCheck {
                 (0..<y.columns).map { j in y[i, (j + y.columns - 1) % y.columns] } }))
         }
         if multiLabel {
-            // Every even row also gets the next class (two 1s); the last row, none (all 0s).
+            // Every even row also gets the next class (two 1s); every third row from row 1 is soft (fractions
+            // strictly between 0 and 1); the last row, none (all 0s).
             let y = batch.targets
             batch = Batch(inputs: batch.inputs, targets: Matrix(rows: y.rows, columns: y.columns, elements: (0..<y.rows).flatMap { i in
                 (0..<y.columns).map { j -> Double in
+                    let previous = y[i, (j + y.columns - 1) % y.columns] == 1
                     if i == y.rows - 1 { return 0 }
-                    return y[i, j] == 1 || (i % 2 == 0 && y[i, (j + y.columns - 1) % y.columns] == 1) ? 1 : 0
+                    if i % 3 == 1 { return y[i, j] == 1 ? 0.7 : previous ? 0.2 : 0.1 }
+                    return y[i, j] == 1 || (i % 2 == 0 && previous) ? 1 : 0
                 } }))
         }
         if spreadRows {
