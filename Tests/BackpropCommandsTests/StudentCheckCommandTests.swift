@@ -121,6 +121,20 @@ struct ExercisesCommandTests {
         "h10-eng-weights-one-layer-up": "the pass still needed hiddenError(",
         "h10-he-cache-keyed-on-delta": "a cache whose key leaves out W³ and A²",
         "h10-oe-cache-keyed-on-x": "a cache whose key leaves out",
+        "h11-hid-derivative-cached": "in place of this call's A",
+        "h11-wg-transpose-cached-by-shape": "in place of this call's A",
+        "h11-fw-transpose-cached-by-shape": "in place of this call's W",
+        "h11-eng-forward-cached-by-x": "the forward pass was kept from before",
+        "h11-wg-float-sum": "divided by m in Float",
+        "h11-eng-loss-over-inputs": "divided by n, the number of inputs",
+        "h11-eng-loss-on-flattened-batch": "flattened into one row",
+        "h11-eng-loss-log-of-label": "−ln aₖ at one class k",
+        "h11-oe-float-activations": "are kept in Float",
+        "h11-oe-sigmoid-output-by-hand": "the output layer's activation is the sigmoid",
+        "h11-oe-target-as-class-index": "the target is read as a class index",
+        "h11-hid-result-shaped-like-delta-above": "the matrix your code was storing into",
+        "h11-eng-biases-never-assigned": "is never called for any layer",
+        "h11-out-argmax-label": "reduced to one class label",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
