@@ -80,7 +80,8 @@ struct ExercisesCommandTests {
                    + HeldOut8Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut9Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut10Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut11Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut11Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -135,6 +136,21 @@ struct ExercisesCommandTests {
         "h11-hid-result-shaped-like-delta-above": "the matrix your code was storing into",
         "h11-eng-biases-never-assigned": "is never called for any layer",
         "h11-out-argmax-label": "reduced to one class label",
+        "h12-oe-gw-copied-from-weights": "starts as a copy of Wˡ",
+        "h12-oe-forward-memo-by-x": "the forward pass was kept from before",
+        "h12-oe-float-activations": "the hidden activations aˡ (0 < l < L) are kept in Float",
+        "h12-oe-bias-after-sigma": "in the hidden layers the bias is added after the activation",
+        "h12-oe-loss-softmax-formula": "without the (1 − yⱼ) ln(1 − aⱼ) terms",
+        "h12-fw-single-example-no-bias": "a branch of your code taken only on some calls",
+        "h12-out-break-after-label": "those elements are never written",
+        "h12-wg-zero-activation-break": "stops at the first i where input[i, k] is 0",
+        "h12-wg-input-times-input": "input[i, j] is read where delta[i, j] belongs",
+        "h12-bg-epsilon-denominator": "a divisor slightly off",
+        "h12-en-deltas-appended": "mixes two layers",
+        "h12-en-loss-over-layers": "divided by L, the number of layers",
+        "h12-en-loss-by-hand-clamped": "ln max(aⱼ, ε) with ε = 1e-12",
+        "h12-en-prepare-loss-never-set": "your engine never stores its loss",
+        "h12-en-refuses-one-example": "a batch of one example is a batch",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -176,7 +176,7 @@ struct OneExampleLoopsTests {
                     let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
                     var made = pass.gradients
                     let losses = (0..<x.rows).map { slip.loss(pass.z[L].row($0), pass.a[L].row($0), y.row($0)) }
-                    made.loss = slip.batch.map { $0(losses.reduce(0, +), x.rows, y.columns, x.columns) }
+                    made.loss = slip.batch.map { $0(losses.reduce(0, +), x.rows, y.columns, x.columns, L) }
                         ?? slip.whole.map { $0(pass.z[L], pass.a[L], y) } ?? losses[0]
                     if slip.inFloat { made.loss = Double(Float(made.loss)) }
                     evidence.answers.append((call, .gradients(made)))

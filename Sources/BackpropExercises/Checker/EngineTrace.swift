@@ -105,7 +105,7 @@ extension StudentCheck {
     /// What the trace of `call` says about the engine, given how the call ended: the first step call whose
     /// arguments do not belong together (the layer told by most of them), the calls never made, or, when every
     /// call was right, that the fault is in the engine's own code. Nil without a trace.
-    static func engineTrace(_ records: [Record], call: Call, scenario: Scenario, stopped: Bool) -> String? {
+    static func engineTrace(_ records: [Record], call: Call, scenario: Scenario, stopped: Bool, threw: Bool = false) -> String? {
         let trace = traced(records, call: call)
         let network = scenario.network, L = network.layerCount
         guard call.step == .batchEngine, L >= 1 else { return nil }
@@ -150,6 +150,13 @@ extension StudentCheck {
             let tally = Dictionary(votes.map { ($0.0, $0.1) }, uniquingKeysWith: +)
             return tally.max { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }?.key ?? 0
         }
+        // The layers a two-argument call's arguments point to, when they point to two (no majority to go by).
+        func split(_ c: EngineCall) -> [(argument: String, layer: Int)]? {
+            guard c.step == "weightGradient", c.arguments.count == 2,
+                  let a = Int(c.arguments[0].dropFirst()), c.arguments[0].first == "A",
+                  let d = Int(c.arguments[1].dropFirst()), c.arguments[1].first == "D", a + 1 != d else { return nil }
+            return [(c.arguments[0], a + 1), (c.arguments[1], d)]
+        }
         let names = ["forward": "forward", "outputError": "outputError", "hiddenError": "hiddenError",
                      "weightGradient": "weightGradient", "biasGradient": "biasGradient"]
         func shown(_ c: EngineCall) -> String { "\(names[c.step] ?? c.step)(\(c.arguments.map(show).joined(separator: ", ")))" }
@@ -161,6 +168,10 @@ extension StudentCheck {
                 return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), fits no layer of this \(L)-layer network (layers 1...\(L); the hidden errors are for layers 1...\(L - 1), each taking the layer above's Δ and weights): check the bounds of your layer loop."
             }
             guard right != c.arguments else { continue }
+            if let parts = split(c) {
+                let said = parts.map { "\(show($0.argument)) is layer \($0.layer)'s (∂W of layer \($0.layer) takes \(expected(c.step, $0.layer)?.map(show).joined(separator: ", ") ?? "?"))" }
+                return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), mixes two layers: \(said.joined(separator: ", and ")). One of the two is picked by a wrong index: a list kept in one order and read in the other (errors appended from the top layer down, read as if from the bottom up), or an index off by some layers."
+            }
             let wrong = zip(c.arguments, right).filter { $0 != $1 }.map { "\(show($0.0)) where \(show($0.1)) belongs" }
             let what = c.step == "outputError" ? "the output error" : c.step == "forward" ? "the forward step of layer \(l)"
                 : c.step == "hiddenError" ? "the hidden error of layer \(l)" : c.step == "weightGradient" ? "∂W of layer \(l)" : "∂b of layer \(l)"
@@ -180,6 +191,12 @@ extension StudentCheck {
             if l > 1 { needed.append(EngineCall(step: "hiddenError", arguments: expected("hiddenError", l - 1)!)) }
         }
         let missing = needed.filter { !trace.contains($0) }
+        if threw {
+            // An error thrown by the engine's own code (the steps throw only on shapes that do not fit, named above).
+            let made = trace.isEmpty ? "Your engine threw before its first call to the steps"
+                : "Every call your engine made to the steps before it threw had the right inputs (the last: \(shown(trace.last!)))"
+            return "\(made): the error is your engine's own. These inputs are valid (X \(scenario.batch.inputs.shapeDescription), Y \(scenario.batch.targets.shapeDescription)\(scenario.examples == 1 ? "; a batch of one example is a batch" : "")): if it comes from a check of your own, the check is wrong."
+        }
         if stopped {
             let made = trace.isEmpty ? "Your engine stopped before its first call to the steps"
                 : "Every call your engine made to the steps before it stopped had the right inputs (the last: \(shown(trace.last!)))"

@@ -106,6 +106,16 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "target rounded", apply: { $0.targetAsLabel = .rounded }, describe: { _ in
                 "each target entry is rounded to 0 or 1 (\(y) > 0.5 ? 1 : 0) before it is subtracted, where it is used as it is: a soft target such as 0.7 or 0.2 is a valid target" }))
         }
+        // A factor read from another input with the same indices (a copy-paste slip: A · A where A · Δ belongs).
+        if factors.count > 1 {
+            for (index, factor) in factors.enumerated() {
+                for other in operands.indices where other != factor.operand && !isVector(other) && !isVector(factor.operand) {
+                    let swapped = Read(operand: other, first: factor.first, second: factor.second)
+                    list.append(Slip(group: "operand \(index) from \(other)", apply: { $0.factors[index] = swapped }, describe: { nest in
+                        "\(nest.readName(swapped)) is read where \(nest.readName(factor)) belongs: the term takes \(nest.names[other]) where it takes \(nest.names[factor.operand]) (a line copied from the other factor?)" }))
+                }
+            }
+        }
         // The bias: another entry, or added in the wrong place.
         if let at = biasRead, let bias = names.last {
             for index in Index.allCases where index != at && index != exampleIndex {
@@ -182,6 +192,13 @@ extension StudentCheck.LoopNest {
                 "each product of the sum over \(nest.letters.sum) is computed in Float (Float(…) * Float(…)) and converted back, so the result keeps about 7 digits: compute in Double" }))
             list.append(Slip(group: "stops at a zero term", apply: { $0.stopAtZeroTerm = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) stops at its first term that is 0 (a `break` where `continue` belongs; a 0 term needs no skipping at all), so every term after it is lost" }))
+            if factors.count > 1 {
+                // Only a factor that is 0 somewhere can stop the sum.
+                for (index, factor) in factors.enumerated() where operands[factor.operand].elements.contains(0) {
+                    list.append(Slip(group: "stops at a zero factor \(index)", apply: { $0.stopAtZeroFactor = index }, describe: { nest in
+                        "the sum over \(nest.letters.sum) stops at the first \(nest.letters.sum) where \(nest.readName(factor)) is 0 (a `break` where `continue` belongs; a 0 term needs no skipping at all), so every term after it is lost" }))
+                }
+            }
             list.append(Slip(group: "absolute terms", apply: { $0.absoluteTerms = true }, describe: { nest in
                 "the absolute value of each term of the sum over \(nest.letters.sum) is added (abs(…)), so the terms' signs are lost" }))
             list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in

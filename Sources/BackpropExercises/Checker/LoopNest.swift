@@ -110,8 +110,10 @@ extension StudentCheck {
         var targetAsLabel: Label?
         /// Each product computed in Float and added into a Double sum.
         var productsInFloat = false
-        /// The sum stops at its first term that is 0 (a `break` where `continue` belongs).
+        /// The sum stops at its first term that is 0 (a `break` where `continue` belongs), or at the first place
+        /// where one factor (`stopAtZeroFactor`, an index into `factors`) is 0.
         var stopAtZeroTerm = false
+        var stopAtZeroFactor: Int?
         /// Each term's absolute value summed.
         var absoluteTerms = false
 
@@ -325,6 +327,7 @@ extension StudentCheck {
                         }
                         if firstTermTwice, count > 0 { sum += try term(0) }
                         for s in sumStart..<max(count, sumStart) {
+                            if let f = stopAtZeroFactor, f < factors.count, try read(factors[f], r, c, s) == 0 { break }
                             var t = try term(s)
                             if stopAtZeroTerm && t == 0 { break }
                             if absoluteTerms { t = abs(t) }

@@ -12,7 +12,7 @@ extension StudentCheck {
         var inFloat = false
         /// A batch's loss from the sum of its examples' right losses, its m and its c, where the slip is in how the
         /// examples are averaged (the engine's); nil for a slip in each example's loss.
-        var batch: (@Sendable (_ sum: Double, _ m: Int, _ c: Int, _ n: Int) -> Double)? = nil
+        var batch: (@Sendable (_ sum: Double, _ m: Int, _ c: Int, _ n: Int, _ layers: Int) -> Double)? = nil
         /// A batch's loss from its whole logits, outputs and targets at once, where the slip is in how the engine
         /// calls the loss (the engine's); nil for the others.
         var whole: (@Sendable (_ z: Matrix<Double>, _ a: Matrix<Double>, _ y: Matrix<Double>) -> Double)? = nil
@@ -65,6 +65,19 @@ extension StudentCheck {
             for j in a.indices { total += y[j] * log(a[j]) }
             return -total
         }
+        // The same with the terms of yⱼ = 0 skipped (0 · ln 0 taken as 0), or each aⱼ clipped away from 0 first.
+        let categoricalSkipping: @Sendable ([Double], [Double], [Double]) -> Double = { _, a, y in
+            var total = 0.0
+            for j in a.indices where y[j] != 0 { total += y[j] * log(a[j]) }
+            return -total
+        }
+        func categoricalClipped(_ epsilon: Double) -> @Sendable ([Double], [Double], [Double]) -> Double {
+            { _, a, y in
+                var total = 0.0
+                for j in a.indices { total += y[j] * log(max(a[j], epsilon)) }
+                return -total
+            }
+        }
         // −Σⱼ yⱼ ln σ(zⱼ) = Σⱼ yⱼ softplus(−zⱼ), from the logits.
         let positiveHalf: @Sendable ([Double], [Double], [Double]) -> Double = { z, _, y in
             var total = 0.0
@@ -82,10 +95,11 @@ extension StudentCheck {
             LossSlip(text: "the sum over the outputs assigns (=) where it adds (+=): only the last output's term counts", loss: partial { ($0 - 1)..<$0 }),
         ]
         list += [
-            LossSlip(text: "the sum of the examples' losses is divided by c, the number of outputs (Y.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, c, _ in sum / Double(c) }),
-            LossSlip(text: "the sum of the examples' losses is divided by n, the number of inputs (X.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, _, n in sum / Double(n) }),
-            LossSlip(text: "the sum of the examples' losses is divided by m · c, every number of Y, where the mean over the examples divides it by m alone", loss: right, batch: { sum, m, c, _ in sum / Double(m * c) }),
-            LossSlip(text: "the sum of the examples' losses is divided by m − 1 where the mean divides it by m", loss: right, batch: { sum, m, _, _ in sum / Double(m - 1) }),
+            LossSlip(text: "the sum of the examples' losses is divided by c, the number of outputs (Y.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, c, _, _ in sum / Double(c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by n, the number of inputs (X.columns), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, _, n, _ in sum / Double(n) }),
+            LossSlip(text: "the sum of the examples' losses is divided by L, the number of layers (network.layerCount), where the mean over the examples divides it by m (X.rows)", loss: right, batch: { sum, _, _, _, layers in sum / Double(layers) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m · c, every number of Y, where the mean over the examples divides it by m alone", loss: right, batch: { sum, m, c, _, _ in sum / Double(m * c) }),
+            LossSlip(text: "the sum of the examples' losses is divided by m − 1 where the mean divides it by m", loss: right, batch: { sum, m, _, _, _ in sum / Double(m - 1) }),
             LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements), where it is called on each example's row and the results averaged: a softmax's loss then mixes the examples", loss: right, whole: { z, a, y in
                 layer.loss(logits: z.elements, activation: a.elements, target: y.elements) / Double(z.rows) }),
             LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements) and not divided by m, where it is called on each example's row and the results averaged", loss: right, whole: { z, a, y in
@@ -96,7 +110,12 @@ extension StudentCheck {
             list.append(LossSlip(text: "the logarithm is log2 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(2))))
             list.append(LossSlip(text: "the loss is the squared error ½ Σⱼ (aⱼ − yⱼ)², where this output layer's loss is the cross-entropy", loss: squared))
             list.append(LossSlip(text: "the loss is written from the probabilities aⱼ, −Σⱼ [yⱼ ln aⱼ + (1 − yⱼ) ln(1 − aⱼ)]: where an output rounds to exactly 0 or 1 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN), and it loses digits near 1: compute it from the logits, network.output.loss(logits:activation:target:)", loss: binary))
-            list.append(LossSlip(text: "the loss is written from the probabilities, −Σⱼ yⱼ ln aⱼ: where an output rounds to exactly 0 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN): compute it from the logits, network.output.loss(logits:activation:target:)", loss: categorical))
+            let categoricalText = "the loss is written from the probabilities, −Σⱼ yⱼ ln aⱼ\(layer.activation == .sigmoid ? ", without the (1 − yⱼ) ln(1 − aⱼ) terms a sigmoid output's cross-entropy has" : ""): where an output rounds to exactly 0 (logits in the hundreds) that is ln 0 = −∞ (or 0 · ∞ = NaN): compute it from the logits, network.output.loss(logits:activation:target:)"
+            list.append(LossSlip(text: categoricalText, loss: categorical))
+            list.append(LossSlip(text: categoricalText, loss: categoricalSkipping))
+            for epsilon in [1e-7, 1e-8, 1e-9, 1e-10, 1e-12, 1e-15] {
+                list.append(LossSlip(text: "the loss is written from the probabilities, −Σⱼ yⱼ ln max(aⱼ, ε) with ε = \(String(format: "%g", epsilon))\(layer.activation == .sigmoid ? ", without the (1 − yⱼ) ln(1 − aⱼ) terms a sigmoid output's cross-entropy has" : "") (the clip changes it where an output is below ε): compute it from the logits, network.output.loss(logits:activation:target:)", loss: categoricalClipped(epsilon)))
+            }
             // One class's term: −ln aₖ at the target's largest entry (a label), from the probabilities.
             list.append(LossSlip(text: "the loss is −ln aₖ at one class k, the target row's largest entry (a label), where it is a sum over every output\(layer.activation == .sigmoid ? " (a sigmoid output's cross-entropy also has the (1 − yⱼ) ln(1 − aⱼ) terms, and a multi-label target can have several 1s, or none)" : " (a target row need not be one-hot)"): use network.output.loss(logits:activation:target:)", loss: { _, a, y in
                 let k = y.indices.max { y[$0] < y[$1] } ?? 0
@@ -123,7 +142,7 @@ extension StudentCheck {
                 : (scenario.batch.inputs, scenario.batch.targets)
             let pass = MatrixForm.pass(scenario.network, inputs: x, targets: y), L = scenario.network.layerCount
             let sum = (0..<x.rows).reduce(0.0) { $0 + slip.loss(pass.z[L].row($1), pass.a[L].row($1), y.row($1)) }
-            if let batch = slip.batch { return (batch(sum, x.rows, y.columns, x.columns), pass.gradients.loss) }
+            if let batch = slip.batch { return (batch(sum, x.rows, y.columns, x.columns, L), pass.gradients.loss) }
             if let whole = slip.whole { return (whole(pass.z[L], pass.a[L], y), pass.gradients.loss) }
             return (sum / Double(x.rows), pass.gradients.loss)
         }
@@ -147,8 +166,11 @@ extension StudentCheck {
             guard (slip.batch == nil && slip.whole == nil) || call.step == .batchEngine else { return false }
             return fits(slip, call, got.loss) && others.allSatisfy { fits(slip, $0, $1) }
         }
-        guard !found.isEmpty, found.count <= 2 else { return nil }
-        let what = found.count == 1 ? found[0].text : "either \(found[0].text); or \(found[1].text)"
+        // Variants that say the same in words are one reading.
+        var texts: [String] = []
+        for slip in found where !texts.contains(slip.text) { texts.append(slip.text) }
+        guard !texts.isEmpty, texts.count <= 2 else { return nil }
+        let what = texts.count == 1 ? texts[0] : "either \(texts[0]); or \(texts[1])"
         let calls = otherCalls(others.count)
         return "Only the loss is wrong (the gradients are right), and it is exactly what one slip in writing the loss gives: \(what).\(others.isEmpty ? "" : " It also gives your loss on \(calls) with this output layer.")"
     }

@@ -42,10 +42,14 @@ extension StudentCheck {
         var loops = false
         /// The bias added after the activation, aˡ = σ(Wˡᵀ aˡ⁻¹) + bˡ, on every layer.
         var biasAfterActivation = false
+        /// The same on the hidden layers only (the output layer's bias inside its activation).
+        var biasAfterHiddenActivation = false
         /// The output activation is the element-wise sigmoid whatever the output layer is.
         var outputSigmoid = false
         /// Every activation (x included) kept in Float and read back as a Double.
         var activationsInFloat = false
+        /// The hidden layers' activations alone (aˡ, 0 < l < L) kept in Float.
+        var hiddenActivationsInFloat = false
 
         /// The mean loss and gradients of (X, Y) with this wiring; nil where it cannot be made (shapes).
         func gradients(_ network: Network<Double>, inputs x: Matrix<Double>, targets y: Matrix<Double>) -> Gradients<Double>? {
@@ -56,7 +60,8 @@ extension StudentCheck {
                 let layer = network.layers[l - 1]
                 let input = feedsPreActivation && l > 1 ? z[l - 1] : a[l - 1]
                 guard input.columns == layer.weights.rows else { return nil }
-                let bias = biasAfterActivation ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
+                let after = biasAfterActivation || (biasAfterHiddenActivation && l < L)
+                let bias = after ? [Double](repeating: 0, count: layer.biases.count) : layer.biases
                 z.append(MatrixForm.forward(input, layer.weights, bias))
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
                 if l == L && outputSigmoid {
@@ -70,12 +75,12 @@ extension StudentCheck {
                 } else {
                     a.append(storesPreActivation ? z[l] : MatrixForm.activations(z[l], hidden: network.hidden, output: network.output))
                 }
-                if biasAfterActivation {
+                if after {
                     let b = layer.biases
                     a[l] = Matrix(rows: a[l].rows, columns: a[l].columns,
                                   elements: a[l].elements.enumerated().map { $0.element + b[$0.offset % b.count] })
                 }
-                a[l] = stored(a[l])
+                a[l] = hiddenActivationsInFloat && l < L ? a[l].map { Double(Float($0)) } : stored(a[l])
             }
             // What the backward pass and the loss read as Aˡ.
             let kept = keepsPreActivation ? [x] + z.dropFirst() : a
@@ -163,8 +168,10 @@ extension StudentCheck {
                 (PassWiring(outputErrorSwapped: true), a == "a" ? "the output error is y − aᴸ where δᴸ = aᴸ − y belongs (the subtraction the wrong way round)"
                     : "the output error is called with its arguments swapped, outputError(Y, Aᴸ), which gives Y − Aᴸ where Aᴸ − Y belongs"),
                 (PassWiring(biasFromActivations: true), "each layer's ∂b is taken from its activations \(a)ˡ where its error \(a == "a" ? "δ" : "Δ")ˡ belongs"),
+                (PassWiring(biasAfterHiddenActivation: true), "in the hidden layers the bias is added after the activation, \(a)ˡ = σ(zˡ) + bˡ with zˡ = (Wˡ)ᵀ \(a)ˡ⁻¹, where it belongs inside it: \(a)ˡ = σ((Wˡ)ᵀ \(a)ˡ⁻¹ + bˡ) (the output layer has it right)"),
                 (PassWiring(outputSigmoid: true), "the output layer's activation is the sigmoid, 1/(1 + e^(−z)) element by element, whatever the network's output layer is: use network.output.activation(zᴸ) (a softmax for a softmax output)"),
                 (PassWiring(activationsInFloat: true), "the activations \(a)ˡ (\(a == "a" ? "x" : "X") included) are kept in Float, so every gradient carries Float rounding (about 7 digits): keep them in Double"),
+                (PassWiring(hiddenActivationsInFloat: true), "the hidden activations \(a)ˡ (0 < l < L) are kept in Float, so every gradient carries Float rounding (about 7 digits): keep them in Double"),
                 (PassWiring(lossTargetFirstRow: true), "every example's loss is computed against the first example's target (Y's row 0) where its own row of Y belongs"),
             ]
         }

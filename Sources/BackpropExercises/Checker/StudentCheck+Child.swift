@@ -14,7 +14,10 @@ extension StudentCheck {
         func note(_ name: String, _ isChanged: Bool) {
             if isChanged && !changed.contains(name) { changed.append(name) }
         }
-        var storage = Gradients<Double>(loss: 0, layers: [])
+        // The engine is handed storage of the network's shapes holding a loss no pass gives, so that a loss never
+        // stored shows as that number.
+        var storage = Gradients<Double>(zeroFor: scenario.network)
+        storage.loss = handedLoss
         // The engine's calls to the steps, reported as they are made (the first run's only).
         let tracer = call.step == .batchEngine ? report.map { report in
             Tracer(pass: pass, network: scenario.network, targets: scenario.batch.targets) { report(Record(call: call, trace: $0)) }
@@ -54,6 +57,9 @@ extension StudentCheck {
         let second = once()
         return (first, second, changed)
     }
+
+    /// The loss of the gradients the engine is handed before its first call.
+    public static let handedLoss = 1234.5
 
     /// The output of `body`, or what it threw.
     static func attempt(_ body: () throws -> Output) -> Output {

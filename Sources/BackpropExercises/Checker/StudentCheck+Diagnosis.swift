@@ -123,10 +123,13 @@ extension StudentCheck {
             // A batch engine's calls to the steps, read against the pass: the call that went wrong, or that none did.
             let stopped = found.kind == .crashed || found.kind == .timedOut || found.kind == .threw
             if step == .batchEngine, let call = found.call, !found.namesSlip,
-               let line = engineTrace(records, call: call, scenario: scenarios[call.scenario], stopped: stopped) {
+               let line = engineTrace(records, call: call, scenario: scenarios[call.scenario], stopped: stopped,
+                                      threw: found.kind == .threw && !(found.message ?? "").contains("do not fit") && !(found.message ?? "").contains("differ in shape") && !(found.message ?? "").contains("has no rows")) {
                 if !line.hasPrefix("Every call your engine made to the steps had the right inputs, and it made every call") {
                     // What the engine passed says more than a list of the indices to check.
                     found.diagnosis.removeAll { $0.hasPrefix(indexHint(call, scenarios[call.scenario]).prefix(40)) }
+                    // Which quantity a wrong gradient implies is wrong says less than the call that went wrong.
+                    found.diagnosis.removeAll { $0.contains(" is wrong, so ") }
                     found.diagnosis.insert(line, at: min(1, found.diagnosis.count))
                 } else if stopped {
                     found.diagnosis.append(line)

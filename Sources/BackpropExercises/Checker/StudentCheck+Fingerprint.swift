@@ -23,10 +23,21 @@ extension StudentCheck {
             let used = terms.quantities.filter { candidate.uses.contains($0.symbol) && !$0.meaning.isEmpty }
             return used.isEmpty ? "" : ", where " + used.map { "\($0.symbol) = \($0.meaning)" }.joined(separator: ", ")
         }
-        // The same formula on the other calls that returned an answer of the right size.
+        // The same formula on the other calls that returned a wrong answer of the right size (a call answered right
+        // says only that the formula is not used there: a branch of the code taken on some shapes).
+        var onlyHere = false, oneExampleOnly = false
         func holdsElsewhere(_ formula: String) -> Bool {
             guard let evidence else { return true }
-            return evidence.answers.filter { $0.call != call }.allSatisfy { other, answer in
+            let wrongOthers = evidence.answers.filter { other, answer in
+                let mine = flatten(answer), right = flatten(evidence.inputs(other).expected)
+                return other != call && !(mine.count == right.count && close(mine, right))
+            }
+            // Some calls right and some wrong: a branch; said with what the wrong calls share (m = 1).
+            let rightOthers = evidence.answers.filter { $0.call != call }.count - wrongOthers.count
+            onlyHere = rightOthers > 0
+            oneExampleOnly = (wrongOthers.map(\.call) + [call]).allSatisfy { evidence.scenarios[$0.scenario].examples == 1 }
+            if wrongOthers.isEmpty && got.count < 3 { return false }
+            return wrongOthers.allSatisfy { other, answer in
                 let given = evidence.inputs(other), mine = flatten(answer)
                 // A call whose answer is not all finite says nothing here (the formulas tried are finite ones).
                 guard let terms = Terms(call: other, scenario: evidence.scenarios[other.scenario], inputs: given),
@@ -39,7 +50,8 @@ extension StudentCheck {
         }
         for candidate in candidates where !close(candidate.values, expected) && close(got, candidate.values)
             && holdsElsewhere(candidate.formula) {
-            return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings(candidate)); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula)."
+            let branch = onlyHere ? " Some of your other calls are right: this is a branch of your code taken only on some calls\(oneExampleOnly ? " (here every wrong one has a batch of one example, m = 1)" : ""): look for an if or a special case." : ""
+            return "Every element of your \(quantityName(call)) is \(candidate.formula)\(meanings(candidate)); the right one is \(terms.rightFormula). Find where your code computes \(candidate.formula).\(branch)"
         }
         // The same, on the wrong elements alone (the others right): a formula used for some rows or columns only.
         let wrong = wrongIndices(got, expected)
@@ -59,7 +71,9 @@ extension StudentCheck {
         }
         for candidate in candidates {
             let mine = wrong.map { got[$0] }, theirs = wrong.map { candidate.values[$0] }
-            guard close(mine, theirs), !close(theirs, wrong.map { expected[$0] }), holdsOnWrongElsewhere(candidate.formula)
+            // A formula that is 0 at every wrong element says only that they are 0 (never written).
+            guard theirs.contains(where: { $0 != 0 }),
+                  close(mine, theirs), !close(theirs, wrong.map { expected[$0] }), holdsOnWrongElsewhere(candidate.formula)
             else { continue }
             let rows = Array(Set(wrong.map { $0 / columns })).sorted(), cols = Array(Set(wrong.map { $0 % columns })).sorted()
             let place = rows.count < got.count / columns ? "row\(rows.count == 1 ? "" : "s") \(rows.map(String.init).joined(separator: ", "))"

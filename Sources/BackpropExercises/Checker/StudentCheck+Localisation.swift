@@ -37,7 +37,7 @@ extension StudentCheck {
             verdict.diagnosis = ["Your answer is exactly the one you returned for \(callName(earlier, evidence.scenarios)), whose inputs were different: a result kept from before (\(evidence.cacheKey(call, earlier: earlier))). Compute every answer from the call's own inputs."]
             return
         }
-        if call.step == .batchEngine, let line = evidence.keptInput(.gradients(got), for: call) {
+        if let line = evidence.keptInput(.gradients(got), for: call) {
             verdict.diagnosis = [line]
             verdict.namesSlip = true
             return
@@ -80,22 +80,26 @@ extension StudentCheck {
            let lambda = weightDecay(got, expected, network: scenario.network) {
             verdict.namesSlip = true
             let shown = String(format: "%g", lambda)
-            verdict.diagnosis = ["Every ∂Wˡ is the right one plus \(shown) Wˡ, the layer's own weights, and every ∂bˡ is right: a weight decay (L2 penalty) λ Wˡ with λ = \(shown) is added to the gradient. The gradients here are of the mean loss alone; leave λ Wˡ out (a decay belongs in the update, if anywhere)."]
+            verdict.diagnosis = [abs(lambda - 1) <= 1e-9
+                ? "Every ∂Wˡ is the right one plus Wˡ itself, the layer's own weights, and every ∂bˡ is right: ∂Wˡ starts as a copy of Wˡ (var g = weights, then +=, or a matrix made from the weights) where it starts from zeros, or Wˡ is added to it. Start the sum from a zero matrix of Wˡ's shape."
+                : "Every ∂Wˡ is the right one plus \(shown) Wˡ, the layer's own weights, and every ∂bˡ is right: a weight decay (L2 penalty) λ Wˡ with λ = \(shown) is added to the gradient. The gradients here are of the mean loss alone; leave λ Wˡ out (a decay belongs in the update, if anywhere)."]
             return
         }
         // A known mistake, made in a whole pass on the same batch.
         let (x, y) = oneExample
             ? (exampleMatrix(scenario, call.index, targets: false), exampleMatrix(scenario, call.index, targets: true))
             : (scenario.batch.inputs, scenario.batch.targets)
-        // One change in how the pass is put together that gives every call's gradients: checked on every call, it
-        // says more than a known mistake read off this call alone.
-        if finite, !transposed, let line = wiring(got, call: call, evidence: evidence)
+        // A known mistake that gives this call's gradients, and every other call's; failing that, one change in how
+        // the pass is put together that gives every call's (a mistake read off this call alone says less).
+        let recognised = finite ? recognise(got, network: scenario.network, inputs: x, targets: y) : nil
+        let holds = recognised.map { mistakeHolds($0, call: call, evidence: evidence) } ?? false
+        if finite, !holds, !transposed, let line = wiring(got, call: call, evidence: evidence)
             ?? exampleSlip(got, call: call, crash: nil, evidence: evidence) {
             verdict.namesSlip = true
             verdict.diagnosis = lines + [line]
             return
         }
-        if finite, let mistake = recognise(got, network: scenario.network, inputs: x, targets: y) {
+        if let mistake = recognised {
             verdict.mistake = mistake.rawValue
             lines.append("Likely mistake: " + mistake.explanation)
         }
@@ -165,6 +169,10 @@ extension StudentCheck {
             if !oneExample && abs(ratio - Double(scenario.examples)) <= 1e-9 * ratio {
                 verdict.explainsExampleCount = true
                 lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
+            } else if !oneExample, abs(got.loss - StudentCheck.handedLoss - expected.loss) <= 1e-9 * StudentCheck.handedLoss {
+                lines.append("Your loss is exactly the right one plus \(number(StudentCheck.handedLoss)), the loss the gradients your engine was handed held before the call: your engine adds its loss into gradients.loss (+=) where it assigns it (=).")
+            } else if !oneExample, got.loss == StudentCheck.handedLoss {
+                lines.append("Your loss is exactly \(number(StudentCheck.handedLoss)), the loss the gradients your engine was handed held before the call (the checker hands them in with that loss, and every gradient is right): your engine never stores its loss. Assign gradients.loss (after prepare(for:), the storage keeps whatever it held).")
             } else if got.loss == 0 {
                 // Right where m = 1, 0 elsewhere: the mean's 1/m in integers.
                 let byOne = evidence.answers.filter { evidence.scenarios[$0.call.scenario].examples == 1 && $0.call != call }
@@ -174,7 +182,8 @@ extension StudentCheck {
                 }
                 lines.append(integerMean
                     ? "Your loss is exactly 0 on every batch of more than one example and right on the batch of one (m = 1), and every gradient is right: the loss's 1/m is computed in integers, 1 / m with an Int m, which is 0 for every m above 1. Write 1.0 / Double(m)."
-                    : "Your loss is exactly 0 and every gradient is right: the loss is never computed, never stored in the gradients you return (their loss), or multiplied by 0 (a 1/m computed in integers is 0).")
+                    : oneExample ? "Your loss is exactly 0 and every gradient is right: the loss is never computed, or multiplied by 0."
+                    : "Your loss is exactly 0 and every gradient is right, and it is not the loss your engine was handed: the loss is computed as 0, never added up, or multiplied by 0 (a 1/m computed in integers is 0).")
             } else if let size = Self.sizeNamed(ratio, scenario: scenario, examples: !oneExample) {
                 lines.append("Only the loss is wrong (the gradients are right), and it is exactly \(number(ratio)) times the right one: \(size). Check how you add up ℓ = \(scenario.network.output.name) over the outputs\(oneExample ? "" : ", and the mean over the examples").")
             } else {
@@ -197,6 +206,25 @@ extension StudentCheck {
         }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }
         verdict.diagnosis = lines
+    }
+
+    /// Whether `mistake`, made in a whole pass, gives the student's gradients on every other call that returned
+    /// gradients too (a mistake that depends on a learning rate is taken as holding).
+    static func mistakeHolds(_ mistake: Mistake, call: Call, evidence: Evidence) -> Bool {
+        guard mistake != .weightsUpdatedDuringBackprop else { return true }
+        let others = evidence.answers.filter { $0.call != call }
+        return Mistake.passVariants.filter { $0.mistake == mistake }.contains { _, steps in
+            others.allSatisfy { other, output in
+                guard case .gradients(let g) = output else { return true }
+                let scenario = evidence.scenarios[other.scenario]
+                let (x, y) = other.step == .oneExample
+                    ? (exampleMatrix(scenario, other.index, targets: false), exampleMatrix(scenario, other.index, targets: true))
+                    : (scenario.batch.inputs, scenario.batch.targets)
+                let made = mistake.gradients(scenario.network, inputs: x, targets: y, in: steps)
+                    ?? MatrixForm.pass(scenario.network, inputs: x, targets: y).gradients
+                return g.isClose(to: made)
+            }
+        }
     }
 
     /// The λ for which every layer's ∂W is the right one plus λ Wˡ (the same λ everywhere, not 0), or nil.

@@ -23,6 +23,10 @@ extension StudentCheck {
             return ["Every element of your result is 0: is the result ever written (a copy filled instead of the returned matrix)?"
                     + (mean ? " Or a mean taken in integers: 1 / m with an Int m is 0; write 1.0 / Double(m)." : "")]
         }
+        // Some elements right, and every wrong one exactly 0: never written.
+        if !wrong.isEmpty, wrong.count < got.count, wrong.allSatisfy({ got[$0] == 0 }) {
+            return ["Every wrong element of yours is exactly 0 where the right one is not, and the others are right: those elements are never written. A loop that leaves before reaching them (a break or a return inside it, or a bound too small), or a result that starts at 0 and is only partly filled."]
+        }
         let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0
         if scale > 0, worst <= 1e-6 * scale {
             var line = String(format: "Right to about %.0f digits only (largest error %.1g of the largest value)", -log10(worst / scale), worst / scale)
@@ -41,6 +45,9 @@ extension StudentCheck {
                 } else {
                     line += ": the wrong elements are exactly \(place). Look for what your code does there (a clip, a guard against 0 or 1)."
                 }
+            } else if let ratio = constant(Array(got.indices), { got[$0] / expected[$0] }, where: { expected[$0] != 0 }),
+                      ratio != 1, got.indices.allSatisfy({ expected[$0] == 0 ? got[$0] == 0 : abs(got[$0] / expected[$0] - ratio) <= 1e-13 }) {
+                line += String(format: ": every element is exactly %.12g times the right one, a hair from 1: a divisor slightly off (m + ε, a guard against 0 that does not belong here: m ≥ 1), or a constant factor near 1. Divide by m itself.", ratio)
             } else {
                 line += ": a constant of low precision, or a part computed in Float?"
             }
