@@ -122,7 +122,7 @@ struct ExercisesCommandTests {
         "h10-eng-weights-one-layer-up": "the pass still needed hiddenError(",
         "h10-he-cache-keyed-on-delta": "a cache whose key leaves out W³ and A²",
         "h10-oe-cache-keyed-on-x": "a cache whose key leaves out",
-        "h11-hid-derivative-cached": "in place of this call's A",
+        "h11-hid-derivative-cached": "in place of this call's A¹",
         "h11-wg-transpose-cached-by-shape": "in place of this call's A",
         "h11-fw-transpose-cached-by-shape": "in place of this call's W",
         "h11-eng-forward-cached-by-x": "the forward pass was kept from before",

@@ -87,8 +87,8 @@ extension StudentCheck.Evidence {
                 m[p] = b
                 guard let made = StudentCheck.reference(call.step, m, bias: now.vector?.value, network: network),
                       StudentCheck.close(values, StudentCheck.flatten(made)) else { continue }
-                let name = now.matrices[p].name
-                return "Your answer is exactly what the right formula gives with the \(name) of \(when) (an earlier call, with the same shapes) in place of this call's \(name): something made from \(name) (\(name) itself, its transpose, or σ′ of it) was kept from before, in a cache or a stored matrix looked up by its shape or by the other inputs. Compute it from this call's \(name) every time."
+                let name = now.matrices[p].name, theirs = then.matrices[p].name
+                return "Your answer is exactly what the right formula gives with \(theirs) of \(when) (an earlier call, with the same shapes) in place of this call's \(name): something made from this input (the input itself, its transpose, or σ′ of it) was kept from before, in a cache or a stored matrix looked up by its shape or by the other inputs. Compute it from this call's \(name) every time."
             }
         }
         return nil

@@ -68,11 +68,11 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .derivativeFromPreActivation:
             "σ′ was computed from zˡ: derivative(fromActivation:) takes the activation aˡ = σ(zˡ) (for the sigmoid a(1 − a)), not zˡ."
         case .activationForDerivative:
-            "the error was multiplied by the activation Aˡ[i, j] instead of σ′ computed from it (network.hidden.derivative(fromActivation:))."
+            "the error was multiplied by the activation Aˡ[i, j] instead of σ′ computed from it (hidden.derivative(fromActivation:), with the step's own `hidden`; network.hidden in the one-example step and the engine)."
         case .valueForDerivative:
-            "the error was multiplied by σ (hidden.value) where σ′ belongs: use network.hidden.derivative(fromActivation: Aˡ[i, j])."
+            "the error was multiplied by σ (hidden.value) where σ′ belongs: use hidden.derivative(fromActivation: Aˡ[i, j]) (the step's own `hidden`; network.hidden in the one-example step and the engine)."
         case .sigmoidDerivativeAlways:
-            "σ′ was written as a(1 − a), the sigmoid's derivative, whatever the activation: use network.hidden.derivative(fromActivation: Aˡ[i, j]), which knows tanh and relu too."
+            "σ′ was written as a(1 − a), the sigmoid's derivative, whatever the activation: use hidden.derivative(fromActivation: Aˡ[i, j]) (the step's own `hidden`; network.hidden in the one-example step and the engine), which knows tanh and relu too."
         case .missingMean:
             "the 1/m is missing: the gradients are of the MEAN loss, so the sum over the m examples is multiplied by 1/m."
         case .meanOverMMinusOne:
