@@ -81,7 +81,8 @@ struct ExercisesCommandTests {
                    + HeldOut9Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut10Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut11Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut13Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
