@@ -152,6 +152,18 @@ struct ExercisesCommandTests {
         "h12-en-loss-by-hand-clamped": "ln max(aⱼ, ε) with ε = 1e-12",
         "h12-en-prepare-loss-never-set": "your engine never stores its loss",
         "h12-en-refuses-one-example": "a batch of one example is a batch",
+        "h13-one-softmax-shift-first": "a softmax shifted by anything but the row's own largest logit",
+        "h13-one-sigmoid-exp-ratio": "a sigmoid written as e^z/(1 + e^z) is ∞/∞",
+        "h13-one-output-of-sigma": "applies σ = network.hidden first and then the output activation",
+        "h13-out-sigmoid-guess": "on some rows or calls only",
+        "h13-out-skip-first-column": "the loop over the columns starts at 1",
+        "h13-hid-sum-starts-at-delta": "starts at deltaAbove[i, j] where it starts at 0",
+        "h13-gw-float-division": "divided by m in Float",
+        "h13-gb-float-division": "divided by m in Float",
+        "h13-gb-squared": "is squared",
+        "h13-gb-divide-all-elements": "in all the sum is divided by",
+        "h13-eng-guard-two": "never called hiddenError(",
+        "h13-eng-loss-running-total": "the loss is a running total kept between calls",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

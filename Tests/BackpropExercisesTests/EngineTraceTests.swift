@@ -82,3 +82,4 @@ struct EngineTraceTests {
         #expect(said.contains("never called weightGradient(A⁰ (X), Δ¹)"), "\(said)")
     }
 }
+

@@ -168,6 +168,19 @@ extension StudentCheck {
                 return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), fits no layer of this \(L)-layer network (layers 1...\(L); the hidden errors are for layers 1...\(L - 1), each taking the layer above's Δ and weights): check the bounds of your layer loop."
             }
             guard right != c.arguments else { continue }
+            // An error argument whose hidden-error call was never made: the engine kept the Δ it had. Read for
+            // the layer each argument points to.
+            let readings = [l] + (split(c)?.map(\.layer) ?? [])
+            for candidate in readings {
+                guard let wanted = expected(c.step, candidate),
+                      let missed = zip(c.arguments, wanted).first(where: { $0 != $1 && $1.first == "D" }),
+                      zip(c.arguments, wanted).filter({ $0 != $1 }).count == 1,
+                      let k = Int(missed.1.dropFirst()), k < L, let producer = expected("hiddenError", k),
+                      !trace.contains(EngineCall(step: "hiddenError", arguments: producer)) else { continue }
+                let call = EngineCall(step: "hiddenError", arguments: producer)
+                let what = c.step == "weightGradient" ? "∂W" : c.step == "biasGradient" ? "∂b" : c.step
+                return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), is \(what) of layer \(k) (told by its other arguments) and takes \(show(missed.1)), but your engine never called \(shown(call)), which makes \(show(missed.1)): it passed on \(show(missed.0)), the Δ it already had. A condition or a loop bound skips that hidden-error call (it is needed for every layer below the top, l = \(L - 1) down to 1)."
+            }
             if let parts = split(c) {
                 let said = parts.map { "\(show($0.argument)) is layer \($0.layer)'s (∂W of layer \($0.layer) takes \(expected(c.step, $0.layer)?.map(show).joined(separator: ", ") ?? "?"))" }
                 return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), mixes two layers: \(said.joined(separator: ", and ")). One of the two is picked by a wrong index: a list kept in one order and read in the other (errors appended from the top layer down, read as if from the bottom up), or an index off by some layers."

@@ -165,7 +165,11 @@ extension StudentCheck.LoopNest {
                 let n = nest.value(size)
                 return twice ? "every element is 1/m = 1/\(n) of the right one: the 1/m is applied twice (the result is divided by m, \(names), once more)"
                     : isM ? "every element is 1/m = 1/\(n) of the right one: a division by m (\(names)) where no mean belongs (the 1/m belongs to the gradients ∂Wˡ and ∂bˡ)"
-                    : "the result is also divided by \(names) (\(nest.dimension(size)), \(n) here), a division that does not belong" }))
+                    : { () -> String in
+                        // With the mean: in all, one division by the product (a count of every element, say).
+                        guard case .mean(let m) = nest.post else { return "the result is also divided by \(names) (\(nest.dimension(size)), \(n) here), a division that does not belong" }
+                        return "the result is also divided by \(names) (\(nest.dimension(size)), \(n) here): in all the sum is divided by \(nest.value(m)) · \(n) = \(nest.value(m) * n) (as by a count of every element, such as .elements.count) where m = \(nest.value(m)) belongs"
+                    }() }))
         }
         if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "first term twice", apply: { $0.firstTermTwice = true }, describe: { nest in
@@ -183,6 +187,8 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
             if case .mean = post, !perExample {
+                list.append(Slip(group: "mean divided in Float", apply: { $0.meanDividedInFloat = true }, describe: { nest in
+                    "the sum over \(nest.letters.sum) is divided by m in Float (Float(sum) / Float(m)), so the result keeps about 7 digits: divide in Double" }))
                 list.append(Slip(group: "float sum and mean", apply: { $0.floatSum = true; $0.meanDividedInFloat = true }, describe: { nest in
                     "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted) and divided by m in Float, so the result keeps about 7 digits: accumulate and divide in Double" }))
             }
@@ -197,6 +203,17 @@ extension StudentCheck.LoopNest {
                 for (index, factor) in factors.enumerated() where operands[factor.operand].elements.contains(0) {
                     list.append(Slip(group: "stops at a zero factor \(index)", apply: { $0.stopAtZeroFactor = index }, describe: { nest in
                         "the sum over \(nest.letters.sum) stops at the first \(nest.letters.sum) where \(nest.readName(factor)) is 0 (a `break` where `continue` belongs; a 0 term needs no skipping at all), so every term after it is lost" }))
+                }
+            }
+            if factors.count == 1 {
+                list.append(Slip(group: "squared terms", apply: { $0.squaredTerms = true }, describe: { nest in
+                    "each term of the sum over \(nest.letters.sum) is squared, \(nest.readName(nest.factors[0])) * \(nest.readName(nest.factors[0])), where it is taken once" }))
+            }
+            if elementwise == nil, !vectorResult {
+                for operand in operands.indices where !isVector(operand) {
+                    let start = Read(operand: operand, first: .row, second: .column)
+                    list.append(Slip(group: "sum starts at \(operand)", apply: { $0.sumStartsAt = start }, describe: { nest in
+                        "the sum over \(nest.letters.sum) starts at \(nest.readName(start)) where it starts at 0\(nest.biasRead == nil ? "" : " (and the bias)")" }))
                 }
             }
             list.append(Slip(group: "absolute terms", apply: { $0.absoluteTerms = true }, describe: { nest in

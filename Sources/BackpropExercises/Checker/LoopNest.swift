@@ -116,6 +116,10 @@ extension StudentCheck {
         var stopAtZeroFactor: Int?
         /// Each term's absolute value summed.
         var absoluteTerms = false
+        /// Each term squared (a single factor multiplied by itself).
+        var squaredTerms = false
+        /// The sum starts from an input's element where it starts from 0.
+        var sumStartsAt: Read?
 
         func value(_ size: Size) -> Int {
             size.operand < 0 ? bias?.count ?? 0 : size.columns ? operands[size.operand].columns : operands[size.operand].rows
@@ -326,11 +330,13 @@ extension StudentCheck {
                             return term
                         }
                         if firstTermTwice, count > 0 { sum += try term(0) }
+                        if let start = sumStartsAt { sum += try read(start, r, c, 0) }
                         for s in sumStart..<max(count, sumStart) {
                             if let f = stopAtZeroFactor, f < factors.count, try read(factors[f], r, c, s) == 0 { break }
                             var t = try term(s)
                             if stopAtZeroTerm && t == 0 { break }
                             if absoluteTerms { t = abs(t) }
+                            if squaredTerms { t = t * t }
                             if biasPlacement == .everyTerm { t += try biasTerm() }
                             sum = assignInLoop ? t : floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }

@@ -46,6 +46,8 @@ extension StudentCheck {
         var biasAfterHiddenActivation = false
         /// The output activation is the element-wise sigmoid whatever the output layer is.
         var outputSigmoid = false
+        /// The output layer applies the hidden σ first, then the output activation: aᴸ = σᴸ(σ(zᴸ)).
+        var hiddenThenOutput = false
         /// Every activation (x included) kept in Float and read back as a Double.
         var activationsInFloat = false
         /// The hidden layers' activations alone (aˡ, 0 < l < L) kept in Float.
@@ -66,6 +68,8 @@ extension StudentCheck {
                 let output = l == L || (outputActivationEarly > 0 && l == L - outputActivationEarly) || outputActivationEverywhere
                 if l == L && outputSigmoid {
                     a.append(z[l].map { Activation.sigmoid.value($0) })
+                } else if l == L && hiddenThenOutput {
+                    a.append(MatrixForm.activations(z[l].map { network.hidden.value($0) }, hidden: nil, output: network.output))
                 } else if output && outputPerColumn {
                     a.append(MatrixForm.activations(z[l].transposed, hidden: nil, output: network.output).transposed)
                 } else if output && outputPerElement {
@@ -169,6 +173,7 @@ extension StudentCheck {
                     : "the output error is called with its arguments swapped, outputError(Y, Aᴸ), which gives Y − Aᴸ where Aᴸ − Y belongs"),
                 (PassWiring(biasFromActivations: true), "each layer's ∂b is taken from its activations \(a)ˡ where its error \(a == "a" ? "δ" : "Δ")ˡ belongs"),
                 (PassWiring(biasAfterHiddenActivation: true), "in the hidden layers the bias is added after the activation, \(a)ˡ = σ(zˡ) + bˡ with zˡ = (Wˡ)ᵀ \(a)ˡ⁻¹, where it belongs inside it: \(a)ˡ = σ((Wˡ)ᵀ \(a)ˡ⁻¹ + bˡ) (the output layer has it right)"),
+                (PassWiring(hiddenThenOutput: true), "the output layer applies σ = network.hidden first and then the output activation, \(a)ᴸ = σᴸ(σ(zᴸ)), where the output activation takes zᴸ itself: the last layer gets no hidden σ"),
                 (PassWiring(outputSigmoid: true), "the output layer's activation is the sigmoid, 1/(1 + e^(−z)) element by element, whatever the network's output layer is: use network.output.activation(zᴸ) (a softmax for a softmax output)"),
                 (PassWiring(activationsInFloat: true), "the activations \(a)ˡ (\(a == "a" ? "x" : "X") included) are kept in Float, so every gradient carries Float rounding (about 7 digits): keep them in Double"),
                 (PassWiring(hiddenActivationsInFloat: true), "the hidden activations \(a)ˡ (0 < l < L) are kept in Float, so every gradient carries Float rounding (about 7 digits): keep them in Double"),

@@ -129,7 +129,7 @@ extension StudentCheck {
                     // What the engine passed says more than a list of the indices to check.
                     found.diagnosis.removeAll { $0.hasPrefix(indexHint(call, scenarios[call.scenario]).prefix(40)) }
                     // Which quantity a wrong gradient implies is wrong says less than the call that went wrong.
-                    found.diagnosis.removeAll { $0.contains(" is wrong, so ") }
+                    found.diagnosis.removeAll { $0.contains(" is wrong, so ") || $0.contains("the error is in propagating") }
                     found.diagnosis.insert(line, at: min(1, found.diagnosis.count))
                 } else if stopped {
                     found.diagnosis.append(line)
@@ -248,6 +248,12 @@ extension StudentCheck {
     /// call adds its result onto what the call before it left in storage kept between calls (k = 1), or adds k times
     /// the previous answer (a momentum or a running average). Nil for any other change.
     static func accumulated(_ first: Output, _ second: Output, expected: Output, step: Step? = nil) -> String? {
+        // The loss alone growing by the right loss from one call to the next: a running total never reset.
+        if case .gradients(let f) = first, case .gradients(let g) = second, case .gradients(let e) = expected,
+           f.layers.count == g.layers.count, zip(f.layers, g.layers).allSatisfy({ $0.weights.isBitwise($1.weights) && $0.biases.isBitwise($1.biases) }),
+           e.loss != 0, abs(g.loss - f.loss - e.loss) <= 1e-9 * max(abs(g.loss), abs(e.loss)) {
+            return "Made a second time on the same inputs, your gradients are the same and your loss is your first loss plus the right one: the loss is a running total kept between calls (a global or static sum never set back to zero\(step == .batchEngine ? ", or += into the loss of the gradients your engine is handed" : "")). Start the loss from 0 on every call."
+        }
         let (a, b, e) = (flatten(first), flatten(second), flatten(expected))
         guard a.count == b.count, a.count == e.count, e.contains(where: { $0 != 0 }),
               let top = a.indices.max(by: { abs(a[$0]) < abs(a[$1]) }), a[top] != 0 else { return nil }

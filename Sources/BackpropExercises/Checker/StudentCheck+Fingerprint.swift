@@ -55,7 +55,7 @@ extension StudentCheck {
         }
         // The same, on the wrong elements alone (the others right): a formula used for some rows or columns only.
         let wrong = wrongIndices(got, expected)
-        guard wrong.count >= 2, wrong.count < got.count, let columns else { return nil }
+        guard wrong.count >= 2, let columns else { return nil }
         // The same on the other calls: their wrong elements fit the formula too.
         func holdsOnWrongElsewhere(_ formula: String) -> Bool {
             guard let evidence else { return true }
@@ -75,6 +75,10 @@ extension StudentCheck {
             guard theirs.contains(where: { $0 != 0 }),
                   close(mine, theirs), !close(theirs, wrong.map { expected[$0] }), holdsOnWrongElsewhere(candidate.formula)
             else { continue }
+            if wrong.count == got.count {
+                // Every element here, and only the wrong ones elsewhere: a formula taken on some rows or calls.
+                return "Every element of your \(quantityName(call)) here is \(candidate.formula)\(meanings(candidate)), and on your other calls the elements that are wrong are that too while the rest are right; the right one is \(terms.rightFormula) everywhere. Your code computes \(candidate.formula) on some rows or calls only: look for a condition that picks between two formulas."
+            }
             let rows = Array(Set(wrong.map { $0 / columns })).sorted(), cols = Array(Set(wrong.map { $0 % columns })).sorted()
             let place = rows.count < got.count / columns ? "row\(rows.count == 1 ? "" : "s") \(rows.map(String.init).joined(separator: ", "))"
                 : "column\(cols.count == 1 ? "" : "s") \(cols.map(String.init).joined(separator: ", "))"

@@ -49,8 +49,14 @@ extension StudentCheck {
             lines.append("Only your loss is not a finite number (NaN or infinity); every gradient is right. The loss takes the logarithm of a probability that came out as exactly 0\(scenario.largeLogits ? " (the logits here are in the hundreds)" : ""), or a value overflowed: compute it from the logits with network.output.loss(logits:activation:target:), which does neither.")
         } else if !finite {
             let large = scenario.largeLogits, lossToo = !got.loss.isFinite
+            let sigmoidOutput = scenario.network.output.activation == .sigmoid
+            let why = sigmoidOutput
+                ? " where the logits are in the hundreds or more: e^z overflows to infinity for z above 709, so a sigmoid written as e^z/(1 + e^z) is ∞/∞ = NaN there, and one written as 1/(1 + e^−z) meets the same below −709; a log of an output that rounded to 0 or 1 is infinite. Use network.output.activation, which computes the sigmoid stably for every z"
+                : oneExample
+                ? " where the logits are in the hundreds or more: e^z overflows to infinity for z above 709, so a softmax shifted by anything but the row's own largest logit (by its first, say, or not at all) is ∞/∞ = NaN when another logit is far above it. Subtract the row's own maximum before the exponential, as network.output.activation does"
+                : " where the logits are in the hundreds or more: e^z overflows to infinity for z above 709, and underflows to 0 below −745, so a softmax whose exponentials are all 0 in a row divides 0 by 0\(scenario.name.contains("one example's logits in the thousands") ? " (here one example's logits are in the thousands and the others' are not: a softmax shifted by one number for the whole batch, rather than each row's own largest logit, leaves the other rows all 0)" : ""), and one not shifted at all is ∞/∞. Subtract each row's own maximum before the exponential, as network.output.activation does"
             lines.append("Your \(lossWrong && !got.loss.isFinite ? "loss" : first.name) is not a finite number (NaN or infinity)" + (large
-                ? " where the logits are in the hundreds or more: e^z overflows to infinity for z above 709, and underflows to 0 below −745, so a softmax whose exponentials are all 0 in a row divides 0 by 0\(scenario.name.contains("one example's logits in the thousands") ? " (here one example's logits are in the thousands and the others' are not: a softmax shifted by one number for the whole batch, rather than each row's own largest logit, leaves the other rows all 0)" : ""). Subtract each row's own maximum before the exponential, as network.output.activation does" + (lossToo ? ", and compute the loss from the logits with network.output.loss." : ".")
+                ? why + (lossToo ? ", and compute the loss from the logits with network.output.loss." : ".")
                 : ": a division by zero, the logarithm of 0, or a value that overflowed."))
         }
         // Layers in another order: each of yours is some other layer's right answer.

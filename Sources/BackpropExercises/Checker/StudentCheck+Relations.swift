@@ -25,6 +25,22 @@ extension StudentCheck {
         }
         // Some elements right, and every wrong one exactly 0: never written.
         if !wrong.isEmpty, wrong.count < got.count, wrong.allSatisfy({ got[$0] == 0 }) {
+            // Whole leading columns or rows at 0: a loop that starts late.
+            if let columns, columns > 1 {
+                let rows = got.count / columns
+                let zeroColumns = (0..<columns).filter { c in (0..<rows).allSatisfy { got[$0 * columns + c] == 0 } }
+                let wrongColumns = Set(wrong.map { $0 % columns })
+                if let k = (1..<columns).last(where: { k in (0..<k).allSatisfy(zeroColumns.contains) }),
+                   wrongColumns.isSubset(of: Set(0..<k)) {
+                    return ["Column\(k == 1 ? " 0" : "s 0…\(k - 1)") of your \(quantityName(call)) \(k == 1 ? "is" : "are") 0, never written, and the others are right: the loop over the columns starts at \(k) where it starts at 0."]
+                }
+                let zeroRows = (0..<rows).filter { r in (0..<columns).allSatisfy { got[r * columns + $0] == 0 } }
+                let wrongRows = Set(wrong.map { $0 / columns })
+                if rows > 1, let k = (1..<rows).last(where: { k in (0..<k).allSatisfy(zeroRows.contains) }),
+                   wrongRows.isSubset(of: Set(0..<k)) {
+                    return ["Row\(k == 1 ? " 0" : "s 0…\(k - 1)") of your \(quantityName(call)) \(k == 1 ? "is" : "are") 0, never written, and the others are right: the loop over the rows starts at \(k) where it starts at 0."]
+                }
+            }
             return ["Every wrong element of yours is exactly 0 where the right one is not, and the others are right: those elements are never written. A loop that leaves before reaching them (a break or a return inside it, or a bound too small), or a result that starts at 0 and is only partly filled."]
         }
         let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0

@@ -78,7 +78,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .meanOverMMinusOne:
             "the mean was taken over m − 1: the sum over the m examples is multiplied by 1/m."
         case .biasSummedOverUnits:
-            "∂bˡ summed each example's row (over the units). The bias gradient sums DOWN each column, over the examples: np.sum(Δ, axis=0), then 1/m."
+            "∂bˡ summed each example's row (over the units). The bias gradient sums DOWN each column, over the examples (for each j, Σᵢ Δ[i, j]), then 1/m."
         case .lastExampleOnly:
             "only the last example counts: the sum over the examples overwrites (=) where it should add (+=)."
         case .firstExampleOnly:
