@@ -100,7 +100,7 @@ extension StudentCheck.LoopNest {
         if elementwise != nil, names.count == 2 {
             let y = names[1]
             list.append(Slip(group: "target first entry as label", apply: { $0.targetAsLabel = .first }, describe: { _ in
-                "the target is read as a class index: \(y)'s first entry, Int(\(y)[\(self.perExample ? "0" : "i, 0")]), taken as the example's class (a 1 there and 0 elsewhere), where \(y) is the target itself, one number per output (one-hot here): subtract it as it is" }))
+                "the target is read as a class index: the first entry of the example's target, Int(\(y)[\(self.perExample ? "0" : "i, 0")]), taken as its class (a 1 there and 0 elsewhere), where \(y) is the target itself, one number per output (one-hot here): subtract it as it is" }))
             list.append(Slip(group: "target largest entry as label", apply: { $0.targetAsLabel = .largest }, describe: { _ in
                 "each target row is reduced to one class label, the place of its largest entry (a 1 there and 0 elsewhere), where the target is used as it is: a multi-label row has several 1s, or none" }))
             list.append(Slip(group: "target rounded", apply: { $0.targetAsLabel = .rounded }, describe: { _ in
