@@ -19,6 +19,7 @@ guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(
     ?? HeldOut11Catalogue.named(name)
     ?? HeldOut12Catalogue.named(name)
     ?? HeldOut13Catalogue.named(name)
+    ?? HeldOut14Catalogue.named(name)
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
