@@ -42,6 +42,19 @@ final class ValueCache: @unchecked Sendable {
     }
 }
 
+/// The last answer and its key alone (a student's cache of one entry, keyed by some of a step's inputs): calls
+/// between two with the same key move it on, so only a call straight after one with the same key meets it.
+final class LastAnswer: @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: (key: [Double], answer: Matrix<Double>)?
+    func answer(for key: [Double], _ make: () throws -> Matrix<Double>) rethrows -> Matrix<Double> {
+        if let kept = lock.withLock({ kept }), kept.key == key { return kept.answer }
+        let made = try make()
+        lock.withLock { kept = (key, made) }
+        return made
+    }
+}
+
 /// The first value a process saw, kept for every later call: the state a student's global variable keeps.
 final class FirstSeen: @unchecked Sendable {
     private let lock = NSLock()
@@ -137,6 +150,18 @@ struct StudentCheckEvidenceTests {
                  } }
              }(),
              words: ["kept from before"]),
+        Slip(name: "an output error that keeps its last answer, looked up by Aᴸ alone", step: .outputError,
+             submission: {
+                 let cache = LastAnswer()
+                 return with { $0.outputError = { A, Y in try cache.answer(for: A.elements) { try Solutions.outputError(A, Y) } } }
+             }(),
+             words: ["when that call is made straight after the batch of", "a cache whose key leaves out Y (looked up by A³"]),
+        Slip(name: "a weight gradient that keeps its last answer, looked up by Δˡ alone", step: .weightGradient,
+             submission: {
+                 let cache = LastAnswer()
+                 return with { $0.weightGradient = { A, D in try cache.answer(for: D.elements) { try Solutions.weightGradient(A, D) } } }
+             }(),
+             words: ["when that call is made straight after layer 2 of", "a cache whose key leaves out A¹"]),
         Slip(name: "weight decay added to one example's ∂Wˡ", step: .oneExample,
              submission: {
                  var submission = Solutions.submission

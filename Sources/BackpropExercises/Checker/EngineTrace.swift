@@ -89,7 +89,7 @@ extension StudentCheck {
     /// The step calls the child recorded during `call`'s first run.
     static func traced(_ records: [Record], call: Call) -> [EngineCall] {
         var current: Call?, calls: [EngineCall] = []
-        for record in records where record.replay != true {
+        for record in records where record.replay != true && record.pair != true {
             if let trace = record.trace {
                 if current == call, let step = trace.first { calls.append(EngineCall(step: step, arguments: Array(trace.dropFirst()))) }
             } else if record.first == nil {

@@ -72,7 +72,8 @@ extension StudentCheck {
 
     /// Runs every call of `step` on `scenarios` (in the child process), writing a line before each call and one
     /// after it to `report` (a file descriptor the parent reads), so that if the student's code stops the process,
-    /// the parent knows which call it was in; then, with `replay`, the first call again after all the others.
+    /// the parent knows which call it was in; then, with `replay`, the first call again after all the others, and
+    /// each call of a scenario with a `base` made again straight after the same call of its base (a pair).
     /// With `only`, that call alone (and no replay): a fresh process's answer to it, with no calls before it. With
     /// `after`, the calls after that one (and no replay): the rest of the step, once the call `after` stopped a child.
     public static func runChild(_ step: Step, _ submission: StudentSubmission, scenarios: [Scenario] = scenarios(),
@@ -101,6 +102,20 @@ extension StudentCheck {
         if replay, only == nil, after == nil, let call = all.first, let pass = passes[call.scenario] {
             let (again, _, _) = run(call, submission, scenario: scenarios[call.scenario], pass: pass)
             line(Record(call: call, first: again, second: again, replay: true))
+        }
+        guard replay, only == nil, after == nil else { return }
+        // Each call of a scenario that varies another, made again straight after the same call of that one: an answer
+        // kept by the inputs the two share (a cache of one entry) shows here, where the calls between them hide it.
+        for call in all {
+            let scenario = scenarios[call.scenario]
+            guard let base = scenario.base, base < scenarios.count, let pass = passes[call.scenario],
+                  let basePass = passes[base],
+                  // A mixed scenario varies a matrix step's inputs only; the other steps' calls are its base's.
+                  scenario.mixed == nil || ![.oneExample, .batchEngine].contains(call.step) else { continue }
+            let before = Call(step: call.step, scenario: base, index: call.index)
+            let (answerBefore, _, _) = run(before, submission, scenario: scenarios[base], pass: basePass)
+            let (answer, _, _) = run(call, submission, scenario: scenario, pass: pass)
+            line(Record(call: call, first: answer, second: answerBefore, pair: true))
         }
     }
 }

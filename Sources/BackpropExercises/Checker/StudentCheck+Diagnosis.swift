@@ -119,6 +119,8 @@ extension StudentCheck {
             verdict.diagnosis.insert(cause, at: 0)
             return verdict
         }
+        // Every call right in the ordinary run: each pair, a varied call straight after its base call.
+        if failure == nil, let paired = pairVerdict(step, records: records, evidence: evidence) { return paired }
         if var found = failure {
             // A batch engine's calls to the steps, read against the pass: the call that went wrong, or that none did.
             let stopped = found.kind == .crashed || found.kind == .timedOut || found.kind == .threw
@@ -170,10 +172,10 @@ extension StudentCheck {
     }
 
     /// A call's line before it starts and its line when done become one record; a call with only the first line is
-    /// the one the child stopped in. The replay of the first call is left out.
+    /// the one the child stopped in. The replay of the first call and the pairs are left out.
     public static func collapse(_ records: [Record]) -> [Record] {
         var calls: [Record] = []
-        for record in records where record.replay != true && record.trace == nil {
+        for record in records where record.replay != true && record.pair != true && record.trace == nil {
             if record.first == nil {
                 calls.append(record)
             } else if let last = calls.last, last.call == record.call, last.first == nil {

@@ -84,17 +84,21 @@ extension StudentCheck {
         public var second: Output?
         /// The step's first call, made again after all the others (state kept between calls shows there).
         public var replay: Bool?
+        /// A call of a scenario that varies another, made again straight after the same call of that one (`first`
+        /// its answer, `second` the answer to the call before it): an answer kept by the inputs the two share shows.
+        public var pair: Bool?
         /// The inputs the student's code changed (wrote into) during the call, by name ("A¹", "W²", "x").
         public var changed: [String]?
         /// One call a batch engine made to a step during `call`: the step and its arguments (`EngineCall`).
         public var trace: [String]?
 
-        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil, changed: [String]? = nil,
-                    trace: [String]? = nil) {
+        public init(call: Call, first: Output? = nil, second: Output? = nil, replay: Bool? = nil, pair: Bool? = nil,
+                    changed: [String]? = nil, trace: [String]? = nil) {
             self.call = call
             self.first = first
             self.second = second
             self.replay = replay
+            self.pair = pair
             self.changed = changed
             self.trace = trace
         }

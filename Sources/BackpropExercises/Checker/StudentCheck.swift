@@ -66,6 +66,9 @@ public enum StudentCheck {
         /// A matrix step's input number `index` taken from another scenario's call of the same shapes (`network`
         /// and `batch`), the others kept: an answer kept by some of a step's inputs and not all shows.
         public var mixed: (index: Int, network: Network<Double>, batch: Batch<Double>)?
+        /// The scenario this one varies (the same shapes, some inputs the same): each of its calls is also made
+        /// straight after the same call of that one, so that an answer kept by the inputs they share shows.
+        public var base: Int?
 
         public init(name: String, network: Network<Double>, batch: Batch<Double>, largeLogits: Bool = false) {
             self.name = name
@@ -95,6 +98,8 @@ public enum StudentCheck {
     /// 13–15. Scenario 1's matrix-step calls with one input (the first, second or third) taken from scenario 11's
     ///    call at the same layer: every input varied while the others stay, whatever the step keeps its answers by.
     /// 12. One example far larger than the others, so that its logits are in the thousands and theirs are not: a softmax shifted by one number for the whole batch (not each row's own largest) shows.
+    /// Each call of 9–11 and 13–15 is also made again at the end straight after the same call of scenario 1 (a pair):
+    ///    a cache of one answer, looked up by the inputs the two calls share, returns scenario 1's answer there.
     /// 16. Scenario 3 with multi-label and soft targets (rows with two 1s, rows of fractions, a row of 0s): a target
     ///    row read as one class index (its first entry, or its largest), or rounded to 0 or 1, shows, where one-hot
     ///    rows hide it.
@@ -117,14 +122,14 @@ public enum StudentCheck {
             // The first network and m again, with another batch: every weight, bias and shape the same as in
             // scenario 1, only the inputs differ, so an answer kept by anything but the inputs' values shows.
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, another batch", [5, 5, 5, 5], .sigmoid,
-                     .softmaxCrossEntropy, m: 5, seed: 11, batchSeed: 21),
+                     .softmaxCrossEntropy, m: 5, seed: 11, batchSeed: 21, base: 0),
             // Scenario 1 again with one input changed at a time: every example's target moved to the next class
             // (the same inputs X, so the same activations), then other weights and biases (the same batch). A step
             // whose answer is kept by some of its inputs (the activations alone, the weights alone) shows.
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, the same inputs with other targets", [5, 5, 5, 5],
-                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, shiftTargets: true),
+                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, shiftTargets: true, base: 0),
             scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, the same batch with other weights", [5, 5, 5, 5],
-                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, networkSeed: 41),
+                     .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, networkSeed: 41, base: 0),
             // One example's inputs scaled up until, through the ReLU units, its largest logit is more than 1500 from
             // another example's: each row needs its own largest logit subtracted before the exponential.
             scenario("4-6-3, relu → softmax + cross-entropy, one example's logits in the thousands, m = 6", [4, 6, 3], .relu,
@@ -133,7 +138,7 @@ public enum StudentCheck {
             // Scenario 1 with one input of each matrix step from scenario 11 (other weights, the same batch).
             let other = scenario("", [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, networkSeed: 41)
             var mixed = scenario("5-5-5-5, sigmoid → softmax + cross-entropy, m = 5, its \(which) input from scenario 11",
-                                 [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11)
+                                 [5, 5, 5, 5], .sigmoid, .softmaxCrossEntropy, m: 5, seed: 11, base: 0)
             mixed.mixed = (index, other.network, other.batch)
             return mixed
         } + [
@@ -150,7 +155,8 @@ public enum StudentCheck {
     /// above 709 (whose exponential overflows) and one far below −745 (whose exponential is 0).
     static func scenario(_ name: String, _ sizes: [Int], _ hidden: Activation, _ output: OutputLayer, m: Int,
                          seed: UInt64, batchSeed: UInt64? = nil, largestLogit: Double? = nil, shiftTargets: Bool = false,
-                         networkSeed: UInt64? = nil, spreadRows: Bool = false, multiLabel: Bool = false) -> Scenario {
+                         networkSeed: UInt64? = nil, spreadRows: Bool = false, multiLabel: Bool = false,
+                         base: Int? = nil) -> Scenario {
         // The shapes are fixed and valid, so building the network cannot fail.
         let weightSeed = networkSeed ?? seed
         let plain = try! Network<Double>(sizes: sizes, hidden: hidden, output: output, initialization: .xavier, seed: weightSeed)
@@ -204,7 +210,9 @@ public enum StudentCheck {
             network.layers[top].biases[0] = largestLogit
             network.layers[top].biases[1] = -largestLogit
         }
-        return Scenario(name: name, network: network, batch: batch, largeLogits: largestLogit != nil || spreadRows)
+        var made = Scenario(name: name, network: network, batch: batch, largeLogits: largestLogit != nil || spreadRows)
+        made.base = base
+        return made
     }
 
     /// One call of a step: which scenario, and which layer (for the batch steps) or example (for `oneExample`).
