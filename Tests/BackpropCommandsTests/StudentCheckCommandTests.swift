@@ -89,7 +89,8 @@ struct ExercisesCommandTests {
                    + HeldOut10Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut11Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut13Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut13Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut14Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -171,6 +172,9 @@ struct ExercisesCommandTests {
         "h13-gb-divide-all-elements": "in all the sum is divided by",
         "h13-eng-guard-two": "never called hiddenError(",
         "h13-eng-loss-running-total": "the loss is a running total kept between calls",
+        "h14-out-cache-by-output": "a cache whose key leaves out Y",
+        "h14-wg-cache-by-input": "a cache whose key leaves out Δ",
+        "h14-en-loss-row-0": "the first example's ℓ alone",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

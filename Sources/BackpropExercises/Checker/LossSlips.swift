@@ -104,6 +104,15 @@ extension StudentCheck {
                 layer.loss(logits: z.elements, activation: a.elements, target: y.elements) / Double(z.rows) }),
             LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements) and not divided by m, where it is called on each example's row and the results averaged", loss: right, whole: { z, a, y in
                 layer.loss(logits: z.elements, activation: a.elements, target: y.elements) }),
+            LossSlip(text: "the loss is the sum of the examples' losses, not divided by m: the gradients are of the mean loss, and so is the loss", loss: right, batch: { sum, _, _, _, _ in sum }),
+            // One example's loss where the mean of all belongs: a row index fixed where the loop's i belongs, or a
+            // sum that assigns (=) where it adds (+=).
+            LossSlip(text: "the loss is the first example's ℓ alone (row 0 of Zᴸ, Aᴸ and Y), where it is the mean over every example: a row index fixed at 0 where the loop's i belongs", loss: right, whole: { z, a, y in
+                layer.loss(logits: z.row(0), activation: a.row(0), target: y.row(0)) }),
+            LossSlip(text: "the loss is the last example's ℓ alone, where it is the mean over every example: the sum assigns (=) where it adds (+=), or reads one row after the loop", loss: right, whole: { z, a, y in
+                layer.loss(logits: z.row(z.rows - 1), activation: a.row(z.rows - 1), target: y.row(z.rows - 1)) }),
+            LossSlip(text: "the loss is the last example's ℓ divided by m: each example's ℓ/m is assigned (=) where it is added (+=)", loss: right, whole: { z, a, y in
+                layer.loss(logits: z.row(z.rows - 1), activation: a.row(z.rows - 1), target: y.row(z.rows - 1)) / Double(z.rows) }),
         ]
         if layer.loss == .crossEntropy {
             list.append(LossSlip(text: "the logarithm is log10 where the natural logarithm ln (Foundation's log) belongs", loss: scaled(1 / log(10))))

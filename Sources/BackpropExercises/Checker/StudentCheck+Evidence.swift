@@ -179,6 +179,9 @@ extension StudentCheck {
                 lines.append("It is right for the relu hidden layers only, and wrong for \(no): a σ or σ′ that is ReLU's where network.hidden's belongs? For ReLU, max(0, z), a σ′ of 0 or 1, σ′ taken of zˡ or of σ(aˡ), and σ′ multiplied in twice all give the right numbers; for the others they do not. Use σ = network.hidden.value(z) and σ′ = network.hidden.derivative(fromActivation: a), once.")
             case "hidden":
                 lines.append("It is right for the \(yes) hidden layers and wrong for the \(no) ones: look for a σ or σ′ written for one activation where network.hidden's belongs (σ = network.hidden.value(z), σ′ = network.hidden.derivative(fromActivation: a)).")
+            case "output" where step == .outputError:
+                // The step is handed Aᴸ and Y alone: what differs between the output layers is the rows it gets.
+                lines.append("It is right where the output layer is \(yes) and wrong where it is \(no). Your output error is not told which output layer it has; only its inputs differ: a softmax's rows of Aᴸ each sum to 1 and its targets here are one-hot, while a sigmoid's outputs are independent and its targets may have several 1s, fractions, or none. Look for code that holds for one kind of row only: Δᴸ = Aᴸ − Y element by element, for every output layer.")
             case "output":
                 lines.append("It is right where the output layer is \(yes) and wrong where it is \(no): look for something written for one output layer where network.output's belongs (network.output.activation, network.output.outputError, network.output.loss).")
             case "depth":
