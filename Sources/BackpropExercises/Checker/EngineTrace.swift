@@ -214,7 +214,11 @@ extension StudentCheck {
             let made = trace.isEmpty ? "Your engine stopped before its first call to the steps"
                 : "Every call your engine made to the steps before it stopped had the right inputs (the last: \(shown(trace.last!)))"
             let next = missing.prefix(2).map(shown).joined(separator: ", then ")
-            return missing.isEmpty ? "\(made), and it had made every call the pass needs: the stop is in your engine's own code after them (the loss, or where it stores the gradients: ∂Wˡ and ∂bˡ go in gradients.layers[l − 1])."
+            // The bottom layer's gradients the last thing made: a backward loop that goes on to l = 0 is the first
+            // place to look.
+            let bottomLast = trace.last.map { ["weightGradient", "biasGradient"].contains($0.step) && $0.arguments.contains("D1") } ?? false
+            let past = bottomLast ? "a backward loop that goes on past layer 1 to l = 0 (where A[l − 1], network.layers[l − 1] and gradients.layers[l − 1] are at index −1; stride(from: L, through: 1, by: −1) stops at 1), " : ""
+            return missing.isEmpty ? "\(made), and it had made every call the pass needs: the stop is in your engine's own code after them: \(past)the loss, or where it stores the gradients (∂Wˡ and ∂bˡ go in gradients.layers[l − 1])."
                 : "\(made); the pass still needed \(next)\(missing.count > 2 ? ", …" : ""). So the stop is in your engine's own code on the way to that call: the index that picks its inputs (layer l's weights are network.layers[l − 1], its input A[l − 1], the errors Δ[l + 1] above it)."
         }
         if !missing.isEmpty {

@@ -105,6 +105,12 @@ extension StudentCheck.LoopNest {
                 "each target row is reduced to one class label, the place of its largest entry (a 1 there and 0 elsewhere), where the target is used as it is: a multi-label row has several 1s, or none" }))
             list.append(Slip(group: "target rounded", apply: { $0.targetAsLabel = .rounded }, describe: { _ in
                 "each target entry is rounded to 0 or 1 (\(y) > 0.5 ? 1 : 0) before it is subtracted, where it is used as it is: a soft target such as 0.7 or 0.2 is a valid target" }))
+            list.append(Slip(group: "target truncated", apply: { $0.targetAsLabel = .truncated }, describe: { _ in
+                "each target entry is truncated to a whole number (Int(\(y)[…]), or an integer label) before it is subtracted, so a soft target such as 0.7 or 0.2 counts as 0, where it is used as it is" }))
+            list.append(Slip(group: "target normalised", apply: { $0.targetAsLabel = .normalised }, describe: { _ in
+                "each target row is divided by its sum (made into a distribution) before it is subtracted, which halves a row with two 1s and makes a row of 0s 0/0 = NaN, where the target is used as it is" }))
+            list.append(Slip(group: "target zero row skipped", apply: { $0.targetAsLabel = .zeroRowSkipped }, describe: { _ in
+                "an example whose target row is all 0s is skipped (a continue, or a guard on a label), so its row is left 0, where it is the output minus 0, the output itself: a row of 0s is a valid target (no label on)" }))
         }
         // A factor read from another input with the same indices (a copy-paste slip: A · A where A · Δ belongs).
         if factors.count > 1 {
@@ -232,6 +238,12 @@ extension StudentCheck.LoopNest {
             let what = vectorResult ? "entries" : "columns"
             list.append(Slip(group: "result \(what) \(names)", apply: { $0.resultColumns = $0.value(size) }, describe: { nest in
                 "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) \(what) where \(nest.sizeText(nest.columnBound)) belongs" }))
+        }
+        // The same size taken for the result and for the loop that fills it (a shape copied from an input).
+        for (size, names) in choices where dimension(size) != dimension(columnBound) {
+            let what = vectorResult ? "entries" : "columns"
+            list.append(Slip(group: "result and loop \(what) \(names)", apply: { $0.resultColumns = $0.value(size); $0.columnBound = size }, describe: { nest in
+                "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) \(what) and the loop over \(nest.letters.column) runs over them, where \(nest.sizeText(nest.columnBound)) belongs for both (a shape copied from an input)" }))
         }
         if let rowBound, !vectorResult, !overExamples(rowBound) || !perExample {
             for (size, names) in choices where dimension(size) != dimension(rowBound) {

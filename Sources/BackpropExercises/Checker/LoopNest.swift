@@ -104,9 +104,11 @@ extension StudentCheck {
         var meanInFloat = false
         /// The mean taken in Float: the sum divided by m as Floats (with `floatSum`, a sum kept in Float throughout).
         var meanDividedInFloat = false
-        /// The output error's target read as one class label of its row: the first entry as an index (`first`), or
-        /// the largest entry's place (`largest`), a 1 there and 0 elsewhere.
-        enum Label { case first, largest, rounded }
+        /// The output error's target read another way than as it is: as one class label of its row, the first entry
+        /// as an index (`first`) or the largest entry's place (`largest`), a 1 there and 0 elsewhere; each entry
+        /// rounded to 0 or 1 (`rounded`) or truncated to an integer (`truncated`); each row divided by its sum
+        /// (`normalised`); a row of 0s skipped, its result left 0 (`zeroRowSkipped`).
+        enum Label { case first, largest, rounded, truncated, normalised, zeroRowSkipped }
         var targetAsLabel: Label?
         /// Each product computed in Float and added into a Double sum.
         var productsInFloat = false
@@ -305,9 +307,16 @@ extension StudentCheck {
                                 reads[1] = c == (row.indices.max { row[$0] < row[$1] } ?? -1) ? 1 : 0
                             case .rounded:
                                 reads[1] = reads[1] > 0.5 ? 1 : 0
+                            case .truncated:
+                                reads[1] = reads[1].rounded(.towardZero)
+                            case .normalised:
+                                reads[1] /= row.reduce(0, +)
+                            case .zeroRowSkipped:
+                                break
                             }
                         }
-                        element = elementwise(reads)
+                        element = targetAsLabel == .zeroRowSkipped && operands.count == 2 && r < operands[1].rows
+                            && operands[1].row(r).allSatisfy({ $0 == 0 }) ? 0 : elementwise(reads)
                     } else {
                         func biasTerm() throws(Stopped) -> Double {
                             guard let bias, let at = biasRead else { return 0 }

@@ -20,8 +20,16 @@ extension StudentCheck {
         got.count == expected.count && wrongIndices(got, expected, relative: relative, scale: scale).isEmpty
     }
 
-    /// Whether `a` equals `b` to 1e-9 of b's scale (a reproduction of a mistake need not be bitwise).
-    static func close(_ a: [Double], _ b: [Double]) -> Bool { agree(a, b, relative: 1e-9) }
+    /// Whether `a` equals `b` to 1e-9 of b's scale (a reproduction of a mistake need not be bitwise); a NaN or an
+    /// infinity matches only the same at the same place (a mistake that divides 0 by 0 reproduces a NaN).
+    static func close(_ a: [Double], _ b: [Double]) -> Bool {
+        guard a.count == b.count else { return false }
+        let odd = b.indices.filter { !b[$0].isFinite }
+        if odd.isEmpty { return agree(a, b, relative: 1e-9) }
+        guard odd.allSatisfy({ b[$0].isNaN ? a[$0].isNaN : a[$0] == b[$0] }) else { return false }
+        let kept = b.indices.filter { b[$0].isFinite }
+        return agree(kept.map { a[$0] }, kept.map { b[$0] }, relative: 1e-9)
+    }
 
     /// The verdict on `step` from its calls' outputs (the child's records), in call order; `crash` describes how
     /// the child stopped, when it did, during the call that has no outputs; `printed` is what the student's code
@@ -65,6 +73,7 @@ extension StudentCheck {
                     describe(call, scenario, inputs, into: &stopped)
                     if let crash {
                         diagnose(crash, call: call, scenario: scenario, inputs: inputs, into: &stopped)
+                        if crash.timedOut, let line = evidence.firstZeros(call) { stopped.diagnosis.append(line) }
                         // One slip that stops where the student's code stopped, and gives its other answers, says
                         // more than a list of usual slips.
                         if let line = slip(call, got: nil, crash: crash, evidence: evidence)

@@ -73,6 +73,37 @@ extension StudentCheck {
                 : "a stored result returned whatever the inputs"
         }
 
+        /// What sets a call that never finished apart from every call before it that did, when it is exact 0s in
+        /// an input (ReLU units that are off give them): a loop that stops advancing when it meets a 0.
+        func firstZeros(_ call: Call) -> String? {
+            let mine = inputs(call).matrices
+            let finished = answers.map(\.call).filter { $0 != call }
+            guard !finished.isEmpty else { return nil }
+            for (index, input) in mine.enumerated() {
+                let zeros = input.value.elements.filter { $0 == 0 }.count
+                guard zeros > 0, finished.allSatisfy({ other in
+                    let theirs = inputs(other).matrices
+                    return index < theirs.count && !theirs[index].value.elements.contains(0)
+                }) else { continue }
+                return "This call's \(input.name) holds \(zeros) exact 0\(zeros == 1 ? "" : "s")\(step == .oneExample ? "" : " (units whose ReLU is off give them)"), and none of the \(finished.count) calls before it that finished had a 0 there: look for a loop that stops moving when it meets a 0 (a `continue` taken before the index's `+= 1`, or the `+= 1` inside an `if` on the value)."
+            }
+            return nil
+        }
+
+        /// " Your other calls … are right: …", when a reading of this call alone is contradicted by other calls that
+        /// returned the right answer (a path of the code taken on some calls only); "" when there are none.
+        func branchNote(_ call: Call) -> String {
+            let others = answers.filter { $0.call != call }
+            let right = others.filter { other, answer in
+                let mine = flatten(answer), theirs = flatten(inputs(other).expected)
+                return mine.count == theirs.count && close(mine, theirs)
+            }
+            guard !right.isEmpty else { return "" }
+            let wrong = others.filter { o in !right.contains { $0.call == o.call } }.map(\.call) + [call]
+            let one = wrong.allSatisfy { scenarios[$0.scenario].examples == 1 }
+            return " Your answers on \(right.count) other call\(right.count == 1 ? "" : "s") are right\(one ? ", and every wrong one has a batch of one example (m = 1)" : ""): the code that does this runs on some calls only (an if, or a special case\(one ? " for one example" : "")); look there."
+        }
+
         /// Whether the step scenario `s` was given was right on every call (nil: not run).
         func passed(_ s: Int) -> Bool? {
             let mine = outcomes.filter { $0.key.scenario == s }.map(\.value)
@@ -167,6 +198,8 @@ extension StudentCheck {
                 ("output", { self.scenarios[$0].network.output.activation.rawValue }, [.oneExample, .outputError, .batchEngine]),
                 ("depth", { String(self.scenarios[$0].network.layerCount) }, [.oneExample, .batchEngine]),
                 ("logits", { self.scenarios[$0].largeLogits ? "large" : "ordinary" }, Set(Step.allCases)),
+                ("targets", { StudentCheck.oneHot(self.scenarios[$0].batch.targets) ? "one-hot" : "other" },
+                 [.oneExample, .outputError, .batchEngine]),
             ]
             let separating = properties.filter { property in
                 Set(right.map(property.value)).isDisjoint(with: Set(wrong.map(property.value)))
@@ -174,7 +207,12 @@ extension StudentCheck {
             guard separating.count == 1, let property = separating.first, property.steps.contains(step) else { return lines }
             func values(_ indices: [Int]) -> [String] { Array(Set(indices.map(property.value))).sorted() }
             let (yes, no) = (values(right).joined(separator: " and "), values(wrong).joined(separator: " and "))
+            let stops = verdict.kind == .crashed || verdict.kind == .timedOut
             switch property.name {
+            case "hidden" where stops, "output" where stops:
+                // A stop that depends on the activation is code that runs for one activation only, not a formula.
+                let layers = property.name == "hidden" ? "hidden layers" : "output layer"
+                lines.append("It runs to the end where the \(layers) \(property.name == "hidden" ? "are" : "is") \(yes) and stops where \(property.name == "hidden" ? "they are" : "it is") \(no): look for code that runs for one activation only (an if or a switch on \(property.name == "hidden" ? "network.hidden or on the `hidden` parameter" : "the output layer")).")
             case "hidden" where values(right) == ["relu"]:
                 lines.append("It is right for the relu hidden layers only, and wrong for \(no): a σ or σ′ that is ReLU's where network.hidden's belongs? For ReLU, max(0, z), a σ′ of 0 or 1, σ′ taken of zˡ or of σ(aˡ), and σ′ multiplied in twice all give the right numbers; for the others they do not. Use σ = network.hidden.value(z) and σ′ = network.hidden.derivative(fromActivation: a), once.")
             case "hidden":
@@ -184,6 +222,8 @@ extension StudentCheck {
                 lines.append("It is right where the output layer is \(yes) and wrong where it is \(no). Your output error is not told which output layer it has; only its inputs differ: a softmax's rows of Aᴸ each sum to 1 and its targets here are one-hot, while a sigmoid's outputs are independent and its targets may have several 1s, fractions, or none. Look for code that holds for one kind of row only: Δᴸ = Aᴸ − Y element by element, for every output layer.")
             case "output":
                 lines.append("It is right where the output layer is \(yes) and wrong where it is \(no): look for something written for one output layer where network.output's belongs (network.output.activation, network.output.outputError, network.output.loss).")
+            case "targets" where values(right) == ["one-hot"]:
+                lines.append("It is right wherever every target row is one-hot (one 1, the rest 0), and wrong on \(wrong.map { self.scenarios[$0].name }.joined(separator: "; ")), whose targets have rows with two 1s, fractions, and a row of 0s (valid targets for a sigmoid output, each output its own yes or no): look for code that reads a target row as one class (an index, its largest entry), rounds or rescales it, or skips a row; use Y as it is.")
             case "depth":
                 lines.append("It is right for the networks of \(yes) layers and wrong for those of \(no): a number of layers written into the code? Loop over l in 1...network.layerCount.")
             default:

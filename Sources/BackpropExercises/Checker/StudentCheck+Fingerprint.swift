@@ -32,9 +32,17 @@ extension StudentCheck {
                 let mine = flatten(answer), right = flatten(evidence.inputs(other).expected)
                 return other != call && !(mine.count == right.count && close(mine, right))
             }
-            // Some calls right and some wrong: a branch; said with what the wrong calls share (m = 1).
-            let rightOthers = evidence.answers.filter { $0.call != call }.count - wrongOthers.count
-            onlyHere = rightOthers > 0
+            // The same formula at another layer: the layers' superscripts set aside.
+            func plain(_ f: String) -> String { String(f.unicodeScalars.filter { !"⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻".unicodeScalars.contains($0) }) }
+            // Some calls right where the formula is not: a branch; said with what the wrong calls share (m = 1). A
+            // right call where the formula gives the right numbers too (σ′ squared where ReLU′ is 0 or 1) is none.
+            onlyHere = evidence.answers.contains { other, _ in
+                guard other != call, !wrongOthers.contains(where: { $0.call == other }) else { return false }
+                let given = evidence.inputs(other)
+                guard let terms = Terms(call: other, scenario: evidence.scenarios[other.scenario], inputs: given),
+                      let theirs = terms.candidates().first(where: { plain($0.formula) == plain(formula) }) else { return true }
+                return !close(theirs.values, flatten(given.expected))
+            }
             oneExampleOnly = (wrongOthers.map(\.call) + [call]).allSatisfy { evidence.scenarios[$0.scenario].examples == 1 }
             if wrongOthers.isEmpty && got.count < 3 { return false }
             return wrongOthers.allSatisfy { other, answer in
@@ -42,8 +50,6 @@ extension StudentCheck {
                 // A call whose answer is not all finite says nothing here (the formulas tried are finite ones).
                 guard let terms = Terms(call: other, scenario: evidence.scenarios[other.scenario], inputs: given),
                       terms.right.count == mine.count, mine.allSatisfy(\.isFinite) else { return true }
-                // The same formula at another layer: the layers' superscripts set aside.
-                func plain(_ f: String) -> String { String(f.unicodeScalars.filter { !"⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻".unicodeScalars.contains($0) }) }
                 guard let theirs = terms.candidates().first(where: { plain($0.formula) == plain(formula) }) else { return false }
                 return close(mine, theirs.values)
             }
@@ -152,6 +158,7 @@ extension StudentCheck {
                               Quantity(symbol: "A\(sup(l))", meaning: "", values: a.elements),
                               Quantity(symbol: "σ′(A\(sup(l)))", meaning: "", values: a.elements.map { hidden.derivative(fromActivation: $0) }),
                               Quantity(symbol: "σ′(s)", meaning: "derivative(fromActivation:) applied to the sum s", values: s.map { hidden.derivative(fromActivation: $0) }),
+                              Quantity(symbol: "σ′(σ(A\(sup(l))))", meaning: "σ′ taken of σ applied again to A\(sup(l)), which is already σ(Z\(sup(l))) (for tanh 1 − tanh(a)², where 1 − a² belongs; for the sigmoid σ(a)(1 − σ(a)), where a(1 − a) belongs)", values: a.elements.map { hidden.derivative(fromActivation: hidden.value($0)) }),
                               Quantity(symbol: "Δ\(sup(l))", meaning: "the right answer", values: expected.elements)]
                 rightFormula = "s ∘ σ′(A\(sup(l)))"
             case .forward:
@@ -259,6 +266,45 @@ extension StudentCheck {
                  first.flatMap { j in (0..<rows).map { expected[$0 * columns + j] } }) {
             let what = vector ? "Entries" : "Columns", them = vector ? "entries" : "columns"
             return "\(what) \(writtenColumns)…\(columns - 1) of your \(quantityName(call)) are 0, never written, and the \(them) before them are right: the loop over its \(them) stops at \(sizes(equalTo: writtenColumns)) where it must run over all \(columns)."
+        }
+        return nil
+    }
+}
+
+extension StudentCheck {
+    /// A bias gradient made by one walk over Δ's storage that sends each element to the wrong sum: element
+    /// e = i·h + j of Δˡ (row i, column j) added into sums[t(e)] with t(e) = e mod m, e / h or e / m where its
+    /// column is e mod h, then divided by m. Told only when the walk gives this answer and every other answer of the
+    /// step, and runs out of the sums (h entries) on every call that stopped.
+    static func flatWalk(_ got: [Double], call: Call, evidence: Evidence) -> String? {
+        guard call.step == .biasGradient else { return nil }
+        let walks: [(text: String, target: (Int, Int, Int) -> Int)] = [
+            ("e % delta.rows (the flat index modulo m)", { e, m, _ in e % m }),
+            ("e / delta.columns (the flat index divided by h_l: the row, not the column)", { e, _, h in e / h }),
+            ("e / delta.rows (the flat index divided by m)", { e, m, _ in e / m }),
+        ]
+        // The walk's answer on a call, or nil where it runs out of the sums.
+        func walked(_ target: (Int, Int, Int) -> Int, _ d: Matrix<Double>) -> [Double]? {
+            let (m, h) = (d.rows, d.columns)
+            var sums = [Double](repeating: 0, count: h)
+            for e in 0..<(m * h) {
+                let t = target(e, m, h)
+                guard t >= 0, t < h else { return nil }
+                sums[t] += d.elements[e]
+            }
+            return sums.map { $0 / Double(m) }
+        }
+        for walk in walks {
+            guard let d = evidence.inputs(call).matrices.first?.value, let mine = walked(walk.target, d),
+                  close(got, mine), !close(mine, flatten(evidence.inputs(call).expected)) else { continue }
+            let others = evidence.answers.filter { $0.call != call }.allSatisfy { other, answer in
+                guard let d = evidence.inputs(other).matrices.first?.value, let theirs = walked(walk.target, d) else { return false }
+                return close(flatten(answer), theirs)
+            } && evidence.stops.allSatisfy { stop in
+                evidence.inputs(stop).matrices.first.map { walked(walk.target, $0.value) == nil } ?? false
+            }
+            guard others else { continue }
+            return "Your ∂b\(sup(call.index)) is exactly what one walk over Δ's storage gives: each element delta.elements[e] is added into sums[\(walk.text)], where its column is e % delta.columns (a Matrix is stored row after row, each row h_l long). It also gives your answers on every other call of this step\(evidence.stops.isEmpty ? "" : ", and runs past the sums where your code stopped")."
         }
         return nil
     }

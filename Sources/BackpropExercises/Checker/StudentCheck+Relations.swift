@@ -155,13 +155,33 @@ extension StudentCheck {
             func edge(_ indices: [Int], _ count: Int) -> String {
                 indices == [0] || indices == [count - 1] ? " (the first or the last: a loop's bounds?)" : ""
             }
-            if rows > 1 && wrongRows.count < rows && telling.rows.contains(where: { !wrongRows.contains($0) }) {
+            let targets = inputs.matrices.first { $0.name == "Y" }?.value
+            let kinds = targets.flatMap { y in y.rows == rows ? (0..<rows).map { targetKind(y.row($0)) } : nil }
+            let wrongKinds = Set(wrongRows.compactMap { kinds?[$0] })
+            let rightKinds = Set((0..<rows).filter { !wrongRows.contains($0) }.compactMap { kinds?[$0] })
+            if rows > 1, !wrongRows.isEmpty, wrongRows.count < rows, !wrongKinds.isEmpty, wrongKinds.isDisjoint(with: rightKinds) {
+                // The wrong rows are told by their targets: a kind of target row the code treats otherwise.
+                func words(_ kinds: Set<String>) -> String { kinds.sorted().joined(separator: " or ") }
+                lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(list(wrongRows)) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong, exactly the row\(wrongRows.count == 1 ? "" : "s") whose target \(wrongRows.count == 1 ? "has" : "have") \(words(wrongKinds)); the right rows' targets have \(words(rightKinds)). Look at what your code does with such a target row: Y is used as it is (a sigmoid output's target row may have several 1s, fractions, or no 1 at all).")
+            } else if rows > 1 && wrongRows.count < rows && telling.rows.contains(where: { !wrongRows.contains($0) }) {
                 lines.append("Only row\(wrongRows.count == 1 ? "" : "s") \(list(wrongRows)) of \(rows) \(wrongRows.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongRows.count == 1 ? "it" : "them")\(edge(wrongRows, rows)).")
             } else if columns > 1 && wrongColumns.count < columns && telling.columns.contains(where: { !wrongColumns.contains($0) }) {
                 lines.append("Only column\(wrongColumns.count == 1 ? "" : "s") \(list(wrongColumns)) of \(columns) \(wrongColumns.count == 1 ? "is" : "are") wrong: look at what is special about \(wrongColumns.count == 1 ? "it" : "them")\(edge(wrongColumns, columns)).")
             }
         }
         return lines
+    }
+
+    /// What kind of target a row is, in words that finish "whose target has …".
+    static func targetKind(_ row: [Double]) -> String {
+        if row.allSatisfy({ $0 == 0 }) { return "no 1 (all 0s)" }
+        if row.contains(where: { $0 != 0 && $0 != 1 }) { return "fractions (a soft target)" }
+        return row.filter { $0 == 1 }.count == 1 ? "one 1 (one-hot)" : "several 1s (multi-label)"
+    }
+
+    /// Whether every row of `targets` has one 1 and 0s elsewhere.
+    static func oneHot(_ targets: Matrix<Double>) -> Bool {
+        (0..<targets.rows).allSatisfy { targetKind(targets.row($0)) == "one 1 (one-hot)" }
     }
 
     /// "where Aᴸ is 0 or 1", when every wrong element sits where an input of the same shape is exactly 0 or 1

@@ -274,8 +274,11 @@ extension StudentCheck {
             // one slip that gives every call's answer, and stops where the code stopped, says which loop.
             lines.append(line)
             verdict.namesSlip = true
-        } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
+        } else if let line = flatWalk(got, call: call, evidence: evidence) {
             lines.append(line)
+            verdict.namesSlip = true
+        } else if let line = rereadInput(output, call: call, scenario: scenario, inputs: inputs) {
+            lines.append(line + evidence.branchNote(call))
         } else if case .matrix(let g) = output, case .matrix(let e) = inputs.expected, g.rows == g.columns,
                   close(g.elements, e.transposed.elements) {
             lines.append("Your \(quantityName(call)) is the transpose of the right one (the shapes could not tell: it is square). " + transposeHint(call))
@@ -429,8 +432,11 @@ extension StudentCheck {
             // Column by column: element [i, k] taken from elements[k · rows + i].
             let byColumns = Matrix(rows: x.rows, columns: x.columns,
                                    elements: (0..<x.rows * x.columns).map { x.elements[($0 % x.columns) * x.rows + $0 / x.columns] })
-            var variants: [(Matrix<Double>, String)] = [(byColumns, "read column by column: \(input.name)[i, k] taken from elements[k * rows + i], where a Matrix is stored row after row (\(input.name)[i, k] is elements[i * columns + k], or just \(input.name)[i, k])")]
-            if x.rows == x.columns { variants.append((x.transposed, "read transposed: \(input.name)[k, i] where \(input.name)[i, k] belongs (a square \(input.name) hid it from the shapes)")) }
+            // A square input read column by column is its transpose: which of the two the code does, the numbers
+            // cannot tell.
+            let variants: [(Matrix<Double>, String)] = x.rows == x.columns
+                ? [(x.transposed, "read transposed: \(input.name)[k, i] where \(input.name)[i, k] belongs (an index pair swapped, a row of \(input.name) taken where a column belongs, or a flat index elements[k * rows + i], column by column; a square \(input.name) hid it from the shapes)")]
+                : [(byColumns, "read column by column: \(input.name)[i, k] taken from elements[k * rows + i], where a Matrix is stored row after row (\(input.name)[i, k] is elements[i * columns + k], or just \(input.name)[i, k])")]
             for (variant, how) in variants {
                 var changed = matrices
                 changed[index] = variant
