@@ -90,7 +90,8 @@ struct ExercisesCommandTests {
                    + HeldOut11Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut13Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut14Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut14Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut15Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -175,6 +176,22 @@ struct ExercisesCommandTests {
         "h14-out-cache-by-output": "a cache whose key leaves out Y",
         "h14-wg-cache-by-input": "a cache whose key leaves out Δ",
         "h14-en-loss-row-0": "the first example's ℓ alone",
+        "h14-out-int-targets": "truncated to a whole number",
+        "h14-out-normalised-targets": "each target row is divided by its sum",
+        "h14-out-skip-zero-rows": "an example whose target row is all 0s is skipped",
+        "h14-bg-flat-modulo-rows": "one walk over Δ's storage",
+        "h14-he-tanh-prime-of-a": "σ′ taken of σ applied again",
+        "h14-fw-shape-from-input": "a shape copied from an input",
+        "h14-he-skip-zero-loops-forever": "exact 0s",
+        "h14-en-backward-through-0": "goes on past layer 1",
+        "h14-he-exit-after-relu-print": "code that runs for one activation only",
+        "h15-be-softmax-whole-matrix": "one softmax over the whole batch",
+        "h15-fw-column-helper-stride": "is taken by a walk over its storage",
+        "h15-wg-zero-activations-not-counted": "left out of the count",
+        "h15-he-prime-of-delta": "σ′ is taken of deltaAbove[i, j]",
+        "h15-be-loss-loop-from-one": "misses example 0's ℓ",
+        "h15-bg-column-major-helper": "column by column",
+        "h15-fw-matmul-helper-square-only": "a shape copied from an input",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

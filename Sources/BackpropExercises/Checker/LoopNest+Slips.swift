@@ -90,6 +90,12 @@ extension StudentCheck.LoopNest {
                 stride.layout = .stride(size)
                 list.append(Slip(group: "stride \(readName(read)) \(names)", apply: { $0[keyPath: path] = stride }, describe: { nest in
                     "\(x)[\(a), \(b)] is read from \(x).elements[\(a) * \(nest.name(size)) + \(b)], a row length of \(nest.dimension(size)) (\(nest.value(size)) here), where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row, each row \(x).columns long)" }))
+                if read.first == .sum {
+                    var walk = read
+                    walk.layout = .strideWalk(size)
+                    list.append(Slip(group: "walk \(readName(read)) \(names)", apply: { $0[keyPath: path] = walk }, describe: { nest in
+                        "column \(b) of \(x) is taken by a walk over its storage, stride(from: \(b), to: \(x).elements.count, by: \(nest.name(size))): it reads \(x)[\(a), \(b)] from \(x).elements[\(a) * \(nest.name(size)) + \(b)], a row length of \(nest.dimension(size)) (\(nest.value(size)) here), and has only as many elements as fit before the storage ends (a zip with it stops there), where a row of \(x) is \(x).columns long: step by \(x).columns" }))
+                }
             }
             var byColumns = read
             byColumns.layout = .columnMajor
@@ -120,6 +126,14 @@ extension StudentCheck.LoopNest {
                     list.append(Slip(group: "operand \(index) from \(other)", apply: { $0.factors[index] = swapped }, describe: { nest in
                         "\(nest.readName(swapped)) is read where \(nest.readName(factor)) belongs: the term takes \(nest.names[other]) where it takes \(nest.names[factor.operand]) (a line copied from the other factor?)" }))
                 }
+            }
+        }
+        // σ′ read from another input at the same indices (a copy-paste slip: σ′ of Δˡ⁺¹[i, j] where Aˡ[i, j] belongs).
+        if case .derivative(let at, let activation) = post, !isVector(at.operand) {
+            for other in operands.indices where other != at.operand && !isVector(other) {
+                let swapped = Read(operand: other, first: at.first, second: at.second)
+                list.append(Slip(group: "derivative from \(other)", apply: { $0.post = .derivative(swapped, activation) }, describe: { nest in
+                    "σ′ is taken of \(nest.readName(swapped)) where it is taken of \(nest.readName(at)): the derivative reads \(nest.names[other]) where it reads \(nest.names[at.operand]) (a line copied from another read?)" }))
             }
         }
         // The bias: another entry, or added in the wrong place.
@@ -192,6 +206,13 @@ extension StudentCheck.LoopNest {
             }
             list.append(Slip(group: "float sum", apply: { $0.floatSum = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) is accumulated in Float (var sum: Float, each term converted), so the result keeps about 7 digits: accumulate in Double" }))
+            if case .mean = post, !perExample, factors.count > 1 {
+                // Only a factor that is 0 somewhere can change the count.
+                for (index, factor) in factors.enumerated() where operands[factor.operand].elements.contains(0) {
+                    list.append(Slip(group: "mean over nonzero \(index)", apply: { $0.meanOverNonzero = index }, describe: { nest in
+                        "the terms where \(nest.readName(factor)) is 0 are skipped and left out of the count, so the sum is divided by the number of the other terms where it is divided by m: a term that is 0 still counts as an example (and adds 0)" }))
+                }
+            }
             if case .mean = post, !perExample {
                 list.append(Slip(group: "mean divided in Float", apply: { $0.meanDividedInFloat = true }, describe: { nest in
                     "the sum over \(nest.letters.sum) is divided by m in Float (Float(sum) / Float(m)), so the result keeps about 7 digits: divide in Double" }))

@@ -23,7 +23,10 @@ extension StudentCheck {
 
         /// How an element is reached: `X[a, b]`, or the flat `X.elements` with the other dimension's stride
         /// (`a * X.rows + b`), or column by column (`b * X.rows + a`).
-        enum Layout { case subscripted, stride(Size), columnMajor }
+        /// How an element is found: by subscript; by a flat index with a row length of `Size`; the same, read by a
+        /// walk over the storage that ends where the storage does (`strideWalk`: past the end, the walk has no more
+        /// elements and a zip with it stops, so the terms there are none); column by column.
+        enum Layout { case subscripted, stride(Size), strideWalk(Size), columnMajor }
 
         struct Read {
             var operand: Int
@@ -110,6 +113,9 @@ extension StudentCheck {
         /// (`normalised`); a row of 0s skipped, its result left 0 (`zeroRowSkipped`).
         enum Label { case first, largest, rounded, truncated, normalised, zeroRowSkipped }
         var targetAsLabel: Label?
+        /// The mean taken over the terms whose factor number `meanOverNonzero` is not 0 (terms with a 0 there
+        /// skipped and left out of the count), 0 where there are none.
+        var meanOverNonzero: Int?
         /// Each product computed in Float and added into a Double sum.
         var productsInFloat = false
         /// The sum stops at its first term that is 0 (a `break` where `continue` belongs), or at the first place
@@ -239,7 +245,9 @@ extension StudentCheck {
 
         /// The orders a nest can run in: rows or columns outermost, a term's factors read first to last or last to
         /// first. They give the same values; where a read runs out of range, each stops at its own first bad read.
-        enum Order: CaseIterable { case rowsFirst, columnsFirst, factorsReversed }
+        /// The order a variant is run in, for where it stops: rows or columns outermost, a term's factors read the
+        /// other way round, or the bias read after the sum (a product made first, then the bias added).
+        enum Order: CaseIterable { case rowsFirst, columnsFirst, factorsReversed, biasLast }
 
         /// The nest run on its inputs, in `order`.
         func run(_ order: Order = .rowsFirst) -> Outcome {
@@ -265,6 +273,10 @@ extension StudentCheck {
                         throw Stopped(stop: .matrix(rows: x.rows, columns: x.columns, row: a, column: b))
                     }
                     return x.elements[a * x.columns + b]
+                case .strideWalk(let size):
+                    let flat = a * value(size) + b
+                    guard flat >= 0 else { throw Stopped(stop: .array) }
+                    return flat < x.elements.count ? x.elements[flat] : 0
                 case .stride, .columnMajor:
                     let flat = if case .stride(let size) = read.layout { a * value(size) + b } else { b * x.rows + a }
                     guard flat >= 0, flat < x.elements.count else { throw Stopped(stop: .array) }
@@ -276,6 +288,11 @@ extension StudentCheck {
                 case .none: return sum
                 case .derivative(let at, let activation): return sum * activation.derivative(fromActivation: try read(at, r, c, s))
                 case .mean(let size):
+                    if let f = meanOverNonzero, f < factors.count {
+                        var counted = 0
+                        for t in sumStart..<max((sumBound.map(value) ?? 0) + sumExtra, sumStart) where try read(factors[f], r, c, t) != 0 { counted += 1 }
+                        return counted > 0 ? sum / Double(counted) : 0
+                    }
                     if meanDividedInFloat { return Double(Float(sum) / Float(value(size))) }
                     return sum * (meanInFloat ? Double(1 / Float(value(size))) : 1 / Double(value(size)))
                 }
@@ -324,7 +341,7 @@ extension StudentCheck {
                             guard p >= 0, p < bias.count else { throw Stopped(stop: .array) }
                             return bias[p]
                         }
-                        if [.start, .twice].contains(biasPlacement) || (biasPlacement == .firstRowOnly && r == 0) {
+                        if ([.start, .twice].contains(biasPlacement) && order != .biasLast) || (biasPlacement == .firstRowOnly && r == 0) {
                             sum += try biasTerm()
                         }
                         func term(_ s: Int) throws(Stopped) -> Double {
@@ -350,6 +367,7 @@ extension StudentCheck {
                             sum = assignInLoop ? t : floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }
                         }
+                        if order == .biasLast, [.start, .twice].contains(biasPlacement) { sum += try biasTerm() }
                         carried = sum
                         if carry == .acrossRows { buffers[c] = sum }
                         var value = postInside || postPerTerm ? sum : try applyPost(sum, r, c, 0)

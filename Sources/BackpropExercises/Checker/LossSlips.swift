@@ -111,6 +111,10 @@ extension StudentCheck {
                 layer.loss(logits: z.row(0), activation: a.row(0), target: y.row(0)) }),
             LossSlip(text: "the loss is the last example's ℓ alone, where it is the mean over every example: the sum assigns (=) where it adds (+=), or reads one row after the loop", loss: right, whole: { z, a, y in
                 layer.loss(logits: z.row(z.rows - 1), activation: a.row(z.rows - 1), target: y.row(z.rows - 1)) }),
+            LossSlip(text: "the loop over the examples that adds up the loss starts at 1 (1..<m, or 1...m − 1, which also stops the program when m = 1), so it misses example 0's ℓ; the sum is then divided by m", loss: right, whole: { z, a, y in
+                (1..<max(z.rows, 1)).reduce(0.0) { $0 + layer.loss(logits: z.row($1), activation: a.row($1), target: y.row($1)) } / Double(z.rows) }),
+            LossSlip(text: "the loop over the examples that adds up the loss starts at 1 (1..<m, or 1...m − 1, which also stops the program when m = 1), so it misses example 0's ℓ; the sum is then divided by m − 1", loss: right, whole: { z, a, y in
+                z.rows < 2 ? .nan : (1..<z.rows).reduce(0.0) { $0 + layer.loss(logits: z.row($1), activation: a.row($1), target: y.row($1)) } / Double(z.rows - 1) }),
             LossSlip(text: "the loss is the last example's ℓ divided by m: each example's ℓ/m is assigned (=) where it is added (+=)", loss: right, whole: { z, a, y in
                 layer.loss(logits: z.row(z.rows - 1), activation: a.row(z.rows - 1), target: y.row(z.rows - 1)) / Double(z.rows) }),
         ]

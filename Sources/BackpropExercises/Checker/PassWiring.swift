@@ -48,6 +48,9 @@ extension StudentCheck {
         var outputSigmoid = false
         /// The output layer applies the hidden σ first, then the output activation: aᴸ = σᴸ(σ(zᴸ)).
         var hiddenThenOutput = false
+        /// The output activation applied to all of Zᴸ's elements at once (one softmax over the whole batch) where
+        /// it takes each example's row.
+        var outputWholeMatrix = false
         /// Every activation (x included) kept in Float and read back as a Double.
         var activationsInFloat = false
         /// The hidden layers' activations alone (aˡ, 0 < l < L) kept in Float.
@@ -70,6 +73,10 @@ extension StudentCheck {
                     a.append(z[l].map { Activation.sigmoid.value($0) })
                 } else if l == L && hiddenThenOutput {
                     a.append(MatrixForm.activations(z[l].map { network.hidden.value($0) }, hidden: nil, output: network.output))
+                } else if output && outputWholeMatrix {
+                    let all = Matrix(rows: 1, columns: z[l].elements.count, elements: z[l].elements)
+                    let applied = MatrixForm.activations(all, hidden: nil, output: network.output)
+                    a.append(Matrix(rows: z[l].rows, columns: z[l].columns, elements: applied.elements))
                 } else if output && outputPerColumn {
                     a.append(MatrixForm.activations(z[l].transposed, hidden: nil, output: network.output).transposed)
                 } else if output && outputPerElement {
@@ -169,6 +176,7 @@ extension StudentCheck {
                 (PassWiring(feedsPreActivation: true), "each layer above the first is fed the layer below's z where \(a) = σ(z) belongs: the forward pass passes zˡ⁻¹ on (σ is computed and kept, but not fed forward)"),
                 (PassWiring(weightInputFromX: true), "every layer's ∂W is taken with the network's input \(a == "a" ? "x" : "X") (\(a)⁰) where the layer's own input \(a)ˡ⁻¹ belongs: only layer 1's input is \(a == "a" ? "x" : "X")"),
                 (PassWiring(outputPerColumn: true), "the output activation is applied down each column of Zᴸ, across the examples, where it takes each example's row (network.output.activation(Zᴸ.row(i)) for each i)"),
+                (PassWiring(outputWholeMatrix: true), "the output activation is applied to all of the logits Zᴸ at once, one softmax over the whole batch (every example's exponentials divided by one sum), where each example's row is normalised on its own: network.output.activation(Zᴸ.row(i)) for each i (the same for a batch of one example)"),
                 (PassWiring(outputErrorSwapped: true), a == "a" ? "the output error is y − aᴸ where δᴸ = aᴸ − y belongs (the subtraction the wrong way round)"
                     : "the output error is called with its arguments swapped, outputError(Y, Aᴸ), which gives Y − Aᴸ where Aᴸ − Y belongs"),
                 (PassWiring(biasFromActivations: true), "each layer's ∂b is taken from its activations \(a)ˡ where its error \(a == "a" ? "δ" : "Δ")ˡ belongs"),

@@ -130,6 +130,16 @@ extension StudentCheck {
             }
         }
 
+        /// Whether some call that returned an answer cannot have `mistake` made on its inputs (its shapes do not
+        /// allow it, or it makes an answer of another size), so that the answers there neither confirm nor refute it.
+        func untested(_ mistake: Mistake) -> Bool {
+            answers.contains { call, answer in
+                // Made as an answer of another size, it is compared with nothing there either.
+                guard let made = output(of: call, with: mistake) else { return true }
+                return flatten(made).count != flatten(answer).count
+            }
+        }
+
         /// What `call` returns with `mistake` made (nil where the mistake cannot be made on these inputs).
         func output(of call: Call, with mistake: Mistake) -> Output? {
             let given = inputs(call), m = given.matrices.map(\.value), scenario = scenarios[call.scenario]
@@ -177,7 +187,7 @@ extension StudentCheck {
                let (many, _) = pairs.first(where: { outcome[$0.0] == false && outcome[$0.1] == true }) {
                 let sums = [Step.weightGradient, .biasGradient, .batchEngine].contains(step)
                 lines.append("It is right for a batch of one example and wrong for the same network with m = \(scenarios[many].examples): something in it depends on the number of examples" + (sums
-                    ? " (the sum over the examples, the rows, is not a plain sum of every row, or the mean is not 1/m of it)."
+                    ? " (the sum over the examples, the rows, is not a plain sum of every row, or the mean is not 1/m of it\(step == .batchEngine ? "; or something done to the whole batch at once that belongs to each example's row alone" : ""))."
                     : "."))
             }
             guard !right.isEmpty, !wrong.isEmpty else { return lines }

@@ -208,6 +208,10 @@ extension StudentCheck {
             let found = relations(first.got, first.expected, call: call, scenario: scenario, inputs: evidence.inputs(call),
                                   columns: first.columns)
             verdict.explainsExampleCount = verdict.explainsExampleCount || found.contains { mDependent($0) }
+            // Elements never written are the slip: an activation read as wrong from them is only their effect.
+            if found.contains(where: { $0.contains("never written") }) {
+                lines.removeAll { $0.contains("the activation it is multiplied with is not") || $0.contains(", so the activation in ∂W") }
+            }
             lines += found
         }
         if lines.isEmpty { lines.append("Compare \(first.name) with finite differences: backprop exercises prints them per layer.") }

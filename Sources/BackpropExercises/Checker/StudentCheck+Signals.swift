@@ -127,7 +127,7 @@ extension StudentCheck {
         case .hiddenError:
             return "W\(sup(l + 1)) is [h_l, h_{l+1}] = [\(h[l]), \(h[l + 1])]: Δˡ[i, j] = Σₖ Δˡ⁺¹[i, k] W[j, k] with j < \(h[l]) and k < \(h[l + 1]). The usual slip is W[k, j] for W[j, k], the transpose of what the note writes (Wˡ⁺¹ δˡ⁺¹ for one example), which runs past W when it is not square."
         case .weightGradient:
-            return "∂W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])], a sum over the m = \(m) rows: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j]. An index past it is a transposed ∂W[j, k], or a loop over the wrong dimension."
+            return "∂W\(sup(l)) is [h_{l−1}, h_l] = [\(h[l - 1]), \(h[l])], a sum over the m = \(m) rows: ∂W[k, j] = (1/m) Σᵢ A[i, k] Δ[i, j], with A [\(m), \(h[l - 1])] and Δ [\(m), \(h[l])]. An index runs past a matrix when it was built for another dimension: ∂W[j, k] for ∂W[k, j], a loop over the wrong size, or a flat index (row · columns + column) made with the other dimension, in the step or in a helper it calls (a transpose or a product of your own)."
         case .biasGradient:
             return "∂b\(sup(l)) has h_l = \(h[l]) numbers (delta.columns), one per unit, each the sum down a column of Δ [\(m), \(h[l])]: a size or an index taken from the examples (delta.rows, m = \(m)) where the units belong runs past it or leaves it short."
         case .oneExample:
@@ -257,7 +257,12 @@ extension StudentCheck {
         } else if let (mistake, factor) = reproduced(output, call: call, scenario: scenario, inputs: inputs),
                   // A known mistake read off this call alone gives way to one slip that gives every call's answer.
                   // and one that the other calls' answers refute is no reading at all.
-                  factor == nil ? evidence.reproducesAnswers(mistake) : slip(call, got: output, crash: nil, evidence: evidence) == nil {
+                  factor == nil
+                      ? evidence.reproducesAnswers(mistake)
+                        // A mistake that cannot be made on some calls (shapes) is not tested there: one slip that
+                        // gives every call's answer says more.
+                        && !(evidence.untested(mistake) && slip(call, got: output, crash: nil, evidence: evidence) != nil)
+                      : slip(call, got: output, crash: nil, evidence: evidence) == nil {
             verdict.mistake = mistake.rawValue
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }
                          ?? "Likely mistake: ")
