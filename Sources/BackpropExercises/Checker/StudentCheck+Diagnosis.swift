@@ -215,7 +215,7 @@ extension StudentCheck {
         guard let first = calls.first?.first else { return nil }
         let again = rerun.flatMap { collapse($0).first { $0.call == calls.first?.call }?.first }
         if let again, !sameBits(again, first) {
-            return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation). A step computes the same answer from the same inputs every time."
+            return "Called on the same inputs in a fresh run, your code gave a different answer: it uses random numbers (Double.random, shuffled, a random initialisation), or it reads a Dictionary or a Set in the order it keeps them (.keys, .values, a for-in over one), an order Swift changes from run to run. A step computes the same answer from the same inputs every time."
         }
         if let record = calls.first, let second = record.second, let evidence,
            let line = accumulated(first, second, expected: evidence.inputs(record.call).expected, step: record.call.step) {

@@ -106,6 +106,17 @@ extension StudentCheck {
         if j >= columns || j < 0 { bounds.append("its column index \(j) runs past its \(columns) columns (0..<\(columns))") }
         let onePast = (i == rows && j < columns) || (j == columns && i < rows)
         let fact = "The index [\(i), \(j)] is outside \(which) [\(rows), \(columns)]: \(bounds.joined(separator: ", and "))."
+        // A write into a matrix of one's own that the index fits once its rows and columns are swapped: the matrix
+        // was made with the wrong shape (an input's, or the result's transposed), not filled by a wrong loop.
+        if message.contains("to store into"), rows != columns, i >= 0, j >= 0, i < columns, j < rows {
+            let result: String
+            if case .matrix(let e) = inputs.expected, e.rows == columns, e.columns == rows {
+                result = ", the shape your result must have, [\(e.rows), \(e.columns)]"
+            } else {
+                result = ""
+            }
+            return fact + " The index fits a [\(columns), \(rows)] matrix\(result): the matrix it stores into was made with its rows and columns swapped (Matrix(rows: …, columns: …) given the other count first, or an input's shape copied where its transpose belongs); the loops that fill it are the ones to keep."
+        }
         guard guess else { return fact }
         return fact + (onePast
             ? " It is one past the last: a closed range 0...n where 0..<n belongs, or a loop over another, larger size?"
