@@ -22,6 +22,7 @@ guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(
     ?? HeldOut14Catalogue.named(name)
     ?? HeldOut15Catalogue.named(name)
     ?? HeldOut16Catalogue.named(name)
+    ?? HeldOut17Catalogue.named(name)
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
