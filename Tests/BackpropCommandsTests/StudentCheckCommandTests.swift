@@ -91,7 +91,9 @@ struct ExercisesCommandTests {
                    + HeldOut12Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut13Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut14Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut15Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut15Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut16Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut17Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -192,6 +194,11 @@ struct ExercisesCommandTests {
         "h15-be-loss-loop-from-one": "misses example 0's ℓ",
         "h15-bg-column-major-helper": "column by column",
         "h15-fw-matmul-helper-square-only": "a shape copied from an input",
+        "h16-be-activations-by-shape": "the forward pass was kept from before",
+        "h16-fw-unrolled-by-two": "takes two terms at a time",
+        "h16-oute-square-result": "made with its rows and columns swapped",
+        "h16-he-transpose-helper-square": "made with its rows and columns swapped",
+        "h16-be-dictionary-values": "a Dictionary or a Set",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -59,6 +59,9 @@ extension StudentCheck.LoopNest {
         if sumBound != nil, !overExamples(sumBound) {
             list.append(Slip(group: "first term", apply: { $0.sumStart = 1 }, describe: { nest in
                 "the sum over \(nest.letters.sum) starts at 1, so it misses its first term (\(nest.letters.sum) = 0)" }))
+            list.append(Slip(group: "in pairs", apply: { $0.sumInPairs = true }, describe: { nest in
+                let bound = nest.sumBound.map(nest.name) ?? "n"
+                return "the sum over \(nest.letters.sum) takes two terms at a time (unrolled by two, \(nest.letters.sum) += 2 while \(nest.letters.sum) + 1 < \(bound)), so when \(bound) is odd its last term is left out: add the last term on its own after the loop" }))
             list.append(Slip(group: "last term", apply: { $0.sumExtra = -1 }, describe: { nest in
                 "the sum over \(nest.letters.sum) stops one short, so it misses its last term" }))
             list.append(Slip(group: "one-based", apply: { $0.sumStart = 1; $0.sumExtra = 1 }, describe: { nest in

@@ -116,6 +116,8 @@ extension StudentCheck {
         /// The mean taken over the terms whose factor number `meanOverNonzero` is not 0 (terms with a 0 there
         /// skipped and left out of the count), 0 where there are none.
         var meanOverNonzero: Int?
+        /// The sum taken two terms at a time (unrolled by two), so that an odd count's last term is left out.
+        var sumInPairs = false
         /// Each product computed in Float and added into a Double sum.
         var productsInFloat = false
         /// The sum stops at its first term that is 0 (a `break` where `continue` belongs), or at the first place
@@ -255,7 +257,8 @@ extension StudentCheck {
             struct Stopped: Error { let stop: Stop }
             var rows = (rowBound.map(value) ?? 1) + rowExtra, columns = value(columnBound) + columnExtra
             if boundsSwapped { (rows, columns) = (columns, rows) }
-            let count = (sumBound.map(value) ?? 0) + sumExtra
+            let all = (sumBound.map(value) ?? 0) + sumExtra
+            let count = sumInPairs ? all - all % 2 : all
             func position(_ index: Index, _ r: Int, _ c: Int, _ s: Int) -> Int {
                 switch index {
                 case .row: r

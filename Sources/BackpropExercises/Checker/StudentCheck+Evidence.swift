@@ -130,12 +130,13 @@ extension StudentCheck {
             }
         }
 
-        /// Whether some call that returned an answer cannot have `mistake` made on its inputs (its shapes do not
-        /// allow it, or it makes an answer of another size), so that the answers there neither confirm nor refute it.
+        /// Whether on some call that returned an answer `mistake` makes one of another size than the student's, so
+        /// that the answer there neither confirms nor refutes it (where it cannot be made at all, it makes no
+        /// difference there, and the call is no evidence against it).
         func untested(_ mistake: Mistake) -> Bool {
             answers.contains { call, answer in
-                // Made as an answer of another size, it is compared with nothing there either.
-                guard let made = output(of: call, with: mistake) else { return true }
+                // Made as an answer of another size than the student's, it is compared with nothing there.
+                guard let made = output(of: call, with: mistake) else { return false }
                 return flatten(made).count != flatten(answer).count
             }
         }

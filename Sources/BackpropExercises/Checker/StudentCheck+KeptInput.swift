@@ -25,11 +25,12 @@ extension StudentCheck {
         }
     }
 
-    /// The gradients of an engine that reuses the forward pass of an earlier call on the same X (its activations
-    /// and logits, made with that call's weights) and runs the backward pass with this call's weights.
+    /// The gradients of an engine that reuses the forward pass of an earlier call (its activations and logits,
+    /// made with that call's weights from that call's inputs, `earlierInputs`: the same X, or one of the same
+    /// shape) and runs the backward pass with this call's weights and targets.
     static func staleForward(_ network: Network<Double>, earlier: Network<Double>, inputs x: Matrix<Double>,
-                             targets y: Matrix<Double>) -> Gradients<Double> {
-        let old = MatrixForm.pass(earlier, inputs: x, targets: y), L = network.layerCount
+                             targets y: Matrix<Double>, earlierInputs: Matrix<Double>? = nil) -> Gradients<Double> {
+        let old = MatrixForm.pass(earlier, inputs: earlierInputs ?? x, targets: y), L = network.layerCount
         var delta = MatrixForm.outputError(old.a[L], y, layer: network.output)
         var layers: [LayerParameters<Double>] = []
         for l in stride(from: L, through: 1, by: -1) {
@@ -58,13 +59,16 @@ extension StudentCheck.Evidence {
             let when = StudentCheck.callName(earlier, scenarios)
             if call.step == .batchEngine {
                 let old = scenarios[earlier.scenario].network
-                guard now.matrices[0].value.isBitwise(then.matrices[0].value), old.sizes == network.sizes,
+                let (x, before) = (now.matrices[0].value, then.matrices[0].value)
+                guard x.rows == before.rows, x.columns == before.columns, old.sizes == network.sizes,
                       case .gradients(let g) = got else { continue }
-                let made = StudentCheck.staleForward(network, earlier: old, inputs: now.matrices[0].value,
-                                                     targets: now.matrices[1].value)
-                if g.isClose(to: made), !made.isClose(to: MatrixForm.pass(network, inputs: now.matrices[0].value,
-                                                                         targets: now.matrices[1].value).gradients) {
-                    return "Your gradients are exactly what the pass gives with the activations and logits of \(when), which had the same X and other weights: the forward pass was kept from before (a cache looked up by X, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
+                let sameX = x.isBitwise(before)
+                let made = StudentCheck.staleForward(network, earlier: old, inputs: x, targets: now.matrices[1].value,
+                                                     earlierInputs: before)
+                if g.isClose(to: made), !made.isClose(to: MatrixForm.pass(network, inputs: x, targets: now.matrices[1].value).gradients) {
+                    return sameX
+                        ? "Your gradients are exactly what the pass gives with the activations and logits of \(when), which had the same X and other weights: the forward pass was kept from before (a cache looked up by X, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
+                        : "Your gradients are exactly what the pass gives with the activations and logits of \(when), an earlier call whose network and batch had the same shapes and other values: the forward pass was kept from before (a cache looked up by the shapes, or a stored pass returned whatever the inputs) and reused with this call's weights and targets. The forward pass depends on X and the weights: run it on every call."
                 }
                 continue
             }
