@@ -223,7 +223,7 @@ extension StudentCheck {
         }
         return "Made again, on the same inputs, a call gave a different answer, and a fresh run repeats the first answer: your code keeps state between calls (a global or static variable, a cache, an array that keeps growing, a buffer reused without zeroing"
             + (calls.first?.call.step == .batchEngine ? ", or a sum into the gradients your engine is handed, which hold the previous call's values: assign them" : "")
-            + "). Start every call from scratch."
+            + "), or it reads a Dictionary or a Set in the order it keeps them (.keys, .values, a for-in over one), which can differ from one dictionary to the next. Start every call from scratch, and put each result at its own index."
     }
 
     /// `verdict` with what a fresh process says about its failing call run alone (`records`): when alone it gives the
