@@ -182,7 +182,13 @@ extension StudentCheck {
                 return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), is \(what) of layer \(k) (told by its other arguments) and takes \(show(missed.1)), but your engine never called \(shown(call)), which makes \(show(missed.1)): it passed on \(show(missed.0)), the Δ it already had. A condition or a loop bound skips that hidden-error call (it is needed for every layer below the top, l = \(L - 1) down to 1)."
             }
             if let parts = split(c) {
-                let said = parts.map { "\(show($0.argument)) is layer \($0.layer)'s (∂W of layer \($0.layer) takes \(expected(c.step, $0.layer)?.map(show).joined(separator: ", ") ?? "?"))" }
+                let said = parts.map { part in
+                    guard let takes = expected(c.step, part.layer) else {
+                        // An index past the network: Aᴸ is the output, the input of no layer.
+                        return "\(show(part.argument)) is the input of no layer's ∂W (the network has \(L) layers; ∂W of layer l takes Aˡ⁻¹, and Aᴸ = A\(sup(L)) is its output)"
+                    }
+                    return "\(show(part.argument)) is layer \(part.layer)'s (∂W of layer \(part.layer) takes \(takes.map(show).joined(separator: ", ")))"
+                }
                 return "The \(ordinal(n + 1)) call your engine made to the steps, \(shown(c)), mixes two layers: \(said.joined(separator: ", and ")). One of the two is picked by a wrong index: a list kept in one order and read in the other (errors appended from the top layer down, read as if from the bottom up), or an index off by some layers."
             }
             let wrong = zip(c.arguments, right).filter { $0 != $1 }.map { "\(show($0.0)) where \(show($0.1)) belongs" }

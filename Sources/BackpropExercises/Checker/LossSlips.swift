@@ -104,7 +104,6 @@ extension StudentCheck {
                 layer.loss(logits: z.elements, activation: a.elements, target: y.elements) / Double(z.rows) }),
             LossSlip(text: "the loss is called once on the whole batch flattened into one row (Z.elements, A.elements, Y.elements) and not divided by m, where it is called on each example's row and the results averaged", loss: right, whole: { z, a, y in
                 layer.loss(logits: z.elements, activation: a.elements, target: y.elements) }),
-            LossSlip(text: "the loss is the sum of the examples' losses, not divided by m: the gradients are of the mean loss, and so is the loss", loss: right, batch: { sum, _, _, _, _ in sum }),
             // One example's loss where the mean of all belongs: a row index fixed where the loop's i belongs, or a
             // sum that assigns (=) where it adds (+=).
             LossSlip(text: "the loss is the first example's ℓ alone (row 0 of Zᴸ, Aᴸ and Y), where it is the mean over every example: a row index fixed at 0 where the loop's i belongs", loss: right, whole: { z, a, y in

@@ -172,7 +172,9 @@ extension StudentCheck {
                         guard case .gradients(let made) = loopPass(network, x: x, y: y, stage: stage, slip: slip, layers: layers),
                               made.isClose(to: got), !made.isClose(to: right) else { continue }
                     } else {
-                        let stops = LoopNest.Order.allCases.compactMap { order -> LoopNest.Stop? in
+                        // The bias read after the sum is the matrix steps' order (a product made first); here the
+                        // loops read bᵢ first, and a later bias read would let a forward slip fit any stop in W.
+                        let stops = LoopNest.Order.allCases.filter { $0 != .biasLast }.compactMap { order -> LoopNest.Stop? in
                             if case .stopped(let at) = loopPass(network, x: x, y: y, stage: stage, slip: slip, layers: layers, order: order) { return at }
                             return nil
                         }

@@ -234,7 +234,7 @@ extension StudentCheck {
             case "output":
                 lines.append("It is right where the output layer is \(yes) and wrong where it is \(no): look for something written for one output layer where network.output's belongs (network.output.activation, network.output.outputError, network.output.loss).")
             case "targets" where values(right) == ["one-hot"]:
-                lines.append("It is right wherever every target row is one-hot (one 1, the rest 0), and wrong on \(wrong.map { self.scenarios[$0].name }.joined(separator: "; ")), whose targets have rows with two 1s, fractions, and a row of 0s (valid targets for a sigmoid output, each output its own yes or no): look for code that reads a target row as one class (an index, its largest entry), rounds or rescales it, or skips a row; use Y as it is.")
+                lines.append("It is right wherever every target row is one-hot (one 1, the rest 0), and wrong on \(wrong.map { self.scenarios[$0].name }.joined(separator: "; ")), whose targets have rows with two 1s, fractions, and a row of 0s (valid targets for a sigmoid output, each output its own yes or no): look for what your code does differently when a target row is not one-hot (a branch on the row, its sum or its largest entry, a class label read from it, a rounding or a rescaling of it). Δᴸ = Aᴸ − Y holds for every target row.")
             case "depth":
                 lines.append("It is right for the networks of \(yes) layers and wrong for those of \(no): a number of layers written into the code? Loop over l in 1...network.layerCount.")
             default:
