@@ -23,6 +23,7 @@ guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(
     ?? HeldOut15Catalogue.named(name)
     ?? HeldOut16Catalogue.named(name)
     ?? HeldOut17Catalogue.named(name)
+    ?? HeldOut18Catalogue.named(name)
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
