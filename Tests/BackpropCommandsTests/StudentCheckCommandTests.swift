@@ -93,7 +93,8 @@ struct ExercisesCommandTests {
                    + HeldOut14Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut15Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut16Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut17Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut17Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut18Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -199,6 +200,8 @@ struct ExercisesCommandTests {
         "h16-oute-square-result": "made with its rows and columns swapped",
         "h16-he-transpose-helper-square": "made with its rows and columns swapped",
         "h16-be-dictionary-values": "a Dictionary or a Set",
+        "h17-oerr-sigmoid-prime-for-multilabel": "look for what your code does differently when a target row is not one-hot",
+        "h17-be-dictionary-wrong-key": "is the input of no layer's ∂W",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
