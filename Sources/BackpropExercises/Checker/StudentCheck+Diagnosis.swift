@@ -136,7 +136,10 @@ extension StudentCheck {
             if step == .batchEngine, let call = found.call, !found.namesSlip,
                let line = engineTrace(records, call: call, scenario: scenarios[call.scenario], stopped: stopped,
                                       threw: found.kind == .threw && !(found.message ?? "").contains("do not fit") && !(found.message ?? "").contains("differ in shape") && !(found.message ?? "").contains("has no rows")) {
-                if !line.hasPrefix("Every call your engine made to the steps had the right inputs, and it made every call") {
+                // An exit is its own place (named above): where else the engine could have stopped is no reading.
+                let exited = (found.message ?? "").hasPrefix("exit("), allRight = line.hasPrefix("Every call your engine made")
+                if exited && allRight {
+                } else if !line.hasPrefix("Every call your engine made to the steps had the right inputs, and it made every call") {
                     // What the engine passed says more than a list of the indices to check.
                     found.diagnosis.removeAll { $0.hasPrefix(indexHint(call, scenarios[call.scenario]).prefix(40)) }
                     // Which quantity a wrong gradient implies is wrong says less than the call that went wrong.
