@@ -203,6 +203,7 @@ struct ExercisesCommandTests {
         "h17-oerr-sigmoid-prime-for-multilabel": "look for what your code does differently when a target row is not one-hot",
         "h17-be-dictionary-wrong-key": "is the input of no layer's ∂W",
         "h18-en-exit-after-print": "called exit(0)",
+        "h18-bg-flat-walk-mod-rows": "one walk over Δ's storage",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -278,11 +278,15 @@ extension StudentCheck {
     /// step, and runs out of the sums (h entries) on every call that stopped.
     static func flatWalk(_ got: [Double], call: Call, evidence: Evidence) -> String? {
         guard call.step == .biasGradient else { return nil }
-        let walks: [(text: String, target: (Int, Int, Int) -> Int)] = [
+        let plain: [(text: String, target: (Int, Int, Int) -> Int)] = [
             ("e % delta.rows (the flat index modulo m)", { e, m, _ in e % m }),
             ("e / delta.columns (the flat index divided by h_l: the row, not the column)", { e, _, h in e / h }),
             ("e / delta.rows (the flat index divided by m)", { e, m, _ in e / m }),
         ]
+        // The same kept in range by a further % delta.columns (a guard that hides the wrong index).
+        let walks = plain + plain.map { walk in
+            (text: walk.text.replacingOccurrences(of: " (", with: " % delta.columns (") + ", wrapped into range", target: { e, m, h in walk.target(e, m, h) % h })
+        }
         // The walk's answer on a call, or nil where it runs out of the sums.
         func walked(_ target: (Int, Int, Int) -> Int, _ d: Matrix<Double>) -> [Double]? {
             let (m, h) = (d.rows, d.columns)
