@@ -14,6 +14,7 @@ struct ExercisesCommandTests {
     struct Report: Decodable {
         struct Step: Decodable {
             var exercise: Int, step: String, verdict: String, passed: Bool, diagnosis: [String], location: String?
+            var source_line: String?
             var printed: [String], max_ulps: UInt64?
         }
         struct Next: Decodable { var exercise: Int, step: String }
@@ -204,6 +205,7 @@ struct ExercisesCommandTests {
         "h17-be-dictionary-wrong-key": "is the input of no layer's ∂W",
         "h18-en-exit-after-print": "called exit(0)",
         "h18-bg-flat-walk-mod-rows": "one walk over Δ's storage",
+        "h18-he-reshape-not-transpose": "a reshape, not a transpose",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
@@ -326,6 +328,7 @@ struct ExercisesCommandTests {
         let step = try #require(report.steps.first { $0.step == "batch engine" })
         #expect(step.verdict == "crashed", "\(out)")
         #expect(step.location?.hasPrefix("WrongSubmissions.swift:") == true, "\(out)")
+        #expect(step.source_line?.contains("fatalError(\"TODO\")") == true, "the line itself, read from the file: \(out)")
         #expect(step.diagnosis.joined().contains("TODO"))
     }
 

@@ -80,8 +80,9 @@ enum StudentSupervisor {
         if timedOut {
             // Where the backtrace found the code when it was stopped: the student's line inside the loop.
             let stopped = crash(from: text, process: process, stepFile: stepFile.map(basename))
-            return Result(records: records, crash: StudentCheck.Crash(timedOut: true, seconds: timeLimit, location: stopped.location),
-                          printed: result.printed)
+            var timeout = StudentCheck.Crash(timedOut: true, seconds: timeLimit, location: stopped.location)
+            timeout.sourceLine = stopped.sourceLine
+            return Result(records: records, crash: timeout, printed: result.printed)
         }
         // A call that started and never finished, in a child that ended by itself: the student's code ended it.
         let unfinished = records.last.map { $0.first == nil } ?? false
@@ -104,7 +105,11 @@ enum StudentSupervisor {
             crash.message = message.isEmpty ? "Fatal error" : message
             // "File.swift:12: Fatal error: …" names the line of a precondition or fatalError in the student's file.
             let prefix = line[..<range.lowerBound].trimmingCharacters(in: CharacterSet(charactersIn: ": "))
-            if isStudentFrame(prefix) { crash.location = basename(prefix) }
+            if isStudentFrame(prefix) {
+                crash.location = basename(prefix)
+                let parts = prefix.split(separator: ":")
+                if parts.count >= 2, let line = Int(parts[1]) { crash.sourceLine = sourceLine(String(parts[0]), line) }
+            }
         }
         if let line = lines.first(where: { $0.contains("Program crashed:") }), let range = line.range(of: "Program crashed:") {
             crash.signal = line[range.upperBound...].replacingOccurrences(of: "***", with: "")
@@ -126,9 +131,16 @@ enum StudentSupervisor {
             let preferred = withLines.first { $0.file == stepFile } ?? withLines.first ?? student.first
             if let preferred {
                 crash.location = preferred.place
+                if let path = preferred.path, let line = preferred.line { crash.sourceLine = sourceLine(path, line) }
                 // The next of the student's lines, in another place: the call that led there.
                 crash.calledFrom = withLines.map(\.place).first { $0 != preferred.place }
             }
+        }
+        if crash.sourceLine == nil, let place = crash.location,
+           let frame = frames.first(where: { $0.place == place && $0.path?.hasPrefix("/") == true }),
+           let path = frame.path, let line = frame.line {
+            // A "File.swift:12: Fatal error" names the file by its ID; the backtrace has its full path.
+            crash.sourceLine = sourceLine(path, line)
         }
         // A stack overflow shows one function over and over in the backtrace.
         let functions = frames.map(\.function)
@@ -136,6 +148,19 @@ enum StudentSupervisor {
             crash.recursion = repeated
         }
         return crash
+    }
+
+    /// Line `number` of the student's file at `path` (a full path, or a file ID under Sources/), trimmed and cut
+    /// to 120 characters; nil when the file cannot be read or has no such line.
+    static func sourceLine(_ path: String, _ number: Int) -> String? {
+        let candidates = path.hasPrefix("/") ? [path] : [path, "Sources/" + path, "Tests/" + path]
+        guard number >= 1, let text = candidates.lazy.compactMap({ try? String(contentsOfFile: $0, encoding: .utf8) }).first
+        else { return nil }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard number <= lines.count else { return nil }
+        let line = lines[number - 1].trimmingCharacters(in: .whitespaces)
+        guard !line.isEmpty else { return nil }
+        return line.count > 120 ? String(line.prefix(119)) + "…" : line
     }
 
     /// A source location in the student's code, not in this package's libraries or the Swift runtime: a path

@@ -102,8 +102,12 @@ extension StudentCheck.LoopNest {
             }
             var byColumns = read
             byColumns.layout = .columnMajor
+            // A factor the matrix form takes transposed (the left one read [sum, row], the right one [column, sum]):
+            // a transpose made by copying the elements in order into the swapped shape reads it this way.
+            let transposedInForm = (read.first == .sum && read.second == .row) || (read.first == .column && read.second == .sum)
             list.append(Slip(group: "column-major \(readName(read))", apply: { $0[keyPath: path] = byColumns }, describe: { _ in
-                "\(x)[\(a), \(b)] is read from \(x).elements[\(b) * \(x).rows + \(a)], column by column, where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row)" }))
+                "\(x)[\(a), \(b)] is read from \(x).elements[\(b) * \(x).rows + \(a)], column by column, where it is \(x).elements[\(a) * \(x).columns + \(b)] (a Matrix is stored row after row)"
+                    + (transposedInForm ? ". This is what a transpose gives that copies \(x)'s elements in order into a [\(x).columns, \(x).rows] matrix (a reshape, not a transpose): \(x)ᵀ[\(b), \(a)] must be \(x)[\(a), \(b)]" : "") }))
         }
         // The output error's target read as one class label (a habit from class-index targets).
         if elementwise != nil, names.count == 2 {

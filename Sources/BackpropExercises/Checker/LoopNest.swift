@@ -21,8 +21,6 @@ extension StudentCheck {
         /// A loop variable, or the constant 0.
         enum Index: CaseIterable { case row, column, sum, zero }
 
-        /// How an element is reached: `X[a, b]`, or the flat `X.elements` with the other dimension's stride
-        /// (`a * X.rows + b`), or column by column (`b * X.rows + a`).
         /// How an element is found: by subscript; by a flat index with a row length of `Size`; the same, read by a
         /// walk over the storage that ends where the storage does (`strideWalk`: past the end, the walk has no more
         /// elements and a zip with it stops, so the terms there are none); column by column.
@@ -245,8 +243,6 @@ extension StudentCheck {
             }
         }
 
-        /// The orders a nest can run in: rows or columns outermost, a term's factors read first to last or last to
-        /// first. They give the same values; where a read runs out of range, each stops at its own first bad read.
         /// The order a variant is run in, for where it stops: rows or columns outermost, a term's factors read the
         /// other way round, or the bias read after the sum (a product made first, then the bias added).
         enum Order: CaseIterable { case rowsFirst, columnsFirst, factorsReversed, biasLast }

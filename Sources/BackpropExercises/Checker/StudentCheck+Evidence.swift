@@ -141,6 +141,18 @@ extension StudentCheck {
             }
         }
 
+        /// Whether on some call that returned a wrong answer `mistake` cannot be made at all (a product of sizes
+        /// that do not match): the student's code went wrong where the mistake's would have stopped, so the mistake
+        /// is at most one reading of the calls where it can be made. (A mistake that makes no difference on a call,
+        /// such as one over the examples when m = 1, is not made there either; the student's answer there is right.)
+        func unmade(_ mistake: Mistake) -> Bool {
+            answers.contains { call, answer in
+                guard output(of: call, with: mistake) == nil else { return false }
+                let (mine, right) = (flatten(answer), flatten(inputs(call).expected))
+                return mine.count != right.count || !close(mine, right)
+            }
+        }
+
         /// What `call` returns with `mistake` made (nil where the mistake cannot be made on these inputs).
         func output(of call: Call, with mistake: Mistake) -> Output? {
             let given = inputs(call), m = given.matrices.map(\.value), scenario = scenarios[call.scenario]

@@ -15,6 +15,8 @@ extension StudentCheck {
         /// called it, when the backtrace shows one: "BatchEngine.swift:40".
         public var location: String?
         public var calledFrom: String?
+        /// The text of the student's line at `location`, when its file can be read.
+        public var sourceLine: String?
         /// A function the backtrace shows calling itself over and over: a recursion without end.
         public var recursion: String?
         /// The status the program ended with when the student's code ended it (`exit(0)`, `exit(1)`) in a call.
@@ -38,6 +40,7 @@ extension StudentCheck {
     static func diagnose(_ crash: Crash, call: Call, scenario: Scenario, inputs: Inputs, into verdict: inout StepVerdict) {
         verdict.message = crash.message
         verdict.location = crash.location
+        verdict.sourceLine = crash.sourceLine
         let shapes = verdict.shapes.joined(separator: ", ")
         if crash.timedOut {
             verdict.diagnosis = [crash.location.map { place in
@@ -270,9 +273,11 @@ extension StudentCheck {
                   // and one that the other calls' answers refute is no reading at all.
                   factor == nil
                       ? evidence.reproducesAnswers(mistake)
-                        // A mistake that cannot be made on some calls (shapes) is not tested there: one slip that
-                        // gives every call's answer says more.
-                        && !(evidence.untested(mistake) && slip(call, got: output, crash: nil, evidence: evidence) != nil)
+                        // A mistake that makes an answer of another size on some calls, or none at all where the
+                        // student's code returned one, is not tested there: one slip that gives every call's answer
+                        // says more.
+                        && !((evidence.untested(mistake) || evidence.unmade(mistake))
+                             && slip(call, got: output, crash: nil, evidence: evidence) != nil)
                       : slip(call, got: output, crash: nil, evidence: evidence) == nil {
             verdict.mistake = mistake.rawValue
             lines.append(factor.map { "Likely mistake, with a factor of \($0) besides (your values are \($0) times what it gives): " }

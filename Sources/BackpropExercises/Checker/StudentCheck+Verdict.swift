@@ -58,6 +58,8 @@ public struct StepVerdict: Sendable {
     /// For a crash: the runtime's message, and where in the student's code ("HiddenError.swift:23").
     public var message: String?
     public var location: String?
+    /// The text of the student's line at `location`, as the file has it.
+    public var sourceLine: String?
 
     public init(step: StudentCheck.Step, kind: Kind) {
         self.step = step

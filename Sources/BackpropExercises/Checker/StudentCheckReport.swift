@@ -94,6 +94,7 @@ public struct StudentCheckReport {
                 if let scenario = verdict.scenario { lines.append("  scenario  \(scenario)") }
                 if !verdict.shapes.isEmpty { lines.append("  inputs    \(verdict.shapes.joined(separator: ", "))") }
                 if let location = verdict.location { lines.append("  where     \(location)") }
+                if let line = verdict.sourceLine { lines.append("  line      \(line)") }
                 if let message = verdict.message, verdict.kind == .crashed { lines.append("  runtime   \(message)") }
                 if verdict.kind == .wrong, let quantity = verdict.quantity {
                     var text = "  \(quantity)"
@@ -205,13 +206,15 @@ public struct StudentCheckReport {
             var exercise: Int, step: String, verdict: String, passed: Bool
             var maxULPs: UInt64?, scenario: String?, quantity: String?, inputShapes: [String]
             var expectedShape: String?, gotShape: String?, maxDifference: Double?, firstIndex: String?
-            var samples: [String], message: String?, location: String?, mistake: String?, diagnosis: [String]
+            var samples: [String], message: String?, location: String?, sourceLine: String?, mistake: String?
+            var diagnosis: [String]
             var printed: [String], printedLines: Int
 
             enum CodingKeys: String, CodingKey {
                 case exercise, step, verdict, passed, maxULPs = "max_ulps", scenario, quantity
                 case inputShapes = "input_shapes", expectedShape = "expected_shape", gotShape = "got_shape"
-                case maxDifference = "max_difference", firstIndex = "first_index", samples, message, location, mistake
+                case maxDifference = "max_difference", firstIndex = "first_index", samples, message, location
+                case sourceLine = "source_line", mistake
                 case diagnosis, printed, printedLines = "printed_lines"
             }
         }
@@ -245,7 +248,7 @@ public struct StudentCheckReport {
                           maxULPs: v.maximumULPs, scenario: v.scenario, quantity: v.quantity, inputShapes: v.shapes,
                           expectedShape: v.expectedShape, gotShape: v.gotShape, maxDifference: v.maximumDifference,
                           firstIndex: v.firstIndex, samples: v.samples, message: v.message, location: v.location,
-                          mistake: v.mistake, diagnosis: v.diagnosis, printed: v.printed, printedLines: v.printedLineCount)
+                          sourceLine: v.sourceLine, mistake: v.mistake, diagnosis: v.diagnosis, printed: v.printed, printedLines: v.printedLineCount)
         }
         var run: Document.Run?
         if let engineRun {
