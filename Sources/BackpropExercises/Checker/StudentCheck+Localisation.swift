@@ -99,7 +99,9 @@ extension StudentCheck {
         // the pass is put together that gives every call's (a mistake read off this call alone says less).
         let recognised = finite ? recognise(got, network: scenario.network, inputs: x, targets: y) : nil
         let holds = recognised.map { mistakeHolds($0, call: call, evidence: evidence) } ?? false
-        if finite, !holds, !transposed, let line = wiring(got, call: call, evidence: evidence)
+        // A sum's mistake could be in any of the one-example step's sums: a slip in one equation says which.
+        let anySum = oneExample && (recognised?.steps.count ?? 0) > 1
+        if finite, !holds || anySum, !transposed, let line = wiring(got, call: call, evidence: evidence)
             ?? exampleSlip(got, call: call, crash: nil, evidence: evidence) {
             verdict.namesSlip = true
             verdict.diagnosis = lines + [line]
