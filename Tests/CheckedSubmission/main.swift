@@ -17,13 +17,14 @@ guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(
     ?? HeldOut9Catalogue.named(name)
     ?? HeldOut10Catalogue.named(name)
     ?? HeldOut11Catalogue.named(name)) as StudentSubmission?
-    ?? HeldOut12Catalogue.named(name)
+    ?? (HeldOut12Catalogue.named(name)
     ?? HeldOut13Catalogue.named(name)
     ?? HeldOut14Catalogue.named(name)
     ?? HeldOut15Catalogue.named(name)
     ?? HeldOut16Catalogue.named(name)
     ?? HeldOut17Catalogue.named(name)
     ?? HeldOut18Catalogue.named(name)
+    ?? HeldOut19Catalogue.named(name)) as StudentSubmission?
     ?? MechanismSubmissions.named(name) else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
