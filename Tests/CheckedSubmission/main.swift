@@ -12,20 +12,16 @@ import Foundation
 // WrongSubmissions.all or .correct, or of StudentInventions.all): the checker's tests run it as a subprocess, exactly as a student runs
 // `backprop exercises`, and the checker re-runs this binary for each step, so the same submission.
 let name = ProcessInfo.processInfo.environment["BACKPROP_SUBMISSION"] ?? "solution"
-guard let submission = (WrongSubmissions.named(name) ?? StudentInventions.named(name) ?? ClassCatalogue.named(name) ?? HeldOutCatalogue.named(name) ?? HeldOut2Catalogue.named(name) ?? HeldOut3Catalogue.named(name) ?? HeldOut4Catalogue.named(name) ?? HeldOut5Catalogue.named(name) ?? HeldOut6Catalogue.named(name)) as StudentSubmission? ?? (HeldOut7Catalogue.named(name)
-    ?? HeldOut8Catalogue.named(name)
-    ?? HeldOut9Catalogue.named(name)
-    ?? HeldOut10Catalogue.named(name)
-    ?? HeldOut11Catalogue.named(name)) as StudentSubmission?
-    ?? (HeldOut12Catalogue.named(name)
-    ?? HeldOut13Catalogue.named(name)
-    ?? HeldOut14Catalogue.named(name)
-    ?? HeldOut15Catalogue.named(name)
-    ?? HeldOut16Catalogue.named(name)
-    ?? HeldOut17Catalogue.named(name)
-    ?? HeldOut18Catalogue.named(name)
-    ?? HeldOut19Catalogue.named(name)) as StudentSubmission?
-    ?? MechanismSubmissions.named(name) else {
+/// Every catalogue's lookup by name, in the order they are searched.
+let catalogues: [(String) -> StudentSubmission?] = [
+    WrongSubmissions.named, StudentInventions.named, ClassCatalogue.named, HeldOutCatalogue.named,
+    HeldOut2Catalogue.named, HeldOut3Catalogue.named, HeldOut4Catalogue.named, HeldOut5Catalogue.named,
+    HeldOut6Catalogue.named, HeldOut7Catalogue.named, HeldOut8Catalogue.named, HeldOut9Catalogue.named,
+    HeldOut10Catalogue.named, HeldOut11Catalogue.named, HeldOut12Catalogue.named, HeldOut13Catalogue.named,
+    HeldOut14Catalogue.named, HeldOut15Catalogue.named, HeldOut16Catalogue.named, HeldOut17Catalogue.named,
+    HeldOut18Catalogue.named, HeldOut19Catalogue.named, HeldOut20Catalogue.named, MechanismSubmissions.named,
+]
+guard let submission = catalogues.lazy.compactMap({ $0(name) }).first else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
     exit(2)
 }
