@@ -18,7 +18,7 @@ struct ExercisesCommandTests {
             var printed: [String], max_ulps: UInt64?
         }
         struct Next: Decodable { var exercise: Int, step: String }
-        struct Run: Decodable { var status: String, passed: Bool, identical_to_loop: Bool }
+        struct Run: Decodable { var status: String, passed: Bool, identical_to_loop: Bool, problem: String? }
         var passed: Bool
         var bitwise: Bool
         var start_with: Next?
@@ -95,7 +95,9 @@ struct ExercisesCommandTests {
                    + HeldOut15Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut16Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut17Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut18Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut18Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut19Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut20Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -206,6 +208,11 @@ struct ExercisesCommandTests {
         "h18-en-exit-after-print": "called exit(0)",
         "h18-bg-flat-walk-mod-rows": "one walk over Δ's storage",
         "h18-he-reshape-not-transpose": "a reshape, not a transpose",
+        "h19-he-columns-from-delta-above": "the loop over j runs over them",
+        "h19-he-tanh-prime-by-hand": "1 − a, written as σ′",
+        "h19-he-sum-stops-early": "the sum over k stops one short",
+        "h19-bg-float-sums": "accumulated in Float",
+        "h19-wg-reduce-ignores-accumulator": "drops the running sum",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
@@ -330,6 +337,17 @@ struct ExercisesCommandTests {
         #expect(step.location?.hasPrefix("WrongSubmissions.swift:") == true, "\(out)")
         #expect(step.source_line?.contains("fatalError(\"TODO\")") == true, "the line itself, read from the file: \(out)")
         #expect(step.diagnosis.joined().contains("TODO"))
+    }
+
+    @Test("a stop whose frame the backtrace gives without a line is named by that function, not by the line that called it")
+    func stopWithoutLine() throws {
+        // The engine run stops in the student's bias gradient (a flat walk past its sums); the engine's line that
+        // called it is right, and is at most "called from".
+        let (report, code, out) = try report("h19-bg-flat-walk-mod-rows")
+        let problem = try #require(report.engine_run?.problem, "\(out)")
+        #expect(code == 1)
+        #expect(problem.contains("flatWalkModRows") || problem.contains("HeldOut19Catalogue.swift:"), "\(problem)")
+        #expect(!problem.contains("at Solutions.swift"), "\(problem)")
     }
 
     @Test("a transposed index is named on the square scenario, and its trap on the next one with its line")

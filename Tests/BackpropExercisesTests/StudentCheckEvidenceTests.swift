@@ -130,7 +130,7 @@ struct StudentCheckEvidenceTests {
                      (0..<W.columns).reduce(0) { $0 + D[i, $1] * W[j % W.rows, $1] } * hidden.derivative(fromActivation: A[i, j % A.columns])
                  }
              } },
-             words: ["whose weight matrices are all square"]),
+             words: ["is [7, 3] but it must be [7, 5]", "the loop over j runs over them"]),
         Slip(name: "a loss that is infinite where it is large, every gradient right", step: .oneExample,
              submission: {
                  var submission = Solutions.submission

@@ -98,7 +98,7 @@ enum ExercisesCommand: Subcommand {
                     if let function = crash.recursion {
                         return "\(function) calls itself without end, until the stack overflowed (the line where it stopped is only where the stack ran out)"
                     }
-                    let place = crash.location.map { " at \($0)" } ?? ""
+                    let place = (crash.location.map { " at \($0)" } ?? "") + (crash.calledFrom.map { ", called from \($0)" } ?? "")
                     return "it stopped the program\(place): \(crash.message ?? crash.signal ?? "a trap")"
                 } ?? "it stopped")
             }

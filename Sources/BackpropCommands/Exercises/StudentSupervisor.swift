@@ -128,8 +128,12 @@ enum StudentSupervisor {
             let student = frames.filter { $0.path.map(isStudentFrame) ?? false }
                 .filter { !($0.file ?? "").hasPrefix("Submission.swift") }
             let withLines = student.filter { $0.line != nil }
-            let preferred = withLines.first { $0.file == stepFile } ?? withLines.first ?? student.first
-            if let preferred {
+            if let innermost = student.first, innermost.line == nil {
+                // The student's frame that trapped has no line in the backtrace: name it by its function, and the
+                // first line that led there as the caller (that line only made the call; it is not the stop).
+                crash.location = "\(innermost.place), in \(innermost.shortFunction)"
+                crash.calledFrom = withLines.first?.place
+            } else if let preferred = withLines.first(where: { $0.file == stepFile }) ?? withLines.first ?? student.first {
                 crash.location = preferred.place
                 if let path = preferred.path, let line = preferred.line { crash.sourceLine = sourceLine(path, line) }
                 // The next of the student's lines, in another place: the call that led there.
@@ -195,6 +199,12 @@ enum StudentSupervisor {
                 path = parts.first.map(String.init)
                 line = parts.count >= 2 ? Int(parts[1]) : nil
             }
+        }
+
+        /// The function without its "static " and without a closure's enclosing words: "Forward.forward(_:_:_:)".
+        var shortFunction: String {
+            let plain = function.hasPrefix("static ") ? String(function.dropFirst("static ".count)) : function
+            return plain.components(separatedBy: " in ").last.map { $0.hasPrefix("static ") ? String($0.dropFirst(7)) : $0 } ?? plain
         }
 
         /// "HiddenError.swift", the file's name.

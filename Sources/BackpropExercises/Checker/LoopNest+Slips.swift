@@ -117,7 +117,7 @@ extension StudentCheck.LoopNest {
             list.append(Slip(group: "target largest entry as label", apply: { $0.targetAsLabel = .largest }, describe: { _ in
                 "each target row is reduced to one class label, the place of its largest entry (a 1 there and 0 elsewhere), where the target is used as it is: a multi-label row has several 1s, or none" }))
             list.append(Slip(group: "target rounded", apply: { $0.targetAsLabel = .rounded }, describe: { _ in
-                "each target entry is rounded to 0 or 1 (\(y) > 0.5 ? 1 : 0) before it is subtracted, where it is used as it is: a soft target such as 0.7 or 0.2 is a valid target" }))
+                "each target entry is rounded to 0 or 1 (\(y) > 0.5 ? 1 : 0, or .rounded()) before it is subtracted, where it is used as it is: a soft target such as 0.7 or 0.2 is a valid target" }))
             list.append(Slip(group: "target truncated", apply: { $0.targetAsLabel = .truncated }, describe: { _ in
                 "each target entry is truncated to a whole number (Int(\(y)[…]), or an integer label) before it is subtracted, so a soft target such as 0.7 or 0.2 counts as 0, where it is used as it is" }))
             list.append(Slip(group: "target normalised", apply: { $0.targetAsLabel = .normalised }, describe: { _ in
@@ -229,7 +229,9 @@ extension StudentCheck.LoopNest {
         }
         if sumBound != nil {
             list.append(Slip(group: "float products", apply: { $0.productsInFloat = true }, describe: { nest in
-                "each product of the sum over \(nest.letters.sum) is computed in Float (Float(…) * Float(…)) and converted back, so the result keeps about 7 digits: compute in Double" }))
+                nest.factors.count == 1
+                    ? "each term of the sum over \(nest.letters.sum) is rounded to Float (Float(\(nest.readName(nest.factors[0])))) and converted back before it is added, so the result keeps about 7 digits: add the Doubles as they are"
+                    : "each product of the sum over \(nest.letters.sum) is computed in Float (Float(…) * Float(…)) and converted back, so the result keeps about 7 digits: compute in Double" }))
             list.append(Slip(group: "stops at a zero term", apply: { $0.stopAtZeroTerm = true }, describe: { nest in
                 "the sum over \(nest.letters.sum) stops at its first term that is 0 (a `break` where `continue` belongs; a 0 term needs no skipping at all), so every term after it is lost" }))
             if factors.count > 1 {
@@ -252,10 +254,13 @@ extension StudentCheck.LoopNest {
             }
             list.append(Slip(group: "absolute terms", apply: { $0.absoluteTerms = true }, describe: { nest in
                 "the absolute value of each term of the sum over \(nest.letters.sum) is added (abs(…)), so the terms' signs are lost" }))
-            list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
-                nest.overExamples(nest.sumBound)
-                    ? "the products are computed in Float, so the result keeps about 7 digits: compute in Double"
-                    : "the sum over \(nest.letters.sum) and its products are computed in Float, so the result keeps about 7 digits: compute in Double" }))
+            // With one factor a term is no product, and a term in Float added into a Float sum is the float sum.
+            if factors.count > 1 {
+                list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
+                    nest.overExamples(nest.sumBound)
+                        ? "the products are computed in Float, so the result keeps about 7 digits: compute in Double"
+                        : "the sum over \(nest.letters.sum) and its products are computed in Float, so the result keeps about 7 digits: compute in Double" }))
+            }
         }
         if let rowBound, !overExamples(rowBound) {
             list.append(Slip(group: "bounds swapped", apply: { $0.boundsSwapped = true }, describe: { nest in

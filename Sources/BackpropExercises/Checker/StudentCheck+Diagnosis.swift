@@ -65,7 +65,7 @@ extension StudentCheck {
                 guard described else { continue }
                 if var earlier = failure {
                     // A wrong answer on an earlier scenario is the first thing to fix; the stop confirms it.
-                    earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
+                    earlier.diagnosis.append("On \(scenario.name) it then stopped the program\(crash?.location.map { " at \($0)" } ?? "")\(crash?.calledFrom.map { ", called from \($0)" } ?? ""): \(crash.map(stopReason) ?? "it did not finish").")
                     failure = earlier
                 } else {
                     var stopped = StepVerdict(step: step, kind: crash?.timedOut == true ? .timedOut : .crashed)
@@ -310,6 +310,17 @@ extension StudentCheck {
         }
         var verdict = StepVerdict(step: step, kind: .wrong)
         guard shapeProblem(first, inputs.expected, call: call, scenario: scenario, inputs: inputs, evidence: evidence, into: &verdict) else {
+            // A result of another size that one slip in the step's loops gives (its size and the loop that fills
+            // it taken from another input, say), on this call and every other: that slip is the cause.
+            var transposed = false
+            if case .matrix(let g) = first, case .matrix(let e) = inputs.expected, g.rows == e.columns, g.columns == e.rows {
+                transposed = true
+            }
+            if !transposed, evidence.stale(first, for: call) == nil,
+               let line = slip(call, got: first, crash: nil, evidence: evidence) {
+                verdict.diagnosis = [verdict.diagnosis.first.map { $0.components(separatedBy: ". ").first.map { $0 + "." } ?? $0 } ?? "", line]
+                verdict.namesSlip = true
+            }
             return .failed(verdict)
         }
         let (got, expected) = (flatten(first), flatten(inputs.expected))

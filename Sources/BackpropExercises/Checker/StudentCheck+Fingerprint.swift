@@ -160,6 +160,17 @@ extension StudentCheck {
                               Quantity(symbol: "σ′(s)", meaning: "derivative(fromActivation:) applied to the sum s", values: s.map { hidden.derivative(fromActivation: $0) }),
                               Quantity(symbol: "σ′(σ(A\(sup(l))))", meaning: "σ′ taken of σ applied again to A\(sup(l)), which is already σ(Z\(sup(l))) (for tanh 1 − tanh(a)², where 1 − a² belongs; for the sigmoid σ(a)(1 − σ(a)), where a(1 − a) belongs)", values: a.elements.map { hidden.derivative(fromActivation: hidden.value($0)) }),
                               Quantity(symbol: "Δ\(sup(l))", meaning: "the right answer", values: expected.elements)]
+                // σ′ written by hand with a term lost or another activation's formula.
+                let right: String = switch hidden {
+                case .sigmoid: "the sigmoid's σ′ is a(1 − a)"
+                case .tanh: "tanh′ is 1 − a²"
+                case .relu: "ReLU′ is 1 where a > 0 and 0 elsewhere"
+                case .identity: "the identity's σ′ is 1"
+                }
+                quantities.insert(Quantity(symbol: "(1 − A\(sup(l)))", meaning: "1 − a, written as σ′, where \(right)", values: a.elements.map { 1 - $0 }), at: 3)
+                if hidden != .tanh {
+                    quantities.insert(Quantity(symbol: "(1 − (A\(sup(l)))²)", meaning: "1 − a², tanh′, where \(right)", values: a.elements.map { 1 - $0 * $0 }), at: 4)
+                }
                 rightFormula = "s ∘ σ′(A\(sup(l)))"
             case .forward:
                 guard let b = inputs.vector?.value, b.count == expected.columns else { return nil }

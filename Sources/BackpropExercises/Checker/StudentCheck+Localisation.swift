@@ -71,7 +71,10 @@ extension StudentCheck {
         }
         if L > 1, order.allSatisfy({ $0 != nil }), order.map({ $0! }) != Array(0..<L) {
             let moved = (0..<L).filter { order[$0] != $0 }.map { "your layer \($0 + 1) holds layer \(order[$0]! + 1)'s" }
-            verdict.diagnosis = ["Every gradient is right but in the wrong place: \(moved.joined(separator: ", ")). `layers[l − 1]` is layer l, the first layer first (backpropagation meets them from the top down: put each at its own index, or reverse the list at the end)."]
+            let reversed = order.map { $0! } == Array((0..<L).reversed())
+            verdict.diagnosis = ["Every gradient is right but in the wrong place: \(moved.joined(separator: ", ")). `layers[l − 1]` is layer l, the first layer first " + (reversed
+                ? "(backpropagation meets them from the top down: put each at its own index, or reverse the list at the end)."
+                : "(the order here is neither the layers' nor its reverse, the kind of order a Dictionary's .values or a Set gives: put each at its own index, layers[l − 1] for layer l).")]
             return
         }
         let transposed = first.columns.map { columns in
@@ -100,7 +103,7 @@ extension StudentCheck {
         let recognised = finite ? recognise(got, network: scenario.network, inputs: x, targets: y) : nil
         let holds = recognised.map { mistakeHolds($0, call: call, evidence: evidence) } ?? false
         // A sum's mistake could be in any of the one-example step's sums: a slip in one equation says which.
-        let anySum = oneExample && (recognised?.steps.count ?? 0) > 1
+        let anySum = oneExample && recognised?.isAnySum == true
         if finite, !holds || anySum, !transposed, let line = wiring(got, call: call, evidence: evidence)
             ?? exampleSlip(got, call: call, crash: nil, evidence: evidence) {
             verdict.namesSlip = true

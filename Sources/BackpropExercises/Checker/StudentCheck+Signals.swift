@@ -276,7 +276,9 @@ extension StudentCheck {
                         // A mistake that makes an answer of another size on some calls, or none at all where the
                         // student's code returned one, is not tested there: one slip that gives every call's answer
                         // says more.
-                        && !((evidence.untested(mistake) || evidence.unmade(mistake))
+                        // A sum's mistake (it could be any step's sum) gives way in the same way: the slip
+                        // names this step's sum and nothing else.
+                        && !((evidence.untested(mistake) || evidence.unmade(mistake) || mistake.isAnySum)
                              && slip(call, got: output, crash: nil, evidence: evidence) != nil)
                       : slip(call, got: output, crash: nil, evidence: evidence) == nil {
             verdict.mistake = mistake.rawValue

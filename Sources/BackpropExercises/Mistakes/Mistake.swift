@@ -43,6 +43,9 @@ public enum Mistake: String, CaseIterable, Sendable {
         }
     }
 
+    /// A slip in a sum that any step's sum can make (a bound, a start, a reset): its words cannot say which sum.
+    public var isAnySum: Bool { [.sumSkipsFirst, .sumSkipsLast, .sumNotReset].contains(self) }
+
     /// What the checker tells the student, in a sentence or two, in the batch's notation (Aˡ, Δˡ: one example's aˡ,
     /// δˡ are their rows).
     public var explanation: String {
@@ -80,7 +83,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .biasSummedOverUnits:
             "∂bˡ summed each example's row (over the units). The bias gradient sums DOWN each column, over the examples (for each j, Σᵢ Δ[i, j]), then 1/m."
         case .lastExampleOnly:
-            "only the last example counts: the sum over the examples overwrites (=) where it should add (+=)."
+            "only the last example counts: the sum over the examples overwrites (=) where it should add (+=), or a reduce's closure returns the term and drops the running sum."
         case .firstExampleOnly:
             "only the first example (row 0) was summed: the sum runs over every row i = 0…m−1."
         case .derivativeTransposed:
