@@ -213,6 +213,9 @@ struct ExercisesCommandTests {
         "h19-he-sum-stops-early": "the sum over k stops one short",
         "h19-bg-float-sums": "accumulated in Float",
         "h19-wg-reduce-ignores-accumulator": "drops the running sum",
+        "h20-en-bias-after-hidden-error": "Δ had already moved on when biasGradient was called",
+        "h20-oe-hidden-sum-own-width": "W² (network.layers[1].weights)",
+        "h20-bg-stride-by-rows": "summed by a walk over its storage to its end",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -227,6 +227,22 @@ extension StudentCheck {
             return missing.isEmpty ? "\(made), and it had made every call the pass needs: the stop is in your engine's own code after them: \(past)the loss, or where it stores the gradients (∂Wˡ and ∂bˡ go in gradients.layers[l − 1])."
                 : "\(made); the pass still needed \(next)\(missing.count > 2 ? ", …" : ""). So the stop is in your engine's own code on the way to that call: the index that picks its inputs (layer l's weights are network.layers[l − 1], its input A[l − 1], the errors Δ[l + 1] above it)."
         }
+        // A step called as often as the pass needs it, or more, but not with every layer's matrix: some call took
+        // another layer's (the same Δ twice, one never), which a count of the calls alone would miss.
+        for step in ["biasGradient", "weightGradient", "hiddenError", "forward"] where missing.contains(where: { $0.step == step }) {
+            let made = trace.filter { $0.step == step }, wanted = needed.filter { $0.step == step }
+            guard !made.isEmpty, made.count >= wanted.count else { continue }
+            let madeLayers = made.map(layer), wantedLayers = wanted.map { layer($0) }
+            func list(_ calls: [EngineCall]) -> String { calls.map(shown).joined(separator: ", ") }
+            let absent = missing.filter { $0.step == step }
+            // Each call one layer below its own (the bottom one kept): the Δ had moved on before the call.
+            let movedOn = step == "biasGradient" && made.count == wanted.count
+                && madeLayers == wantedLayers.map { max($0 - 1, 1) }
+            let why = movedOn
+                ? " Each call took the Δ of the layer below its own: Δ had already moved on when \(step) was called (the hidden error called before it in the backward loop). Make layer l's \(step) call while Δ is still Δˡ."
+                : " A call picked another layer's matrix: look at the index each call takes its input by, and at the order of the calls in your backward loop."
+            return "Your engine made \(made.count) calls to \(step), \(list(made)), where the pass makes \(list(wanted)): it never called \(list(absent)).\(why)"
+        }
         if !missing.isEmpty {
             let never = "Every call your engine made to the steps had the right inputs, but it never called \(missing.prefix(3).map(shown).joined(separator: ", "))\(missing.count > 3 ? " (and \(missing.count - 3) more)" : "")"
             // One step never called at all, on any layer: the call is missing, not a bound.

@@ -98,6 +98,12 @@ extension StudentCheck.LoopNest {
                     walk.layout = .strideWalk(size)
                     list.append(Slip(group: "walk \(readName(read)) \(names)", apply: { $0[keyPath: path] = walk }, describe: { nest in
                         "column \(b) of \(x) is taken by a walk over its storage, stride(from: \(b), to: \(x).elements.count, by: \(nest.name(size))): it reads \(x)[\(a), \(b)] from \(x).elements[\(a) * \(nest.name(size)) + \(b)], a row length of \(nest.dimension(size)) (\(nest.value(size)) here), and has only as many elements as fit before the storage ends (a zip with it stops there), where a row of \(x) is \(x).columns long: step by \(x).columns" }))
+                    if factors.count == 1 {
+                        // A sum over the walk itself: every element it meets, to the end of the storage.
+                        let extra = operands[read.operand].elements.count
+                        list.append(Slip(group: "walk to the end \(readName(read)) \(names)", apply: { $0[keyPath: path] = walk; $0.sumExtra = extra }, describe: { nest in
+                            "column \(b) of \(x) is summed by a walk over its storage to its end, stride(from: \(b), to: \(x).elements.count, by: \(nest.name(size))): it adds every element \(nest.dimension(size)) (\(nest.value(size)) here) apart, where the elements of a column are \(x).columns apart (a Matrix is stored row after row): step by \(x).columns" }))
+                    }
                 }
             }
             var byColumns = read

@@ -78,7 +78,7 @@ extension StudentCheck {
                         // more than a list of usual slips.
                         if let line = slip(call, got: nil, crash: crash, evidence: evidence)
                             ?? exampleSlip(nil, call: call, crash: crash, evidence: evidence), let first = stopped.diagnosis.first {
-                            let index = crash.message.flatMap { outsideIndex($0, inputs: inputs, guess: false) }
+                            let index = crash.message.flatMap { outsideIndex($0, inputs: inputs, network: step == .oneExample || step == .batchEngine ? scenario.network : nil, guess: false) }
                             stopped.diagnosis = [first] + (index.map { [$0] } ?? []) + [line]
                             stopped.namesSlip = true
                         }

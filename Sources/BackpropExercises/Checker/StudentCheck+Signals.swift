@@ -61,7 +61,8 @@ extension StudentCheck {
         }
         var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
         let message = crash.message ?? ""
-        if let outside = outsideIndex(message, inputs: inputs) {
+        let handedNetwork = call.step == .oneExample || call.step == .batchEngine
+        if let outside = outsideIndex(message, inputs: inputs, network: handedNetwork ? scenario.network : nil) {
             lines.append(outside)
         } else if runtimeIndexMessages.contains(where: message.hasSuffix) || message.contains("has no element") {
             lines.append(indexHint(call, scenario))
@@ -89,11 +90,16 @@ extension StudentCheck {
     /// For a `Matrix` index outside its matrix ("Matrix [5, 3] has no element [2, 4]: …"), which of the call's
     /// matrices has that shape (the inputs by name, the result by what it is) and which index ran past which bound.
     /// With `guess` false, only which index ran past which bound, without the usual causes.
-    static func outsideIndex(_ message: String, inputs: Inputs, guess: Bool = true) -> String? {
+    static func outsideIndex(_ message: String, inputs: Inputs, network: Network<Double>? = nil, guess: Bool = true) -> String? {
         let numbers = message.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
         guard message.contains("has no element"), numbers.count >= 4 else { return nil }
         let (rows, columns, i, j) = (numbers[0], numbers[1], numbers[2], numbers[3])
         var names = inputs.matrices.filter { $0.value.rows == rows && $0.value.columns == columns }.map(\.name)
+        // A step handed the whole network (the one-example step, the engine) reads its weight matrices too.
+        if let network, !message.contains("to store into") {
+            names += network.layers.indices.filter { network.layers[$0].weights.rows == rows && network.layers[$0].weights.columns == columns }
+                .map { "W\(sup($0 + 1)) (network.layers[\($0)].weights)" }
+        }
         if case .matrix(let result) = inputs.expected, result.rows == rows, result.columns == columns {
             names.append("the result you build")
         } else if !names.isEmpty {
