@@ -97,7 +97,8 @@ struct ExercisesCommandTests {
                    + HeldOut17Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut18Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut19Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut20Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut20Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut21Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -216,6 +217,9 @@ struct ExercisesCommandTests {
         "h20-en-bias-after-hidden-error": "Δ had already moved on when biasGradient was called",
         "h20-oe-hidden-sum-own-width": "W² (network.layers[1].weights)",
         "h20-bg-stride-by-rows": "summed by a walk over its storage to its end",
+        "h21-fw-rows-from-weights": "rows and the loop over i runs over them",
+        "h21-en-bias-after-move": "layer 1's took its own",
+        "h21-fw-float-dot": "the bias is added to that sum afterwards",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

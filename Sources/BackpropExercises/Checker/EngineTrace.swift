@@ -239,7 +239,7 @@ extension StudentCheck {
             let movedOn = step == "biasGradient" && made.count == wanted.count
                 && madeLayers == wantedLayers.map { max($0 - 1, 1) }
             let why = movedOn
-                ? " Each call took the Δ of the layer below its own: Δ had already moved on when \(step) was called (the hidden error called before it in the backward loop). Make layer l's \(step) call while Δ is still Δˡ."
+                ? " The calls for layers \(L) down to 2 each took the Δ of the layer below their own (layer 1's took its own: no hidden error is made below it): Δ had already moved on when \(step) was called (the hidden error called before it in the backward loop). Make layer l's \(step) call while Δ is still Δˡ."
                 : " A call picked another layer's matrix: look at the index each call takes its input by, and at the order of the calls in your backward loop."
             return "Your engine made \(made.count) calls to \(step), \(list(made)), where the pass makes \(list(wanted)): it never called \(list(absent)).\(why)"
         }

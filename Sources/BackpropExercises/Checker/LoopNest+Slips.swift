@@ -260,6 +260,13 @@ extension StudentCheck.LoopNest {
             }
             list.append(Slip(group: "absolute terms", apply: { $0.absoluteTerms = true }, describe: { nest in
                 "the absolute value of each term of the sum over \(nest.letters.sum) is added (abs(…)), so the terms' signs are lost" }))
+            if biasRead != nil, factors.count > 1 {
+                // The products' sum kept in Float, the bias added to it afterwards in Double.
+                list.append(Slip(group: "float terms, bias after", apply: { $0.termsInFloat = true; $0.biasAfterSum = true }, describe: { nest in
+                    "the products of the sum over \(nest.letters.sum) are computed and added up in Float (var acc: Float, Float(…) * Float(…)), and the bias is added to that sum afterwards, so the result keeps about 7 digits: accumulate in Double" }))
+                list.append(Slip(group: "float sum, bias after", apply: { $0.floatSum = true; $0.biasAfterSum = true }, describe: { nest in
+                    "the sum over \(nest.letters.sum) is accumulated in Float (var acc: Float, each product converted), and the bias is added to that sum afterwards, so the result keeps about 7 digits: accumulate in Double" }))
+            }
             // With one factor a term is no product, and a term in Float added into a Float sum is the float sum.
             if factors.count > 1 {
                 list.append(Slip(group: "float terms", apply: { $0.termsInFloat = true }, describe: { nest in
@@ -288,6 +295,9 @@ extension StudentCheck.LoopNest {
             for (size, names) in choices where dimension(size) != dimension(rowBound) {
                 list.append(Slip(group: "result rows \(names)", apply: { $0.resultRows = $0.value(size) }, describe: { nest in
                     "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) rows where \(nest.sizeText(rowBound)) belongs" }))
+                // The same size taken for the result's rows and for the loop that fills them.
+                list.append(Slip(group: "result and loop rows \(names)", apply: { $0.resultRows = $0.value(size); $0.rowBound = size }, describe: { nest in
+                    "the result is made with \(names) (\(nest.dimension(size)), \(nest.value(size)) here) rows and the loop over \(nest.letters.row) runs over them, where \(nest.sizeText(rowBound)) belongs for both (a shape copied from an input)" }))
             }
         }
         // The running sum: not started afresh for each element.

@@ -97,6 +97,8 @@ extension StudentCheck {
         /// The sum accumulated in Float: each term rounded to Float (`termsInFloat`: its factors too) and added
         /// into a Float.
         var floatSum = false, termsInFloat = false
+        /// The bias added after the sum, to the finished sum (as a Double), where the sum starts at it.
+        var biasAfterSum = false
         /// The bounds of the loops over the result's rows and columns swapped.
         var boundsSwapped = false
         /// `sum = term` in the loop where `sum += term` belongs: only the last term counts.
@@ -340,7 +342,8 @@ extension StudentCheck {
                             guard p >= 0, p < bias.count else { throw Stopped(stop: .array) }
                             return bias[p]
                         }
-                        if ([.start, .twice].contains(biasPlacement) && order != .biasLast) || (biasPlacement == .firstRowOnly && r == 0) {
+                        let biasLast = order == .biasLast || biasAfterSum
+                        if ([.start, .twice].contains(biasPlacement) && !biasLast) || (biasPlacement == .firstRowOnly && r == 0) {
                             sum += try biasTerm()
                         }
                         func term(_ s: Int) throws(Stopped) -> Double {
@@ -366,7 +369,7 @@ extension StudentCheck {
                             sum = assignInLoop ? t : floatSum || termsInFloat ? Double(Float(sum) + Float(t)) : sum + t
                             if postInside { sum = try applyPost(sum, r, c, s) }
                         }
-                        if order == .biasLast, [.start, .twice].contains(biasPlacement) { sum += try biasTerm() }
+                        if biasLast, [.start, .twice].contains(biasPlacement) { sum += try biasTerm() }
                         carried = sum
                         if carry == .acrossRows { buffers[c] = sum }
                         var value = postInside || postPerTerm ? sum : try applyPost(sum, r, c, 0)

@@ -100,15 +100,13 @@ extension StudentCheck {
             names += network.layers.indices.filter { network.layers[$0].weights.rows == rows && network.layers[$0].weights.columns == columns }
                 .map { "W\(sup($0 + 1)) (network.layers[\($0)].weights)" }
         }
-        if case .matrix(let result) = inputs.expected, result.rows == rows, result.columns == columns {
-            names.append("the result you build")
-        } else if !names.isEmpty {
+        if !names.isEmpty {
             // A matrix of the student's own can have an input's shape (a result made with it).
             names.append("a matrix of yours made with that shape")
         }
         var which = names.isEmpty ? "a matrix of your own" : names.joined(separator: " or ")
         if message.contains("to store into") {
-            which = "the matrix your code was storing into (one of yours\(names.contains("the result you build") ? ", the result you build" : ", made with this shape"))"
+            which = "the matrix your code was storing into (one of yours, made with this shape)"
         }
         var bounds: [String] = []
         if i >= rows || i < 0 { bounds.append("its row index \(i) runs past its \(rows) rows (0..<\(rows))") }
