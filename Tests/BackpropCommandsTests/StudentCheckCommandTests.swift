@@ -98,7 +98,8 @@ struct ExercisesCommandTests {
                    + HeldOut18Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut19Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut20Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut21Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut21Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut22Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
