@@ -221,6 +221,7 @@ struct ExercisesCommandTests {
         "h21-fw-rows-from-weights": "rows and the loop over i runs over them",
         "h21-en-bias-after-move": "layer 1's took its own",
         "h21-fw-float-dot": "the bias is added to that sum afterwards",
+        "h22-he-dropout-left-in": "a dropout left in",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged

@@ -41,7 +41,7 @@ extension StudentCheck {
                     return ["Row\(k == 1 ? " 0" : "s 0…\(k - 1)") of your \(quantityName(call)) \(k == 1 ? "is" : "are") 0, never written, and the others are right: the loop over the rows starts at \(k) where it starts at 0."]
                 }
             }
-            return ["Every wrong element of yours is exactly 0 where the right one is not, and the others are right: those elements are never written. A loop that leaves before reaching them (a break or a return inside it, or a bound too small), or a result that starts at 0 and is only partly filled."]
+            return ["Every wrong element of yours is exactly 0 where the right one is not, and the others are right: those elements are never written, or are set to 0 or multiplied by 0. A loop that leaves before reaching them (a break or a return inside it, or a bound too small), a result that starts at 0 and is only partly filled, or a mask or a factor that is 0 there (a dropout left in, a condition that zeroes them)?"]
         }
         let worst = wrong.map { abs(got[$0] - expected[$0]) }.max() ?? 0
         if scale > 0, worst <= 1e-6 * scale {
