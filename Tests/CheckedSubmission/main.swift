@@ -19,7 +19,8 @@ let catalogues: [(String) -> StudentSubmission?] = [
     HeldOut6Catalogue.named, HeldOut7Catalogue.named, HeldOut8Catalogue.named, HeldOut9Catalogue.named,
     HeldOut10Catalogue.named, HeldOut11Catalogue.named, HeldOut12Catalogue.named, HeldOut13Catalogue.named,
     HeldOut14Catalogue.named, HeldOut15Catalogue.named, HeldOut16Catalogue.named, HeldOut17Catalogue.named,
-    HeldOut18Catalogue.named, HeldOut19Catalogue.named, HeldOut20Catalogue.named, HeldOut21Catalogue.named, HeldOut22Catalogue.named, HeldOut23Catalogue.named, MechanismSubmissions.named,
+    HeldOut18Catalogue.named, HeldOut19Catalogue.named, HeldOut20Catalogue.named, HeldOut21Catalogue.named,
+    HeldOut22Catalogue.named, HeldOut23Catalogue.named, HeldOut24Catalogue.named, MechanismSubmissions.named,
 ]
 guard let submission = catalogues.lazy.compactMap({ $0(name) }).first else {
     FileHandle.standardError.write(Data("backprop-fixture: no submission named '\(name)'\n".utf8))
