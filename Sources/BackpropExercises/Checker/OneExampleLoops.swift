@@ -198,7 +198,7 @@ extension StudentCheck {
         let what = found.count == 1 ? found[0] : "either \(found[0]); or \(found[1])"
         let checked = others.isEmpty ? "" : " It also gives your answers on \(otherCalls(others.count))\(stopped.isEmpty ? "" : ", and stops where yours stopped")."
         if got != nil {
-            return "Your gradients are exactly what the one-example step gives with one slip in its own loops, \(what).\(checked)"
+            return "Your loss and gradients are exactly what the one-example step gives with one slip in its own loops, \(what).\(checked)"
         }
         return "The one-example step stops at that same place with one slip in its own loops, \(what).\(checked)"
     }

@@ -220,6 +220,6 @@ extension StudentCheck {
             }
         }
         guard found.count == 1, !others.isEmpty else { return nil }
-        return "Your gradients are exactly what the pass gives with one change in how it is put together: \(found[0].1). It also gives your answers on \(otherCalls(others.count)) of this step."
+        return "Your loss and gradients are exactly what the pass gives with one change in how it is put together: \(found[0].1). It also gives your answers on \(otherCalls(others.count)) of this step."
     }
 }

@@ -90,7 +90,7 @@ extension StudentCheck {
             if let changed = record.changed, failure == nil {
                 var wrong = StepVerdict(step: step, kind: .wrong)
                 describe(call, scenario, inputs, into: &wrong)
-                wrong.diagnosis = ["Your \(step.rawValue) wrote into its input\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) (through a pointer, or by changing the caller's storage): the caller still needs \(changed.count == 1 ? "it" : "them") as they were. Compute into a new matrix, and only read the inputs."]
+                wrong.diagnosis = ["Your \(step.rawValue) wrote into its input\(changed.count == 1 ? "" : "s") \(changed.joined(separator: ", ")) (through a pointer, or by changing the caller's storage): the caller still needs \(changed.count == 1 ? "it as it was" : "them as they were"). Compute into a new matrix, and only read the inputs."]
                 failure = wrong
             }
             switch compare(first, second, call: call, scenario: scenario, inputs: inputs, evidence: evidence) {

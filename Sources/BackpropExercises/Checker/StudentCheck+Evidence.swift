@@ -231,15 +231,17 @@ extension StudentCheck {
             func values(_ indices: [Int]) -> [String] { Array(Set(indices.map(property.value))).sorted() }
             let (yes, no) = (values(right).joined(separator: " and "), values(wrong).joined(separator: " and "))
             let stops = verdict.kind == .crashed || verdict.kind == .timedOut
+            // The hidden error is handed the activation as its `hidden` parameter; the other steps read the network's.
+            let hidden = step == .hiddenError ? "hidden" : "network.hidden"
             switch property.name {
             case "hidden" where stops, "output" where stops:
                 // A stop that depends on the activation is code that runs for one activation only, not a formula.
                 let layers = property.name == "hidden" ? "hidden layers" : "output layer"
                 lines.append("It runs to the end where the \(layers) \(property.name == "hidden" ? "are" : "is") \(yes) and stops where \(property.name == "hidden" ? "they are" : "it is") \(no): look for code that runs for one activation only (an if or a switch on \(property.name == "hidden" ? "network.hidden or on the `hidden` parameter" : "the output layer")).")
             case "hidden" where values(right) == ["relu"]:
-                lines.append("It is right for the relu hidden layers only, and wrong for \(no): a σ or σ′ that is ReLU's where network.hidden's belongs? For ReLU, max(0, z), a σ′ of 0 or 1, σ′ taken of zˡ or of σ(aˡ), and σ′ multiplied in twice all give the right numbers; for the others they do not. Use σ = network.hidden.value(z) and σ′ = network.hidden.derivative(fromActivation: a), once.")
+                lines.append("It is right for the relu hidden layers only, and wrong for \(no): a σ or σ′ that is ReLU's where \(hidden)'s belongs? For ReLU, max(0, z), a σ′ of 0 or 1, σ′ taken of zˡ or of σ(aˡ), and σ′ multiplied in twice all give the right numbers; for the others they do not. Use \(step == .hiddenError ? "" : "σ = \(hidden).value(z) and ")σ′ = \(hidden).derivative(fromActivation: a), once.")
             case "hidden":
-                lines.append("It is right for the \(yes) hidden layers and wrong for the \(no) ones: look for a σ or σ′ written for one activation where network.hidden's belongs (σ = network.hidden.value(z), σ′ = network.hidden.derivative(fromActivation: a)).")
+                lines.append("It is right for the \(yes) hidden layers and wrong for the \(no) ones: look for \(step == .hiddenError ? "a σ′" : "a σ or σ′") written for one activation where \(hidden)'s belongs (\(step == .hiddenError ? "" : "σ = \(hidden).value(z), ")σ′ = \(hidden).derivative(fromActivation: a)).")
             case "output" where step == .outputError:
                 // The step is handed Aᴸ and Y alone: what differs between the output layers is the rows it gets.
                 lines.append("It is right where the output layer is \(yes) and wrong where it is \(no). Your output error is not told which output layer it has; only its inputs differ: a softmax's rows of Aᴸ each sum to 1 and its targets here are one-hot, while a sigmoid's outputs are independent and its targets may have several 1s, fractions, or none. Look for code that holds for one kind of row only: Δᴸ = Aᴸ − Y element by element, for every output layer.")

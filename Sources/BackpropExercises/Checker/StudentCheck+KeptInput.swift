@@ -67,8 +67,8 @@ extension StudentCheck.Evidence {
                                                      earlierInputs: before)
                 if g.isClose(to: made), !made.isClose(to: MatrixForm.pass(network, inputs: x, targets: now.matrices[1].value).gradients) {
                     return sameX
-                        ? "Your gradients are exactly what the pass gives with the activations and logits of \(when), which had the same X and other weights: the forward pass was kept from before (a cache looked up by X, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
-                        : "Your gradients are exactly what the pass gives with the activations and logits of \(when), an earlier call whose network and batch had the same shapes and other values: the forward pass was kept from before (a cache looked up by the shapes, or a stored pass returned whatever the inputs) and reused with this call's weights and targets. The forward pass depends on X and the weights: run it on every call."
+                        ? "Your loss and gradients are exactly what the pass gives with the activations and logits of \(when), which had the same X and other weights: the forward pass was kept from before (a cache looked up by X, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
+                        : "Your loss and gradients are exactly what the pass gives with the activations and logits of \(when), an earlier call whose network and batch had the same shapes and other values: the forward pass was kept from before (a cache looked up by the shapes, or a stored pass returned whatever the inputs) and reused with this call's weights and targets. The forward pass depends on X and the weights: run it on every call."
                 }
                 continue
             }
@@ -80,7 +80,7 @@ extension StudentCheck.Evidence {
                       before.network.sizes == network.sizes, case .gradients(let g) = got else { continue }
                 let made = StudentCheck.staleForward(network, earlier: before.network, inputs: x, targets: y)
                 if g.isClose(to: made), !made.isClose(to: MatrixForm.pass(network, inputs: x, targets: y).gradients) {
-                    return "Your gradients are exactly what the pass gives with the activations and logits of \(when), which had the same x and other weights: the forward pass was kept from before (a cache looked up by x, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
+                    return "Your loss and gradients are exactly what the pass gives with the activations and logits of \(when), which had the same x and other weights: the forward pass was kept from before (a cache looked up by x, or by the shapes) and reused with this call's weights. The forward pass depends on the weights too: run it on every call."
                 }
                 continue
             }

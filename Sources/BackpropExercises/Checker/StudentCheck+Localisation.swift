@@ -179,9 +179,9 @@ extension StudentCheck {
             let ratio = got.loss / expected.loss
             if !oneExample && abs(ratio - Double(scenario.examples)) <= 1e-9 * ratio {
                 verdict.explainsExampleCount = true
-                lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine returns their MEAN.")
+                lines.append("The loss is m = \(scenario.examples) times too large: it is the SUM of the examples' losses, and the engine must return their MEAN.")
             } else if !oneExample, abs(got.loss - StudentCheck.handedLoss - expected.loss) <= 1e-9 * StudentCheck.handedLoss {
-                lines.append("Your loss is exactly the right one plus \(number(StudentCheck.handedLoss)), the loss the gradients your engine was handed held before the call: your engine adds its loss into gradients.loss (+=) where it assigns it (=).")
+                lines.append("Your loss is exactly the right one plus \(number(StudentCheck.handedLoss)), the loss the gradients your engine was handed held before the call: your engine adds its loss into gradients.loss (+=) where it should assign it (=).")
             } else if !oneExample, got.loss == StudentCheck.handedLoss {
                 lines.append("Your loss is exactly \(number(StudentCheck.handedLoss)), the loss the gradients your engine was handed held before the call (the checker hands them in with that loss, and every gradient is right): your engine never stores its loss. Assign gradients.loss (after prepare(for:), the storage keeps whatever it held).")
             } else if got.loss == 0 {

@@ -200,7 +200,7 @@ extension StudentCheck {
         guard call.step == .hiddenError, scenario.network.hidden == .relu, let a = inputs.matrices.last?.value else { return nil }
         let wrong = wrongIndices(got, expected), zeros = a.elements.indices.filter { a.elements[$0] == 0 }
         guard !wrong.isEmpty, Set(wrong).isSubset(of: zeros) else { return nil }
-        return "Wrong only where Aˡ is 0, the units whose ReLU is off: there ReLU′ is 0 (network.hidden.derivative(fromActivation: 0) is 0, not 1), so their error must be 0 and yours is not."
+        return "Wrong only where Aˡ is 0, the units whose ReLU is off: there ReLU′ is 0 (hidden.derivative(fromActivation: 0) is 0, not 1), so their error must be 0 and yours is not."
     }
 
     /// `value(i)` for the indices that satisfy `condition`, when it is one number for all of them (to 1e-9 of its

@@ -44,7 +44,7 @@ extension StudentCheck {
         let shapes = verdict.shapes.joined(separator: ", ")
         if crash.timedOut {
             verdict.diagnosis = [crash.location.map { place in
-                "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): when it was stopped it was still running \(place), in a loop that does not end there. A while loop ends only if its condition becomes false: check that every pass through it moves its index (or whatever the condition reads) toward the end, on every path through the body (a continue that skips the increment)."
+                "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): when it was stopped it was running \(place), inside a loop that does not end (this line's, or one around it). A while loop ends only if its condition becomes false: check that every pass through it moves its index (or whatever the condition reads) toward the end, on every path through the body (a continue that skips the increment, or an increment under an if that is never true)."
             } ?? "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
             return
         }
@@ -56,7 +56,11 @@ extension StudentCheck {
         var where_ = crash.location.map { " at \($0)" } ?? ""
         if let caller = crash.calledFrom { where_ += ", called from \(caller)" }
         if let function = crash.recursion {
-            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end, until the stack overflowed. A recursion ends only if it has a case that returns without calling itself and every call moves toward that case: check both (for layers, l + 1 moves toward L, l − 1 toward 1)."]
+            // Steps handed the network recurse over its layers; the matrix steps over rows, columns or a range.
+            let progress = [.oneExample, .batchEngine].contains(call.step)
+                ? "for layers, l + 1 moves toward L, l − 1 toward 1"
+                : "for a range lo..<hi, every call must get a smaller one: a split at mid = (lo + hi) / 2 leaves a range of one element as it was, so that range needs a case of its own"
+            verdict.diagnosis = ["Your \(call.step.rawValue) stopped the program\(where_): \(function) calls itself without end, until the stack overflowed (the line where it stopped is only where the stack ran out). A recursion ends only if it has a case that returns without calling itself and every call moves toward that case: check both (\(progress))."]
             return
         }
         var lines = ["Your \(call.step.rawValue) stopped the program\(where_): \(crash.message ?? crash.signal ?? "a trap"), with \(shapes)."]
@@ -126,7 +130,7 @@ extension StudentCheck {
         }
         guard guess else { return fact }
         return fact + (onePast
-            ? " It is one past the last: a closed range 0...n where 0..<n belongs, or a loop over another, larger size?"
+            ? " It is one past the last: a closed range 0...n where 0..<n belongs, a loop over another, larger size, or an index advanced in the wrong loop (with while loops, its += 1 inside the loop over another index)?"
             : " A loop over the wrong size, or the two indices swapped?")
     }
 
@@ -202,6 +206,7 @@ extension StudentCheck {
                 let (gl, el) = (g.layers[index], e.layers[index]), layer = index + 1
                 if gl.weights.rows != el.weights.rows || gl.weights.columns != el.weights.columns {
                     verdict.quantity = "∂W\(sup(layer))"
+                    (verdict.expectedShape, verdict.gotShape) = (el.weights.shapeDescription, gl.weights.shapeDescription)
                     var text = "Your ∂W\(sup(layer)) is \(gl.weights.shapeDescription) but W\(sup(layer)) is \(el.weights.shapeDescription)."
                     if gl.weights.rows * gl.weights.columns == 1 && gl.weights.elements == [0] {
                         text = "Your layer \(layer) was never filled in: its ∂W is the 1 × 1 placeholder. The backward loop leaves before it stores layer \(layer)'s gradients: a loop that ends too early (stride(from: L, to: 1, by: -1) ends at 2; through: 1 includes layer 1), or a guard, break or return placed before layer \(layer)'s gradients are stored."
@@ -215,6 +220,7 @@ extension StudentCheck {
                 }
                 if gl.biases.count != el.biases.count {
                     verdict.quantity = "∂b\(sup(layer))"
+                    (verdict.expectedShape, verdict.gotShape) = ("[\(el.biases.count)]", "[\(gl.biases.count)]")
                     verdict.diagnosis = [gl.biases.count == m && call.step == .batchEngine
                         ? "Your ∂b\(sup(layer)) has \(gl.biases.count) numbers, one per example, but b\(sup(layer)) has \(el.biases.count), one per unit. " + Mistake.biasSummedOverUnits.explanation
                         : "Your ∂b\(sup(layer)) has \(gl.biases.count) numbers but b\(sup(layer)) has \(el.biases.count)."]
@@ -372,7 +378,9 @@ extension StudentCheck {
         func place(_ i: Int) -> String { columns.map { "[\(i / $0), \(i % $0)]" } ?? "[\(i)]" }
         let wrong = wrongIndices(got, expected)
         let differences = wrong.map { abs(got[$0] - expected[$0]) }
-        verdict.maximumDifference = differences.contains { !$0.isFinite } ? .infinity : differences.max()
+        // A NaN anywhere is said as NaN (not as infinity): it is what the student will find when printing.
+        verdict.maximumDifference = differences.contains { $0.isNaN } ? .nan
+            : differences.contains { $0.isInfinite } ? .infinity : differences.max()
         verdict.firstIndex = wrong.first.map(place)
         let largest = wrong.sorted { abs(got[$0] - expected[$0]) > abs(got[$1] - expected[$1]) }
         let worst = Array(Set(wrong.prefix(1) + largest.filter { $0 != wrong.first }.prefix(2))).sorted()

@@ -122,6 +122,10 @@ public struct StudentCheckReport {
                     .filter { !$0.hasPrefix("PASS") && !$0.hasPrefix("FAIL") }.joined(separator: "\n")
                 lines.append(rendered.trimmingCharacters(in: .newlines))
                 if let problem = run.problem { lines += Self.wrap(problem) }
+                if run.passed(tolerance: tolerance),
+                   verdicts.contains(where: { $0.step == .batchEngine && !$0.kind.passed && $0.kind != .notWritten }) {
+                    lines += Self.wrap("This run is right while the batch engine's row above is not: it is one network and one batch, and your engine happens to be right on them. The checker's calls above are the ones that show the slip.")
+                }
             case .notWritten:
                 break
             default:
@@ -164,7 +168,7 @@ public struct StudentCheckReport {
     static func printed(_ lines: [String], count: Int) -> [String] {
         guard count > 0 else { return [] }
         return ["  your code printed \(count == lines.count ? "" : "\(count) lines, the first \(lines.count)")\(count == lines.count ? "\(count) line\(count == 1 ? "" : "s")" : ""):"]
-            + lines.map { "    | " + String($0.prefix(96)) }
+            + lines.map { "    | " + ($0.count > 96 ? String($0.prefix(95)) + "…" : $0) }
     }
 
     /// `text` in lines of at most 100 columns, indented by two spaces (four after the first).

@@ -89,7 +89,7 @@ public enum Mistake: String, CaseIterable, Sendable {
         case .derivativeTransposed:
             "σ′ was read at [j, i] where [i, j] belongs: Aˡ[i, j] is example i's unit j, the element the error Δˡ[i, j] is multiplied with. A square Aˡ hid the mistake from the shapes."
         case .oneExampleFormula:
-            "the one-example formula was used for the batch: ∂bˡ = δˡ (∂Wˡ = aˡ⁻¹ (δˡ)ᵀ) holds for ONE example; for m examples it is the mean of every example's, (1/m) Σᵢ over the rows, not the first row."
+            "the one-example formula was used for the batch: ∂Wˡ = aˡ⁻¹ (δˡ)ᵀ and ∂bˡ = δˡ hold for ONE example; for m examples it is the mean of every example's, (1/m) Σᵢ over the rows, not the first row."
         case .derivativeOfLayerAbove:
             "σ′ was taken from the activations of the layer above: Δˡ = (Δˡ⁺¹ (Wˡ⁺¹)ᵀ) ∘ σ′(Zˡ) uses layer l's own activations Aˡ (for the hidden error of layer l, the input of layer l + 1)."
         case .forwardFromInputs:
