@@ -99,7 +99,9 @@ struct ExercisesCommandTests {
                    + HeldOut19Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut20Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
                    + HeldOut21Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
-                   + HeldOut22Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
+                   + HeldOut22Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut23Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) }
+                   + HeldOut24Catalogue.all.map { ($0.name, ($0.expected, $0.mistake)) })
 
     @Test("held-out catalogues, written without the checker: each slip blamed on its step, each unusual correct one passed",
           arguments: heldOut.keys.sorted())
@@ -222,6 +224,10 @@ struct ExercisesCommandTests {
         "h21-en-bias-after-move": "layer 1's took its own",
         "h21-fw-float-dot": "the bias is added to that sum afterwards",
         "h22-he-dropout-left-in": "a dropout left in",
+        "h23-fw-while-advances-i": "an index advanced in the wrong loop",
+        "h23-bg-pairwise-never-stops": "a split at mid = (lo + hi) / 2 leaves a range of one element as it was",
+        "h23-he-hand-relu-prime": "(hidden.derivative(fromActivation: 0) is 0, not 1)",
+        "h24-hid-while-no-increment": "an increment under an if that is never true",
     ]
 
     /// For each wrong submission of the class's catalogue, words of the diagnosis that name its actual mistake (judged
