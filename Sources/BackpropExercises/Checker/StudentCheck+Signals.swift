@@ -45,7 +45,7 @@ extension StudentCheck {
         if crash.timedOut {
             verdict.diagnosis = [crash.location.map { place in
                 "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): when it was stopped it was running \(place), inside a loop that does not end (this line's, or one around it). A while loop ends only if its condition becomes false: check that every pass through it moves its index (or whatever the condition reads) toward the end, on every path through the body (a continue that skips the increment, or an increment under an if that is never true)."
-            } ?? "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances, or a loop over a count that keeps growing)."]
+            } ?? "Your \(call.step.rawValue) did not finish within \(scenarioSeconds(crash.seconds)) on \(shapes): an endless loop? (a while loop whose index never advances on some path through its body, such as a continue that skips the increment or an increment under an if that is never true, or a loop over a count that keeps growing)."]
             return
         }
         if let status = crash.exitStatus {
