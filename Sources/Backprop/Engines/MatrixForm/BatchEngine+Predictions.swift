@@ -2,9 +2,10 @@ extension BatchEngine {
     /// The network's outputs Aᴸ `[m, c]` for the rows of X `[m, h_0]`: the forward step alone, on the engine's
     /// threads, with the same bits as `computeGradients`' forward step.
     /// - Throws: `BackpropError` if X does not fit the network.
-    @inlinable
-    // Compiled for Double and Float here as well, for callers that reach it unspecialized (through
-    // `AnyBackpropEngine` or a protocol's witness), where the generic kernels would run many times slower.
+    // Compiled for Double and Float here, for every caller: one that reaches it unspecialized (through
+    // `AnyBackpropEngine` or a protocol's witness) would otherwise run the generic kernels many times slower. Not
+    // @inlinable: its specializations inline the whole GEMM, and serialized into the module for each caller's copy
+    // they made the release module too large for the compiler to read back (over 2^31 bits with the AVX-512 tile).
     @_specialize(where Scalar == Double) @_specialize(where Scalar == Float)
     public func outputs(of network: Network<Scalar>, inputs: Matrix<Scalar>) throws -> Matrix<Scalar> {
         try specializedOutputs(network, inputs)
